@@ -1,0 +1,63 @@
+/*
+ * decode.h - read a pprof profile (gzipped or raw protobuf) into the model.
+ *
+ * The decoder streams: it inflates and walks the top-level Profile fields
+ * as they arrive, unpacking each embedded message into a scratch arena and
+ * merging samples by location sequence, so memory follows the number of
+ * distinct stacks, not the size of the input. Every cross-reference is
+ * validated; a violation is an error naming the record, never a crash.
+ */
+#ifndef PPROFDIFF_DECODE_H
+#define PPROFDIFF_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pprofdiff/error.h"
+#include "pprofdiff/profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Default cap on the decompressed (or raw) protobuf size: 256 MiB. */
+#define PPD_DEFAULT_MAX_BYTES ((uint64_t)256 << 20)
+
+struct ppd_decode_options {
+    uint64_t max_bytes; /* cap on protobuf bytes after inflating; 0 = default */
+};
+
+/*
+ * ppd_decode_buffer - decode the profile held in data[0..len). name labels
+ * errors and becomes p->name (copied). opt may be NULL. On success stores
+ * a new profile in *out (free with ppd_profile_free) and returns PPD_OK;
+ * on failure *out is NULL and err says what and where. Thread-safe for
+ * distinct outputs.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_decode_buffer(const void *data, size_t len, const char *name,
+                  const struct ppd_decode_options *opt,
+                  struct ppd_profile **out, struct ppd_error *err);
+
+/*
+ * ppd_decode_stream - as ppd_decode_buffer, reading fp to its end. The
+ * caller keeps ownership of fp.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_decode_stream(FILE *fp, const char *name,
+                  const struct ppd_decode_options *opt,
+                  struct ppd_profile **out, struct ppd_error *err);
+
+/*
+ * ppd_decode_file - open path ("-" means stdin) and decode it.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_decode_file(const char *path, const struct ppd_decode_options *opt,
+                struct ppd_profile **out, struct ppd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

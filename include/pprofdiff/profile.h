@@ -1,0 +1,151 @@
+/*
+ * profile.h - the in-memory model of one decoded pprof profile.
+ *
+ * A profile is read-only after decoding. It owns one arena holding all of
+ * its strings, tables and samples; ppd_profile_free() releases everything
+ * at once. Pointers into a profile (names, samples) stay valid until then.
+ *
+ * Samples with identical location sequences and labels are merged while
+ * decoding (their values are added), so nsamples counts distinct
+ * stack+label combinations, while nsamples_read counts records on the wire.
+ */
+#ifndef PPROFDIFF_PROFILE_H
+#define PPROFDIFF_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pprofdiff/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ppd_value_type {
+    const char *type; /* "inuse_space", "goroutine", "cpu", ... */
+    const char *unit; /* "bytes", "count", "nanoseconds", ... */
+};
+
+struct ppd_label {
+    const char *key;
+    const char *str;  /* "" for numeric labels */
+    int64_t num;
+    const char *unit; /* unit of num, "" when unset */
+};
+
+struct ppd_mapping {
+    uint64_t id;
+    uint64_t memory_start;
+    uint64_t memory_limit;
+    uint64_t file_offset;
+    const char *filename;
+    const char *build_id;
+    bool has_functions;
+    bool has_filenames;
+    bool has_line_numbers;
+    bool has_inline_frames;
+};
+
+struct ppd_function {
+    uint64_t id;
+    const char *name;
+    const char *system_name;
+    const char *filename;
+    int64_t start_line;
+};
+
+struct ppd_line {
+    const struct ppd_function *function; /* NULL when function_id was 0 */
+    int64_t line;
+    int64_t column;
+};
+
+struct ppd_location {
+    uint64_t id;
+    const struct ppd_mapping *mapping; /* NULL when mapping_id was 0 */
+    uint64_t address;
+    const struct ppd_line *lines; /* lines[0] is the innermost (inlined) */
+    uint32_t nlines;
+    bool is_folded;
+};
+
+struct ppd_sample {
+    const uint32_t *locs;  /* indices into profile->locations, leaf first */
+    uint32_t nlocs;
+    uint32_t nlabels;
+    const struct ppd_label *labels;
+    const int64_t *values; /* profile->nsample_types values */
+};
+
+struct ppd_profile {
+    const char *name; /* input name given to the decoder */
+
+    struct ppd_value_type *sample_types;
+    size_t nsample_types;
+    const char *default_sample_type; /* "" when unset */
+
+    struct ppd_sample *samples;
+    size_t nsamples;
+    size_t nsamples_read;
+
+    struct ppd_mapping *mappings;
+    size_t nmappings;
+    struct ppd_location *locations;
+    size_t nlocations;
+    struct ppd_function *functions;
+    size_t nfunctions;
+
+    const char **strings;
+    size_t nstrings;
+
+    const char *drop_frames; /* "" when unset */
+    const char *keep_frames;
+    int64_t time_nanos;      /* 0 when unset */
+    int64_t duration_nanos;
+    struct ppd_value_type period_type;
+    int64_t period;
+    const char **comments;
+    size_t ncomments;
+    const char *doc_url;
+
+    uint64_t raw_bytes;      /* bytes of protobuf after decompression */
+    bool gzipped;
+
+    struct ppd_arena *arena; /* owns everything above */
+};
+
+/*
+ * ppd_profile_free - release a profile and everything it owns. Accepts
+ * NULL.
+ */
+void ppd_profile_free(struct ppd_profile *p);
+
+/*
+ * ppd_profile_sample_index - resolve a sample type given by name
+ * ("inuse_space") or by decimal index ("0") to an index into
+ * p->sample_types. With spec NULL or "", returns pprof's default:
+ * default_sample_type when set, else the last type. Returns -1 when the
+ * profile does not offer it.
+ */
+long ppd_profile_sample_index(const struct ppd_profile *p, const char *spec);
+
+/*
+ * ppd_profile_kind - a short word for what the profile measures, guessed
+ * from its sample types the way a user names profiles: "heap", "allocs"
+ * is not distinguishable from heap and reads "heap", "goroutine", "cpu",
+ * "block", "mutex", "threadcreate", or the first sample type's name.
+ */
+const char *ppd_profile_kind(const struct ppd_profile *p);
+
+/*
+ * ppd_profile_total - sum of column idx over all samples, wrapping on
+ * overflow like pprof's int64 arithmetic.
+ */
+int64_t ppd_profile_total(const struct ppd_profile *p, size_t idx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,3 @@
+module example.com/leakd
+
+go 1.19
