@@ -52,6 +52,7 @@ func main() {
 		runtime.MemProfileRate = 1
 		start := time.Now()
 		growBigHeap(*bigHeap)
+		runtime.GC() // publish the new allocations in the heap profile
 		log.Printf("bigheap: %d distinct stacks allocated in %v", *bigHeap, time.Since(start).Round(time.Millisecond))
 	}
 
@@ -113,6 +114,7 @@ func handleGrow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	growBigHeap(n)
+	runtime.GC() // publish the new allocations in the heap profile
 	fmt.Fprintf(w, "ok %d\n", n)
 }
 

@@ -1,0 +1,61 @@
+/*
+ * render.h - turn a computed diff into text for people or for scripts.
+ *
+ * Rendering only reads the diff; it never computes. It writes to a FILE *
+ * the caller owns and reports write errors (a closed pipe) as PPD_EIO.
+ */
+#ifndef PPROFDIFF_RENDER_H
+#define PPROFDIFF_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pprofdiff/diff.h"
+#include "pprofdiff/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ppd_format {
+    PPD_FORMAT_TEXT = 0, /* aligned columns, scaled units */
+    PPD_FORMAT_TSV       /* header + one row per stack, raw integers */
+};
+
+struct ppd_render_options {
+    enum ppd_format format;
+    size_t top;          /* rows per section; 0 = all */
+    bool hide_shrinking; /* leave out stacks that shrank */
+    bool show_unchanged; /* text: also list stacks whose delta is 0 */
+};
+
+/*
+ * ppd_render - write d to out in the chosen format. opt may be NULL (text,
+ * all rows). Returns PPD_EIO when writing fails. Thread-safe for distinct
+ * outputs.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_render(FILE *out, const struct ppd_diff *d,
+           const struct ppd_render_options *opt, struct ppd_error *err);
+
+/*
+ * ppd_render_value - format v in unit for people: bytes as B/KiB/MiB/GiB,
+ * nanoseconds as ns/µs/ms/s, anything else as an integer. With sign, a
+ * positive value gets a leading '+'. Returns buf.
+ */
+char *ppd_render_value(char *buf, size_t n, int64_t v, const char *unit,
+                       bool sign);
+
+/*
+ * ppd_render_duration - a span of nanoseconds for people ("2h5m", "3d4h",
+ * "8.2s"). Returns buf.
+ */
+char *ppd_render_duration(char *buf, size_t n, int64_t ns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

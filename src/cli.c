@@ -1,0 +1,344 @@
+/*
+ * cli.c - argument parsing, reading the inputs, printing the result.
+ *
+ * The only module that knows about argv, stdout, stderr and exit codes.
+ * Two inputs are decoded on two threads: decoding dominates the run time
+ * and the inputs are independent.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pprofdiff/decode.h"
+#include "pprofdiff/diff.h"
+#include "pprofdiff/render.h"
+
+#define MAX_INPUTS 2
+#define DEFAULT_TEXT_TOP 20
+
+struct cli_options {
+    const char *inputs[MAX_INPUTS];
+    size_t ninputs;
+    const char *sample;
+    long top; /* -1 = format default */
+    enum ppd_format format;
+    bool hide_shrinking;
+    bool show_unchanged;
+    const char **runtime_prefixes;
+    size_t nruntime_prefixes;
+    uint64_t max_bytes;
+};
+
+static void
+usage(FILE *out)
+{
+    fputs(
+        "Usage: pprofdiff [OPTIONS] BASE CUR\n"
+        "       pprofdiff [OPTIONS] PROFILE\n"
+        "\n"
+        "Compare two pprof profiles (heap, allocs, goroutine, CPU, block,\n"
+        "mutex, threadcreate; gzipped or raw protobuf) and rank the stacks\n"
+        "that grew from BASE to CUR, largest growth first. With one input,\n"
+        "list that profile's largest stacks. An input of - reads stdin.\n"
+        "\n"
+        "Options:\n"
+        "  -s, --sample NAME|INDEX  sample type to compare (inuse_space,\n"
+        "                           alloc_objects, goroutine, cpu, delay, ...);\n"
+        "                           default: the profile's default_sample_type,\n"
+        "                           else its last type, as pprof does\n"
+        "  -n, --top N              rows per section (default 20 for text,\n"
+        "                           all for tsv); 0 shows all\n"
+        "      --format FMT         text (default) or tsv\n"
+        "      --hide-shrinking     leave out stacks that shrank\n"
+        "      --show-unchanged     also list stacks whose value did not change\n"
+        "      --runtime-prefix P   treat frames starting with P as runtime\n"
+        "                           frames when picking the culprit column\n"
+        "                           (repeatable; built in: runtime., runtime/,\n"
+        "                           internal/, sync., time.Sleep)\n"
+        "      --max-bytes N        refuse inputs larger than N bytes after\n"
+        "                           decompression (default 256M; K/M/G suffix)\n"
+        "  -h, --help               show this help and exit\n"
+        "  -V, --version            show the version and exit\n"
+        "\n"
+        "Output (text): a header with both capture times and the span, the\n"
+        "totals and growth rate per hour, then one line per stack: rank,\n"
+        "delta, base, cur, growth, culprit (first non-runtime frame, leaf\n"
+        "side), and the whole stack, leaf first, joined by ' < '.\n"
+        "Output (tsv): header 'delta base cur stack culprit growth', raw\n"
+        "integers, stack root first joined by ';' (folded). With one input:\n"
+        "'value stack culprit'.\n"
+        "\n"
+        "Exit status: 0 success, 1 input or runtime error, 2 usage error.\n",
+        out);
+}
+
+static int usage_error(const char *fmt, ...) PPD_PRINTF(1, 2);
+
+static int
+usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("pprofdiff: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'pprofdiff --help' for more information.\n", stderr);
+    return PPD_EXIT_USAGE;
+}
+
+/* Parse a non-negative integer with an optional K/M/G (binary) suffix. */
+static bool
+parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (s[0] == '-' || s[0] == '\0')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s)
+        return false;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift != 0) {
+        end++;
+        if (*end == 'i' && end[1] == 'B')
+            end += 2;
+        else if (*end == 'B')
+            end++;
+    }
+    if (*end != '\0' || v > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+static bool
+parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+enum {
+    OPT_FORMAT = 256,
+    OPT_HIDE_SHRINKING,
+    OPT_SHOW_UNCHANGED,
+    OPT_RUNTIME_PREFIX,
+    OPT_MAX_BYTES,
+};
+
+static int
+parse_args(int argc, char **argv, struct cli_options *o, bool *done)
+{
+    static const struct option longopts[] = {
+        {"sample", required_argument, NULL, 's'},
+        {"top", required_argument, NULL, 'n'},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"hide-shrinking", no_argument, NULL, OPT_HIDE_SHRINKING},
+        {"show-unchanged", no_argument, NULL, OPT_SHOW_UNCHANGED},
+        {"runtime-prefix", required_argument, NULL, OPT_RUNTIME_PREFIX},
+        {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    o->top = -1;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":s:n:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            o->sample = optarg;
+            break;
+        case 'n':
+            if (!parse_long(optarg, 0, 1000000000L, &o->top))
+                return usage_error("invalid --top value '%s'", optarg);
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") == 0)
+                o->format = PPD_FORMAT_TEXT;
+            else if (strcmp(optarg, "tsv") == 0)
+                o->format = PPD_FORMAT_TSV;
+            else
+                return usage_error("unknown --format '%s' (text or tsv)",
+                                   optarg);
+            break;
+        case OPT_HIDE_SHRINKING:
+            o->hide_shrinking = true;
+            break;
+        case OPT_SHOW_UNCHANGED:
+            o->show_unchanged = true;
+            break;
+        case OPT_RUNTIME_PREFIX: {
+            const char **np = realloc(o->runtime_prefixes,
+                                      (o->nruntime_prefixes + 1) * sizeof *np);
+            if (np == NULL) {
+                fputs("pprofdiff: out of memory\n", stderr);
+                return PPD_EXIT_ERROR;
+            }
+            o->runtime_prefixes = np;
+            np[o->nruntime_prefixes++] = optarg;
+            break;
+        }
+        case OPT_MAX_BYTES:
+            if (!parse_size(optarg, &o->max_bytes) || o->max_bytes == 0)
+                return usage_error("invalid --max-bytes value '%s'", optarg);
+            break;
+        case 'h':
+            usage(stdout);
+            *done = true;
+            return PPD_EXIT_OK;
+        case 'V':
+            printf("pprofdiff %s\n", PPD_VERSION);
+            *done = true;
+            return PPD_EXIT_OK;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    int rest = argc - optind;
+    if (rest < 1)
+        return usage_error("%s", "no input profile given");
+    if (rest > MAX_INPUTS)
+        return usage_error("too many inputs (at most 2), first extra: '%s'",
+                           argv[optind + MAX_INPUTS]);
+    for (int i = 0; i < rest; i++)
+        o->inputs[o->ninputs++] = argv[optind + i];
+    return PPD_EXIT_OK;
+}
+
+static void
+print_error(const struct ppd_error *err)
+{
+    char line[PPD_ERROR_INPUT_MAX + PPD_ERROR_MSG_MAX + 8];
+    fprintf(stderr, "pprofdiff: %s\n", ppd_error_format(err, line, sizeof line));
+}
+
+struct load_job {
+    const char *path;
+    const struct ppd_decode_options *dopt;
+    struct ppd_profile *profile;
+    struct ppd_error err;
+    enum ppd_status st;
+};
+
+static void *
+load_thread(void *arg)
+{
+    struct load_job *j = arg;
+    j->st = ppd_decode_file(j->path, j->dopt, &j->profile, &j->err);
+    return NULL;
+}
+
+/* Decode every input, the first ones on helper threads. */
+static bool
+load_all(struct load_job *jobs, size_t n)
+{
+    pthread_t th[MAX_INPUTS];
+    bool started[MAX_INPUTS] = {false};
+    /* stdin cannot be shared, and one input needs no thread. */
+    for (size_t i = 0; i + 1 < n; i++)
+        if (strcmp(jobs[i].path, "-") != 0)
+            started[i] =
+                pthread_create(&th[i], NULL, load_thread, &jobs[i]) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (!started[i])
+            load_thread(&jobs[i]);
+    for (size_t i = 0; i < n; i++)
+        if (started[i])
+            pthread_join(th[i], NULL);
+    bool ok = true;
+    for (size_t i = 0; i < n; i++)
+        if (jobs[i].st != PPD_OK) {
+            print_error(&jobs[i].err);
+            ok = false;
+        }
+    return ok;
+}
+
+int
+ppd_cli_main(int argc, char **argv)
+{
+    /* subcommands */
+    struct cli_options o = {0};
+    bool done = false;
+    struct load_job jobs[MAX_INPUTS];
+    struct ppd_diff *diff = NULL;
+    int rc = parse_args(argc, argv, &o, &done);
+    memset(jobs, 0, sizeof jobs);
+    if (rc != PPD_EXIT_OK || done)
+        goto out;
+    if (o.ninputs == 2 && strcmp(o.inputs[0], "-") == 0 &&
+        strcmp(o.inputs[1], "-") == 0) {
+        rc = usage_error("%s", "stdin ('-') can be only one of the inputs");
+        goto out;
+    }
+
+    struct ppd_decode_options dopt = {.max_bytes = o.max_bytes};
+    /* remote inputs */
+    for (size_t i = 0; i < o.ninputs; i++) {
+        jobs[i].path = o.inputs[i];
+        jobs[i].dopt = &dopt;
+    }
+    if (!load_all(jobs, o.ninputs)) {
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
+
+    const struct ppd_profile *profiles[MAX_INPUTS];
+    for (size_t i = 0; i < o.ninputs; i++)
+        profiles[i] = jobs[i].profile;
+    struct ppd_diff_options diffopt = {
+        .sample = o.sample,
+        .runtime_prefixes = o.runtime_prefixes,
+        .nruntime_prefixes = o.nruntime_prefixes,
+    };
+    struct ppd_error err = {0};
+    if (ppd_diff_compute(profiles, o.ninputs, &diffopt, &diff, &err) !=
+        PPD_OK) {
+        print_error(&err);
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
+    struct ppd_render_options ropt = {
+        .format = o.format,
+        .hide_shrinking = o.hide_shrinking,
+        .show_unchanged = o.show_unchanged,
+    };
+    if (o.top >= 0)
+        ropt.top = (size_t)o.top;
+    else
+        ropt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
+    if (ppd_render(stdout, diff, &ropt, &err) != PPD_OK) {
+        print_error(&err);
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
+    rc = PPD_EXIT_OK;
+out:
+    ppd_diff_free(diff);
+    for (size_t i = 0; i < MAX_INPUTS; i++)
+        ppd_profile_free(jobs[i].profile);
+    free(o.runtime_prefixes);
+    return rc;
+}

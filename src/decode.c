@@ -1,0 +1,1381 @@
+/*
+ * decode.c - gzip + protobuf decoding of pprof profiles into the model.
+ *
+ * The input is consumed as a stream: a reader inflates (or copies) bytes
+ * into a sliding window, the top-level Profile fields are walked by hand,
+ * and each embedded message is handed to protobuf-c's generated unpack
+ * with a scratch arena as its allocator. Samples are merged by their
+ * location-id sequence (plus labels) as they arrive, because the tables
+ * they point to may come later on the wire; once the input ends, ids are
+ * resolved to table indices and every cross-reference is checked.
+ *
+ * The one non-obvious decision: merged sample keys are stored as varint
+ * bytes in a malloc'd buffer that is dropped after resolution, so the
+ * peak memory follows the number of distinct stacks, not of samples.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "profile.pb-c.h"
+
+#include "arena.h"
+#include "hash.h"
+#include "pprofdiff/decode.h"
+
+#define WINDOW_FIRST ((size_t)256 << 10)
+#define INBUF_SIZE ((size_t)128 << 10)
+
+/* ---- The byte source: raw or gzip, file or memory. ---- */
+
+struct reader {
+    const char *name;
+    struct ppd_error *err;
+    uint64_t max; /* cap on produced (decompressed) bytes */
+
+    FILE *fp;                 /* file source, or NULL */
+    const unsigned char *mem; /* memory source */
+    size_t memlen, mempos;
+
+    bool gz;
+    bool z_live;     /* inflateInit2 done */
+    bool z_member_done;
+    z_stream z;
+    unsigned char *in; /* compressed input buffer (file source) */
+    uint64_t in_done;  /* compressed bytes of finished members */
+    bool src_eof;
+
+    unsigned char *buf; /* window: valid bytes are buf[pos..end) */
+    size_t cap, pos, end;
+    uint64_t base;     /* stream offset of buf[0] */
+    uint64_t produced; /* total bytes produced into the window */
+    bool eof;          /* no more bytes will come */
+    enum ppd_status st;
+
+    unsigned char head[64]; /* first bytes produced, for sniffing */
+    size_t nhead;
+    unsigned char peek[2]; /* source bytes read to detect gzip */
+    size_t npeek, peekpos;
+    bool buf_borrowed; /* raw memory input used in place */
+};
+
+/* Read more raw source bytes into dst; returns the count, 0 at EOF. */
+static size_t
+src_read(struct reader *r, unsigned char *dst, size_t n)
+{
+    if (r->peekpos < r->npeek && n > 0) {
+        size_t k = 0;
+        while (r->peekpos < r->npeek && k < n)
+            dst[k++] = r->peek[r->peekpos++];
+        return k;
+    }
+    if (r->fp != NULL) {
+        size_t got = fread(dst, 1, n, r->fp);
+        if (got == 0 && ferror(r->fp)) {
+            r->st = ppd_error_set(r->err, PPD_EIO, r->name, "read error: %s",
+                                  strerror(errno));
+            return 0;
+        }
+        return got;
+    }
+    size_t left = r->memlen - r->mempos;
+    if (n > left)
+        n = left;
+    memcpy(dst, r->mem + r->mempos, n);
+    r->mempos += n;
+    return n;
+}
+
+static uint64_t
+z_offset(const struct reader *r)
+{
+    return r->in_done + r->z.total_in;
+}
+
+static bool
+too_big(struct reader *r)
+{
+    r->st = ppd_error_set(
+        r->err, PPD_ETOOBIG, r->name,
+        "%s exceeds the limit of %" PRIu64 " bytes (raise it with --max-bytes)",
+        r->gz ? "inflated size" : "size", r->max);
+    return false;
+}
+
+/*
+ * Refill the compressed input when it is empty. Returns false on a read
+ * error; sets src_eof at the end of the source.
+ */
+static bool
+z_refill(struct reader *r)
+{
+    if (r->z.avail_in > 0 || r->src_eof)
+        return true;
+    if (r->fp == NULL) {
+        /* Memory source: hand zlib everything left at once (in chunks
+         * that fit uInt). */
+        size_t left = r->memlen - r->mempos;
+        if (left == 0) {
+            r->src_eof = true;
+            return true;
+        }
+        if (left > UINT_MAX)
+            left = UINT_MAX;
+        r->z.next_in = (unsigned char *)(uintptr_t)(r->mem + r->mempos);
+        r->z.avail_in = (uInt)left;
+        r->mempos += left;
+        return true;
+    }
+    size_t got = src_read(r, r->in, INBUF_SIZE);
+    if (r->st != PPD_OK)
+        return false;
+    if (got == 0)
+        r->src_eof = true;
+    r->z.next_in = r->in;
+    r->z.avail_in = (uInt)got;
+    return true;
+}
+
+/* Produce up to room bytes at dst from the gzip stream. */
+static size_t
+z_produce(struct reader *r, unsigned char *dst, size_t room)
+{
+    if (room > UINT_MAX)
+        room = UINT_MAX;
+    for (;;) {
+        if (r->z_member_done) {
+            /* A member ended: another may follow (multi-member gzip). */
+            if (!z_refill(r))
+                return 0;
+            if (r->z.avail_in == 0) {
+                r->eof = true;
+                return 0;
+            }
+            if (r->z.next_in[0] != 0x1f) {
+                r->st = ppd_error_set(
+                    r->err, PPD_EGZIP, r->name,
+                    "gzip: trailing garbage after the compressed data "
+                    "(compressed byte %" PRIu64 ")",
+                    z_offset(r));
+                return 0;
+            }
+            r->in_done += r->z.total_in;
+            inflateReset(&r->z);
+            r->z_member_done = false;
+        }
+        if (!z_refill(r))
+            return 0;
+        r->z.next_out = dst;
+        r->z.avail_out = (uInt)room;
+        int rc = inflate(&r->z, Z_NO_FLUSH);
+        size_t got = room - r->z.avail_out;
+        if (rc == Z_STREAM_END) {
+            r->z_member_done = true;
+            if (got > 0)
+                return got;
+            continue;
+        }
+        if (rc == Z_OK || (rc == Z_BUF_ERROR && !r->src_eof)) {
+            if (got > 0)
+                return got;
+            continue;
+        }
+        if (rc == Z_BUF_ERROR) {
+            if (got > 0)
+                return got;
+            r->st = ppd_error_set(
+                r->err, PPD_EGZIP, r->name,
+                "gzip: unexpected end of compressed data (truncated after "
+                "compressed byte %" PRIu64 ")",
+                z_offset(r));
+            return 0;
+        }
+        if (rc == Z_MEM_ERROR) {
+            r->st = ppd_error_set(r->err, PPD_ENOMEM, r->name,
+                                  "gzip: out of memory");
+            return 0;
+        }
+        r->st = ppd_error_set(r->err, PPD_EGZIP, r->name,
+                              "gzip: %s (compressed byte %" PRIu64 ")",
+                              r->z.msg ? r->z.msg : "corrupt data",
+                              z_offset(r));
+        return 0;
+    }
+}
+
+/*
+ * Make at least need bytes available at buf[pos]. Returns true when they
+ * are; false at EOF (r->st stays PPD_OK) or on error (r->st set).
+ */
+static bool
+fill(struct reader *r, size_t need)
+{
+    while (r->end - r->pos < need) {
+        if (r->eof || r->st != PPD_OK)
+            return false;
+        if (r->pos > 0 && r->pos == r->end) {
+            r->base += r->pos;
+            r->pos = r->end = 0;
+        }
+        if (r->cap - r->end < need - (r->end - r->pos) ||
+            r->cap - r->end < 4096) {
+            /* Slide the live bytes down, then grow if still short. */
+            if (r->pos > 0) {
+                memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+                r->end -= r->pos;
+                r->base += r->pos;
+                r->pos = 0;
+            }
+            size_t want = need > WINDOW_FIRST ? need : WINDOW_FIRST;
+            if (r->cap < want || r->cap - r->end < 4096) {
+                size_t ncap = r->cap ? r->cap : WINDOW_FIRST;
+                while (ncap < want || ncap - r->end < 4096)
+                    ncap *= 2;
+                unsigned char *nb = realloc(r->buf, ncap);
+                if (nb == NULL) {
+                    r->st = ppd_error_set(r->err, PPD_ENOMEM, r->name,
+                                          "out of memory (window of %zu "
+                                          "bytes)", ncap);
+                    return false;
+                }
+                r->buf = nb;
+                r->cap = ncap;
+            }
+        }
+        size_t room = r->cap - r->end;
+        /* Never produce more than one byte past the cap: that byte is
+         * the proof that the input is too big, and memory stays bounded. */
+        if (r->produced + room > r->max + 1)
+            room = (size_t)(r->max + 1 - r->produced);
+        size_t got = r->gz ? z_produce(r, r->buf + r->end, room)
+                           : src_read(r, r->buf + r->end, room);
+        if (r->st != PPD_OK)
+            return false;
+        if (got == 0) {
+            r->eof = true;
+            return false;
+        }
+        if (r->nhead < sizeof r->head) {
+            size_t take = sizeof r->head - r->nhead;
+            if (take > got)
+                take = got;
+            memcpy(r->head + r->nhead, r->buf + r->end, take);
+            r->nhead += take;
+        }
+        r->end += got;
+        r->produced += got;
+        if (r->produced > r->max)
+            return too_big(r);
+    }
+    return true;
+}
+
+static uint64_t
+offset_now(const struct reader *r)
+{
+    return r->base + r->pos;
+}
+
+/* ---- Decoder state. ---- */
+
+struct vt_idx {
+    int64_t type, unit;
+};
+
+struct line_raw {
+    uint64_t function_id;
+    int64_t line, column;
+};
+
+struct loc_raw {
+    uint64_t id, mapping_id, address;
+    struct line_raw *lines;
+    uint32_t nlines;
+    bool is_folded;
+};
+
+struct map_raw {
+    Perftools__Profiles__Mapping m; /* scalar fields only */
+};
+
+struct fn_raw {
+    uint64_t id;
+    int64_t name, system_name, filename, start_line;
+};
+
+/* A merged sample while decoding: key bytes and value column offsets. */
+struct entry {
+    size_t key_off;
+    size_t val_off;
+    uint32_t key_len;
+    uint32_t nvalues;
+    uint32_t first; /* index of the first sample record with this key */
+    uint32_t nlocs;
+    uint32_t nlabels;
+};
+
+#define VEC(T)        \
+    struct {          \
+        T *v;         \
+        size_t n, cap; \
+    }
+
+struct dec {
+    struct reader r;
+    struct ppd_profile *p;
+    struct ppd_arena *arena;   /* the profile's */
+    struct ppd_arena *scratch; /* reset after each record */
+    ProtobufCAllocator alloc;
+
+    VEC(struct vt_idx) stypes;
+    VEC(struct map_raw) maps;
+    VEC(struct loc_raw) locs;
+    VEC(struct fn_raw) fns;
+    VEC(const char *) strs;
+    VEC(uint32_t) strlens;
+    VEC(int64_t) comments;
+    VEC(struct entry) entries;
+    VEC(unsigned char) keys;
+    VEC(int64_t) values;
+    uint32_t *table; /* open addressing: entry index + 1, 0 = empty */
+    size_t tsize;
+    unsigned char *kbuf; /* key being built */
+    size_t kcap;
+
+    int64_t drop_frames, keep_frames, default_sample_type, doc_url;
+    struct vt_idx period_type;
+    bool has_period_type;
+    size_t nsamples_read;
+};
+
+#define VEC_PUSH(d, vec, item)                                         \
+    (((vec).n < (vec).cap || vec_grow((d), (void **)&(vec).v, &(vec).cap, \
+                                      sizeof *(vec).v, (vec).n + 1))  \
+         ? ((vec).v[(vec).n++] = (item), true)                        \
+         : false)
+
+static bool
+vec_grow(struct dec *d, void **v, size_t *cap, size_t elem, size_t need)
+{
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            goto oom;
+        ncap *= 2;
+    }
+    void *nv = realloc(*v, ncap * elem);
+    if (nv == NULL)
+        goto oom;
+    *v = nv;
+    *cap = ncap;
+    return true;
+oom:
+    d->r.st = ppd_error_set(d->r.err, PPD_ENOMEM, d->r.name, "out of memory");
+    return false;
+}
+
+static void *
+scratch_alloc(void *data, size_t size)
+{
+    return ppd__arena_alloc(data, size);
+}
+
+static void
+scratch_free(void *data, void *ptr)
+{
+    (void)data;
+    (void)ptr;
+}
+
+#define FAIL(d, code, ...) \
+    ((d)->r.st = ppd_error_set((d)->r.err, (code), (d)->r.name, __VA_ARGS__))
+
+static bool
+unpack_failed(struct dec *d, const char *what, size_t index, size_t len,
+              uint64_t off)
+{
+    FAIL(d, PPD_EPROTO,
+         "%s %zu: invalid protobuf encoding (%zu bytes at byte %" PRIu64 ")",
+         what, index, len, off);
+    return false;
+}
+
+static size_t
+put_varint(unsigned char *dst, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        dst[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    dst[n++] = (unsigned char)v;
+    return n;
+}
+
+static bool
+ensure_kbuf(struct dec *d, size_t need)
+{
+    if (need <= d->kcap)
+        return true;
+    size_t ncap = d->kcap ? d->kcap : 256;
+    while (ncap < need)
+        ncap *= 2;
+    unsigned char *nb = realloc(d->kbuf, ncap);
+    if (nb == NULL) {
+        FAIL(d, PPD_ENOMEM, "out of memory");
+        return false;
+    }
+    d->kbuf = nb;
+    d->kcap = ncap;
+    return true;
+}
+
+static bool
+table_grow(struct dec *d)
+{
+    size_t nsize = ppd__table_size(d->entries.n + 1);
+    if (nsize <= d->tsize)
+        return true;
+    uint32_t *nt = calloc(nsize, sizeof *nt);
+    if (nt == NULL) {
+        FAIL(d, PPD_ENOMEM, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < d->entries.n; i++) {
+        const struct entry *e = &d->entries.v[i];
+        uint64_t h = ppd__hash_bytes(d->keys.v + e->key_off, e->key_len);
+        size_t j = (size_t)h & (nsize - 1);
+        while (nt[j] != 0)
+            j = (j + 1) & (nsize - 1);
+        nt[j] = (uint32_t)(i + 1);
+    }
+    free(d->table);
+    d->table = nt;
+    d->tsize = nsize;
+    return true;
+}
+
+/* Merge one sample record into the table of distinct samples. */
+static bool
+add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
+{
+    size_t index = d->nsamples_read++;
+    if (index >= UINT32_MAX)
+        return FAIL(d, PPD_ETOOBIG, "more than %u samples", UINT32_MAX),
+               false;
+    if (s->n_location_id > UINT32_MAX / 2 || s->n_label > UINT32_MAX / 2)
+        return FAIL(d, PPD_ETOOBIG, "sample %zu: too many locations",
+                    index),
+               false;
+    /* Key: varint count, location ids, varint count, label quadruples. */
+    size_t need = 20 + 10 * s->n_location_id + 40 * s->n_label;
+    if (!ensure_kbuf(d, need))
+        return false;
+    size_t k = put_varint(d->kbuf, s->n_location_id);
+    for (size_t i = 0; i < s->n_location_id; i++)
+        k += put_varint(d->kbuf + k, s->location_id[i]);
+    k += put_varint(d->kbuf + k, s->n_label);
+    for (size_t i = 0; i < s->n_label; i++) {
+        const Perftools__Profiles__Label *l = s->label[i];
+        k += put_varint(d->kbuf + k, (uint64_t)l->key);
+        k += put_varint(d->kbuf + k, (uint64_t)l->str);
+        k += put_varint(d->kbuf + k, (uint64_t)l->num);
+        k += put_varint(d->kbuf + k, (uint64_t)l->num_unit);
+    }
+    if (d->entries.n + 1 > d->tsize / 2 && !table_grow(d))
+        return false;
+    uint64_t h = ppd__hash_bytes(d->kbuf, k);
+    size_t j = (size_t)h & (d->tsize - 1);
+    while (d->table[j] != 0) {
+        struct entry *e = &d->entries.v[d->table[j] - 1];
+        if (e->key_len == k && memcmp(d->keys.v + e->key_off, d->kbuf, k) == 0) {
+            if (e->nvalues != s->n_value)
+                return FAIL(d, PPD_ECORRUPT,
+                            "sample %zu: %zu values, but sample %u with the "
+                            "same stack has %u",
+                            index, s->n_value, e->first, e->nvalues),
+                       false;
+            int64_t *v = d->values.v + e->val_off;
+            for (size_t i = 0; i < s->n_value; i++)
+                v[i] = (int64_t)((uint64_t)v[i] + (uint64_t)s->value[i]);
+            return true;
+        }
+        j = (j + 1) & (d->tsize - 1);
+    }
+    if (k > UINT32_MAX || s->n_value > UINT32_MAX)
+        return FAIL(d, PPD_ETOOBIG, "sample %zu too large", index), false;
+    struct entry e = {
+        .key_off = d->keys.n,
+        .val_off = d->values.n,
+        .key_len = (uint32_t)k,
+        .nvalues = (uint32_t)s->n_value,
+        .first = (uint32_t)index,
+        .nlocs = (uint32_t)s->n_location_id,
+        .nlabels = (uint32_t)s->n_label,
+    };
+    if (d->keys.n + k > d->keys.cap &&
+        !vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, d->keys.n + k))
+        return false;
+    memcpy(d->keys.v + d->keys.n, d->kbuf, k);
+    d->keys.n += k;
+    if (d->values.n + s->n_value > d->values.cap &&
+        !vec_grow(d, (void **)&d->values.v, &d->values.cap, sizeof(int64_t),
+                  d->values.n + s->n_value))
+        return false;
+    if (s->n_value > 0)
+        memcpy(d->values.v + d->values.n, s->value,
+               s->n_value * sizeof(int64_t));
+    d->values.n += s->n_value;
+    if (!VEC_PUSH(d, d->entries, e))
+        return false;
+    d->table[j] = (uint32_t)d->entries.n;
+    return true;
+}
+
+/* Handle one length-delimited top-level field. */
+static bool
+on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
+         uint64_t off)
+{
+    ProtobufCAllocator *al = &d->alloc;
+    bool ok = true;
+    switch (field) {
+    case 1:   /* sample_type */
+    case 11: { /* period_type */
+        Perftools__Profiles__ValueType *vt =
+            perftools__profiles__value_type__unpack(al, len, data);
+        if (vt == NULL)
+            return unpack_failed(d, field == 1 ? "sample_type" : "period_type",
+                                 field == 1 ? d->stypes.n : 0, len, off);
+        struct vt_idx x = {vt->type, vt->unit};
+        if (field == 1) {
+            ok = VEC_PUSH(d, d->stypes, x);
+        } else {
+            d->period_type = x;
+            d->has_period_type = true;
+        }
+        break;
+    }
+    case 2: {
+        Perftools__Profiles__Sample *s =
+            perftools__profiles__sample__unpack(al, len, data);
+        if (s == NULL)
+            return unpack_failed(d, "sample", d->nsamples_read, len, off);
+        ok = add_sample(d, s);
+        break;
+    }
+    case 3: {
+        Perftools__Profiles__Mapping *m =
+            perftools__profiles__mapping__unpack(al, len, data);
+        if (m == NULL)
+            return unpack_failed(d, "mapping", d->maps.n, len, off);
+        struct map_raw mr = {*m};
+        ok = VEC_PUSH(d, d->maps, mr);
+        break;
+    }
+    case 4: {
+        Perftools__Profiles__Location *l =
+            perftools__profiles__location__unpack(al, len, data);
+        if (l == NULL)
+            return unpack_failed(d, "location", d->locs.n, len, off);
+        if (l->n_line > UINT32_MAX / 2)
+            return FAIL(d, PPD_ETOOBIG, "location %zu: too many lines",
+                        d->locs.n),
+                   false;
+        struct loc_raw lr = {
+            .id = l->id,
+            .mapping_id = l->mapping_id,
+            .address = l->address,
+            .nlines = (uint32_t)l->n_line,
+            .is_folded = l->is_folded,
+        };
+        if (l->n_line > 0) {
+            lr.lines = ppd__arena_calloc(d->arena, l->n_line,
+                                         sizeof *lr.lines);
+            if (lr.lines == NULL)
+                return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+            for (size_t i = 0; i < l->n_line; i++) {
+                lr.lines[i].function_id = l->line[i]->function_id;
+                lr.lines[i].line = l->line[i]->line;
+                lr.lines[i].column = l->line[i]->column;
+            }
+        }
+        ok = VEC_PUSH(d, d->locs, lr);
+        break;
+    }
+    case 5: {
+        Perftools__Profiles__Function *f =
+            perftools__profiles__function__unpack(al, len, data);
+        if (f == NULL)
+            return unpack_failed(d, "function", d->fns.n, len, off);
+        struct fn_raw fr = {f->id, f->name, f->system_name, f->filename,
+                            f->start_line};
+        ok = VEC_PUSH(d, d->fns, fr);
+        break;
+    }
+    case 6: {
+        if (len > UINT32_MAX)
+            return FAIL(d, PPD_ETOOBIG, "string %zu too long", d->strs.n),
+                   false;
+        const char *s = ppd__arena_strndup(d->arena, (const char *)data, len);
+        if (s == NULL)
+            return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+        ok = VEC_PUSH(d, d->strs, s) && VEC_PUSH(d, d->strlens, (uint32_t)len);
+        break;
+    }
+    case 13: { /* packed comments */
+        size_t i = 0;
+        while (i < len && ok) {
+            uint64_t v = 0;
+            int shift = 0;
+            for (;;) {
+                if (i >= len || shift > 63)
+                    return FAIL(d, PPD_EPROTO,
+                                "comment: malformed packed varint at byte "
+                                "%" PRIu64,
+                                off + i),
+                           false;
+                unsigned char b = data[i++];
+                v |= (uint64_t)(b & 0x7f) << shift;
+                shift += 7;
+                if (!(b & 0x80))
+                    break;
+            }
+            ok = VEC_PUSH(d, d->comments, (int64_t)v);
+        }
+        break;
+    }
+    case 7: case 8: case 9: case 10: case 12: case 14: case 15:
+        return FAIL(d, PPD_EPROTO,
+                    "field %u at byte %" PRIu64
+                    ": length-delimited, expected a varint",
+                    field, off),
+               false;
+    default:
+        break; /* unknown field: skipped, as protobuf does */
+    }
+    ppd__arena_reset(d->scratch);
+    return ok;
+}
+
+static bool
+on_varint(struct dec *d, uint32_t field, uint64_t v, uint64_t off)
+{
+    int64_t s = (int64_t)v;
+    switch (field) {
+    case 7: d->drop_frames = s; break;
+    case 8: d->keep_frames = s; break;
+    case 9: d->p->time_nanos = s; break;
+    case 10: d->p->duration_nanos = s; break;
+    case 12: d->p->period = s; break;
+    case 13: return VEC_PUSH(d, d->comments, s);
+    case 14: d->default_sample_type = s; break;
+    case 15: d->doc_url = s; break;
+    case 1: case 2: case 3: case 4: case 5: case 6: case 11:
+        return FAIL(d, PPD_EPROTO,
+                    "field %u at byte %" PRIu64
+                    ": a varint, expected a length-delimited message",
+                    field, off),
+               false;
+    default: break;
+    }
+    return true;
+}
+
+/* Read a varint at the window; false on EOF/malformed (st set unless EOF
+ * was expected by the caller). */
+static bool
+read_varint(struct dec *d, uint64_t *out, const char *what)
+{
+    struct reader *r = &d->r;
+    uint64_t start = offset_now(r);
+    fill(r, 10);
+    if (r->st != PPD_OK)
+        return false;
+    size_t avail = r->end - r->pos;
+    uint64_t v = 0;
+    for (size_t i = 0; i < 10; i++) {
+        if (i >= avail)
+            return FAIL(d, PPD_EPROTO,
+                        "%s at byte %" PRIu64 ": truncated varint "
+                        "(input ends at byte %" PRIu64 ")",
+                        what, start, r->base + r->end),
+                   false;
+        unsigned char b = r->buf[r->pos + i];
+        if (i == 9 && b > 1)
+            return FAIL(d, PPD_EPROTO,
+                        "%s at byte %" PRIu64 ": varint overflows 64 bits",
+                        what, start),
+                   false;
+        v |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            r->pos += i + 1;
+            *out = v;
+            return true;
+        }
+    }
+    return FAIL(d, PPD_EPROTO,
+                "%s at byte %" PRIu64 ": varint longer than 10 bytes", what,
+                start),
+           false;
+}
+
+static const char *
+field_name(uint32_t f)
+{
+    static const char *const names[] = {
+        "field 0", "sample_type", "sample", "mapping", "location",
+        "function", "string_table", "drop_frames", "keep_frames",
+        "time_nanos", "duration_nanos", "period_type", "period", "comment",
+        "default_sample_type", "doc_url"};
+    return f < sizeof names / sizeof names[0] ? names[f] : "unknown field";
+}
+
+static bool
+walk(struct dec *d)
+{
+    struct reader *r = &d->r;
+    for (;;) {
+        if (!fill(r, 1))
+            return r->st == PPD_OK;
+        uint64_t off = offset_now(r);
+        uint64_t tag;
+        if (!read_varint(d, &tag, "field tag"))
+            return false;
+        uint64_t field64 = tag >> 3;
+        unsigned wt = (unsigned)(tag & 7);
+        if (field64 == 0 || field64 > 536870911u)
+            return FAIL(d, PPD_EPROTO,
+                        "byte %" PRIu64 ": invalid field number %" PRIu64,
+                        off, field64),
+                   false;
+        uint32_t field = (uint32_t)field64;
+        switch (wt) {
+        case 0: {
+            uint64_t v;
+            if (!read_varint(d, &v, field_name(field)))
+                return false;
+            if (!on_varint(d, field, v, off))
+                return false;
+            break;
+        }
+        case 1:
+        case 5: {
+            size_t n = wt == 1 ? 8 : 4;
+            if (field <= 15)
+                return FAIL(d, PPD_EPROTO,
+                            "%s at byte %" PRIu64 ": unexpected fixed%zu "
+                            "wire type",
+                            field_name(field), off, n * 8),
+                       false;
+            if (!fill(r, n))
+                return r->st == PPD_OK
+                           ? (FAIL(d, PPD_EPROTO,
+                                   "field %u at byte %" PRIu64
+                                   ": truncated",
+                                   field, off),
+                              false)
+                           : false;
+            r->pos += n;
+            break;
+        }
+        case 2: {
+            uint64_t len;
+            if (!read_varint(d, &len, field_name(field)))
+                return false;
+            if (len > r->max)
+                return FAIL(d, PPD_EPROTO,
+                            "%s at byte %" PRIu64 ": length %" PRIu64
+                            " is past the end of the input",
+                            field_name(field), off, len),
+                       false;
+            if (!fill(r, (size_t)len)) {
+                if (r->st != PPD_OK)
+                    return false;
+                return FAIL(d, PPD_EPROTO,
+                            "%s at byte %" PRIu64 ": length %" PRIu64
+                            " is past the end of the input (%" PRIu64
+                            " bytes)",
+                            field_name(field), off, len, r->base + r->end),
+                       false;
+            }
+            const unsigned char *data = r->buf + r->pos;
+            r->pos += (size_t)len;
+            if (!on_bytes(d, field, data, (size_t)len, off))
+                return false;
+            break;
+        }
+        default:
+            return FAIL(d, PPD_EPROTO,
+                        "%s at byte %" PRIu64 ": invalid wire type %u",
+                        field_name(field), off, wt),
+                   false;
+        }
+    }
+}
+
+/* ---- Resolution and validation. ---- */
+
+static enum ppd_status
+set_name(struct ppd_profile **out, const char *name, struct ppd_error *err)
+{
+    struct ppd_profile *p = *out;
+    p->name = ppd__arena_strndup(p->arena, name, strlen(name));
+    if (p->name == NULL) {
+        ppd_profile_free(p);
+        *out = NULL;
+        return ppd_error_set(err, PPD_ENOMEM, name, "out of memory");
+    }
+    return PPD_OK;
+}
+
+/* An id -> index map (open addressing; ids are never 0). */
+struct idmap {
+    uint64_t *ids;
+    uint32_t *idx;
+    size_t size;
+};
+
+static void
+idmap_free(struct idmap *m)
+{
+    free(m->ids);
+    free(m->idx);
+}
+
+/* Build the map; reports the first zero or duplicate id. */
+static bool
+idmap_build(struct dec *d, struct idmap *m, const char *what, size_t n,
+            const void *base, size_t stride, size_t id_off)
+{
+    m->size = ppd__table_size(n);
+    m->ids = calloc(m->size, sizeof *m->ids);
+    m->idx = calloc(m->size, sizeof *m->idx);
+    if (m->ids == NULL || m->idx == NULL)
+        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t id;
+        memcpy(&id, (const char *)base + i * stride + id_off, sizeof id);
+        if (id == 0)
+            return FAIL(d, PPD_ECORRUPT, "%s %zu: id 0 is reserved", what, i),
+                   false;
+        size_t j = (size_t)ppd__hash_u64(id) & (m->size - 1);
+        while (m->ids[j] != 0) {
+            if (m->ids[j] == id)
+                return FAIL(d, PPD_ECORRUPT,
+                            "%s %zu: duplicate id %" PRIu64, what, i, id),
+                       false;
+            j = (j + 1) & (m->size - 1);
+        }
+        m->ids[j] = id;
+        m->idx[j] = (uint32_t)i;
+    }
+    return true;
+}
+
+static bool
+idmap_get(const struct idmap *m, uint64_t id, uint32_t *out)
+{
+    if (id == 0 || m->size == 0)
+        return false;
+    size_t j = (size_t)ppd__hash_u64(id) & (m->size - 1);
+    while (m->ids[j] != 0) {
+        if (m->ids[j] == id) {
+            *out = m->idx[j];
+            return true;
+        }
+        j = (j + 1) & (m->size - 1);
+    }
+    return false;
+}
+
+/* Resolve a string index; on failure report "<what>: <field> ...". */
+static bool
+str_at(struct dec *d, int64_t i, const char **out, const char *fmt_what,
+       size_t index, const char *field)
+{
+    if (i < 0 || (uint64_t)i >= d->strs.n) {
+        if (index == SIZE_MAX)
+            FAIL(d, PPD_ECORRUPT,
+                 "%s: string index %" PRId64
+                 " out of range (string table has %zu entries)",
+                 field, i, d->strs.n);
+        else
+            FAIL(d, PPD_ECORRUPT,
+                 "%s %zu: %s string index %" PRId64
+                 " out of range (string table has %zu entries)",
+                 fmt_what, index, field, i, d->strs.n);
+        return false;
+    }
+    *out = d->strs.v[i];
+    return true;
+}
+
+static uint64_t
+get_varint(const unsigned char **pp)
+{
+    const unsigned char *p = *pp;
+    uint64_t v = 0;
+    int shift = 0;
+    while (*p & 0x80) {
+        v |= (uint64_t)(*p++ & 0x7f) << shift;
+        shift += 7;
+    }
+    v |= (uint64_t)(*p++) << shift;
+    *pp = p;
+    return v;
+}
+
+static bool
+resolve(struct dec *d)
+{
+    struct ppd_profile *p = d->p;
+    struct ppd_arena *a = d->arena;
+    bool ok = false;
+    struct idmap fmap = {0}, lmap = {0}, mmap_ = {0};
+
+    if (d->strs.n == 0 || d->strlens.v[0] != 0) {
+        if (d->strs.n == 0 && d->stypes.n == 0 && d->entries.n == 0 &&
+            d->locs.n == 0)
+            FAIL(d, PPD_ENOTPROF, "not a profile: no sample types, samples "
+                                  "or strings (empty profile)");
+        else if (d->strs.n == 0)
+            FAIL(d, PPD_ECORRUPT, "string table is empty (entry 0 must be "
+                                  "the empty string)");
+        else
+            FAIL(d, PPD_ECORRUPT, "string table entry 0 is not empty");
+        return false;
+    }
+    if (d->stypes.n == 0) {
+        FAIL(d, PPD_ENOTPROF, "not a profile: no sample types");
+        return false;
+    }
+    p->strings = ppd__arena_calloc(a, d->strs.n, sizeof *p->strings);
+    if (p->strings == NULL)
+        goto oom;
+    memcpy(p->strings, d->strs.v, d->strs.n * sizeof *p->strings);
+    p->nstrings = d->strs.n;
+
+    p->nsample_types = d->stypes.n;
+    p->sample_types = ppd__arena_calloc(a, d->stypes.n, sizeof *p->sample_types);
+    if (p->sample_types == NULL)
+        goto oom;
+    for (size_t i = 0; i < d->stypes.n; i++) {
+        if (!str_at(d, d->stypes.v[i].type, &p->sample_types[i].type,
+                    "sample_type", i, "type") ||
+            !str_at(d, d->stypes.v[i].unit, &p->sample_types[i].unit,
+                    "sample_type", i, "unit"))
+            goto out;
+    }
+    if (!str_at(d, d->default_sample_type, &p->default_sample_type, NULL,
+                SIZE_MAX, "default_sample_type") ||
+        !str_at(d, d->drop_frames, &p->drop_frames, NULL, SIZE_MAX,
+                "drop_frames") ||
+        !str_at(d, d->keep_frames, &p->keep_frames, NULL, SIZE_MAX,
+                "keep_frames") ||
+        !str_at(d, d->doc_url, &p->doc_url, NULL, SIZE_MAX, "doc_url") ||
+        !str_at(d, d->period_type.type, &p->period_type.type, NULL, SIZE_MAX,
+                "period_type.type") ||
+        !str_at(d, d->period_type.unit, &p->period_type.unit, NULL, SIZE_MAX,
+                "period_type.unit"))
+        goto out;
+    p->ncomments = d->comments.n;
+    p->comments = ppd__arena_calloc(a, d->comments.n, sizeof *p->comments);
+    if (p->comments == NULL)
+        goto oom;
+    for (size_t i = 0; i < d->comments.n; i++)
+        if (!str_at(d, d->comments.v[i], &p->comments[i], "comment", i,
+                    "text"))
+            goto out;
+
+    /* Functions. */
+    p->nfunctions = d->fns.n;
+    p->functions = ppd__arena_calloc(a, d->fns.n, sizeof *p->functions);
+    if (p->functions == NULL)
+        goto oom;
+    for (size_t i = 0; i < d->fns.n; i++) {
+        const struct fn_raw *f = &d->fns.v[i];
+        struct ppd_function *o = &p->functions[i];
+        o->id = f->id;
+        o->start_line = f->start_line;
+        if (!str_at(d, f->name, &o->name, "function", i, "name") ||
+            !str_at(d, f->system_name, &o->system_name, "function", i,
+                    "system_name") ||
+            !str_at(d, f->filename, &o->filename, "function", i, "filename"))
+            goto out;
+    }
+    if (!idmap_build(d, &fmap, "function", d->fns.n, d->fns.v,
+                     sizeof *d->fns.v, offsetof(struct fn_raw, id)))
+        goto out;
+
+    /* Mappings. */
+    p->nmappings = d->maps.n;
+    p->mappings = ppd__arena_calloc(a, d->maps.n, sizeof *p->mappings);
+    if (p->mappings == NULL)
+        goto oom;
+    for (size_t i = 0; i < d->maps.n; i++) {
+        const Perftools__Profiles__Mapping *m = &d->maps.v[i].m;
+        struct ppd_mapping *o = &p->mappings[i];
+        o->id = m->id;
+        o->memory_start = m->memory_start;
+        o->memory_limit = m->memory_limit;
+        o->file_offset = m->file_offset;
+        o->has_functions = m->has_functions;
+        o->has_filenames = m->has_filenames;
+        o->has_line_numbers = m->has_line_numbers;
+        o->has_inline_frames = m->has_inline_frames;
+        if (!str_at(d, m->filename, &o->filename, "mapping", i, "filename") ||
+            !str_at(d, m->build_id, &o->build_id, "mapping", i, "build_id"))
+            goto out;
+    }
+    if (!idmap_build(d, &mmap_, "mapping", d->maps.n, d->maps.v,
+                     sizeof *d->maps.v,
+                     offsetof(struct map_raw, m) +
+                         offsetof(Perftools__Profiles__Mapping, id)))
+        goto out;
+
+    /* Locations. */
+    p->nlocations = d->locs.n;
+    p->locations = ppd__arena_calloc(a, d->locs.n, sizeof *p->locations);
+    if (p->locations == NULL)
+        goto oom;
+    for (size_t i = 0; i < d->locs.n; i++) {
+        const struct loc_raw *l = &d->locs.v[i];
+        struct ppd_location *o = &p->locations[i];
+        o->id = l->id;
+        o->address = l->address;
+        o->is_folded = l->is_folded;
+        if (l->mapping_id != 0) {
+            uint32_t mi;
+            if (!idmap_get(&mmap_, l->mapping_id, &mi)) {
+                FAIL(d, PPD_ECORRUPT,
+                     "location %zu (id %" PRIu64 "): mapping id %" PRIu64
+                     " not defined",
+                     i, l->id, l->mapping_id);
+                goto out;
+            }
+            o->mapping = &p->mappings[mi];
+        }
+        struct ppd_line *lines = ppd__arena_calloc(a, l->nlines, sizeof *lines);
+        if (lines == NULL)
+            goto oom;
+        for (uint32_t k = 0; k < l->nlines; k++) {
+            uint32_t fi;
+            if (!idmap_get(&fmap, l->lines[k].function_id, &fi)) {
+                FAIL(d, PPD_ECORRUPT,
+                     "location %zu (id %" PRIu64 "): line %u: function id "
+                     "%" PRIu64 " not defined",
+                     i, l->id, k, l->lines[k].function_id);
+                goto out;
+            }
+            lines[k].function = &p->functions[fi];
+            lines[k].line = l->lines[k].line;
+            lines[k].column = l->lines[k].column;
+        }
+        o->lines = lines;
+        o->nlines = l->nlines;
+    }
+    if (!idmap_build(d, &lmap, "location", d->locs.n, d->locs.v,
+                     sizeof *d->locs.v, offsetof(struct loc_raw, id)))
+        goto out;
+
+    /* Samples: decode each key into location indices and labels. */
+    p->nsamples = d->entries.n;
+    p->nsamples_read = d->nsamples_read;
+    p->samples = ppd__arena_calloc(a, d->entries.n, sizeof *p->samples);
+    int64_t *values = ppd__arena_calloc(a, d->values.n, sizeof *values);
+    if (p->samples == NULL || values == NULL)
+        goto oom;
+    if (d->values.n > 0)
+        memcpy(values, d->values.v, d->values.n * sizeof *values);
+    for (size_t i = 0; i < d->entries.n; i++) {
+        const struct entry *e = &d->entries.v[i];
+        struct ppd_sample *s = &p->samples[i];
+        if (e->nvalues != p->nsample_types) {
+            FAIL(d, PPD_ECORRUPT,
+                 "sample %u: %u values, but the profile has %zu sample types",
+                 e->first, e->nvalues, p->nsample_types);
+            goto out;
+        }
+        s->values = values + e->val_off;
+        const unsigned char *k = d->keys.v + e->key_off;
+        uint64_t nl = get_varint(&k);
+        uint32_t *locs = ppd__arena_alloc(a, nl * sizeof *locs);
+        if (locs == NULL)
+            goto oom;
+        for (uint64_t j = 0; j < nl; j++) {
+            uint64_t id = get_varint(&k);
+            if (!idmap_get(&lmap, id, &locs[j])) {
+                FAIL(d, PPD_ECORRUPT,
+                     "sample %u: location id %" PRIu64 " not defined",
+                     e->first, id);
+                goto out;
+            }
+        }
+        s->locs = locs;
+        s->nlocs = (uint32_t)nl;
+        uint64_t nlab = get_varint(&k);
+        struct ppd_label *labels = ppd__arena_calloc(a, nlab, sizeof *labels);
+        if (labels == NULL)
+            goto oom;
+        for (uint64_t j = 0; j < nlab; j++) {
+            int64_t key = (int64_t)get_varint(&k);
+            int64_t str = (int64_t)get_varint(&k);
+            labels[j].num = (int64_t)get_varint(&k);
+            int64_t unit = (int64_t)get_varint(&k);
+            if (!str_at(d, key, &labels[j].key, "sample", e->first, "label key") ||
+                !str_at(d, str, &labels[j].str, "sample", e->first, "label str") ||
+                !str_at(d, unit, &labels[j].unit, "sample", e->first,
+                        "label num_unit"))
+                goto out;
+        }
+        s->labels = labels;
+        s->nlabels = (uint32_t)nlab;
+    }
+    ok = true;
+    goto out;
+oom:
+    FAIL(d, PPD_ENOMEM, "out of memory");
+out:
+    idmap_free(&fmap);
+    idmap_free(&lmap);
+    idmap_free(&mmap_);
+    return ok;
+}
+
+/* Is the start of the input printable text (an error page, not a profile)? */
+static bool
+looks_like_text(const unsigned char *s, size_t n)
+{
+    if (n < 2)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (!(c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f) ||
+              c >= 0x80))
+            return false;
+    }
+    /* A real profile begins with field 1 (0x0a) and a small length. */
+    return true;
+}
+
+static void
+text_error(struct dec *d)
+{
+    const unsigned char *s = d->r.head;
+    size_t n = d->r.nhead;
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+                     s[i] == '\r'))
+        i++;
+    const char *kind = "text";
+    if (i < n && s[i] == '<')
+        kind = "HTML";
+    else if (i < n && (s[i] == '{' || s[i] == '['))
+        kind = "JSON";
+    char quote[48];
+    size_t q = 0;
+    for (; i < n && q + 1 < sizeof quote - 4; i++) {
+        unsigned char c = s[i];
+        quote[q++] = (c < 0x20 || c >= 0x7f) ? ' ' : (char)c;
+    }
+    quote[q] = '\0';
+    FAIL(d, PPD_ENOTPROF, "not a pprof profile: input is %s%s: \"%s%s\"",
+         kind, d->r.gz ? " (gzipped)" : "", quote,
+         d->r.produced > q ? "..." : "");
+}
+
+static enum ppd_status
+decode(struct dec *d, struct ppd_profile **out)
+{
+    struct reader *r = &d->r;
+    enum ppd_status st;
+    struct ppd_profile *p = NULL;
+
+    *out = NULL;
+    d->arena = ppd__arena_new();
+    d->scratch = ppd__arena_new();
+    if (d->arena == NULL || d->scratch == NULL) {
+        st = ppd_error_set(r->err, PPD_ENOMEM, r->name, "out of memory");
+        goto out;
+    }
+    p = ppd__arena_calloc(d->arena, 1, sizeof *p);
+    if (p == NULL) {
+        st = ppd_error_set(r->err, PPD_ENOMEM, r->name, "out of memory");
+        goto out;
+    }
+    p->arena = d->arena;
+    d->p = p;
+    d->alloc.alloc = scratch_alloc;
+    d->alloc.free = scratch_free;
+    d->alloc.allocator_data = d->scratch;
+
+    /* Sniff: gzip magic, else raw protobuf. */
+    const unsigned char *magic;
+    size_t nmagic;
+    if (r->fp != NULL) {
+        while (r->npeek < 2) {
+            size_t got = fread(r->peek + r->npeek, 1, 2 - r->npeek, r->fp);
+            if (got == 0)
+                break;
+            r->npeek += got;
+        }
+        if (ferror(r->fp)) {
+            st = ppd_error_set(r->err, PPD_EIO, r->name, "read error: %s",
+                               strerror(errno));
+            goto out;
+        }
+        magic = r->peek;
+        nmagic = r->npeek;
+    } else {
+        magic = r->mem;
+        nmagic = r->memlen;
+    }
+    if (nmagic == 0) {
+        st = ppd_error_set(r->err, PPD_ENOTPROF, r->name,
+                           "empty input: not a profile");
+        goto out;
+    }
+    r->gz = nmagic >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    if (r->gz) {
+        if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
+            st = ppd_error_set(r->err, PPD_ENOMEM, r->name, "out of memory");
+            goto out;
+        }
+        r->z_live = true;
+        if (r->fp != NULL) {
+            r->in = malloc(INBUF_SIZE);
+            if (r->in == NULL) {
+                st = ppd_error_set(r->err, PPD_ENOMEM, r->name,
+                                   "out of memory");
+                goto out;
+            }
+        }
+        if (!fill(r, 1)) {
+            st = r->st != PPD_OK
+                     ? r->st
+                     : ppd_error_set(r->err, PPD_ENOTPROF, r->name,
+                                     "empty input after gzip: not a profile");
+            goto out;
+        }
+    } else if (r->fp == NULL) {
+        /* Raw bytes in memory are walked in place. */
+        if (r->memlen > r->max) {
+            too_big(r);
+            st = r->st;
+            goto out;
+        }
+        r->buf = (unsigned char *)(uintptr_t)r->mem;
+        r->buf_borrowed = true;
+        r->end = r->cap = r->produced = r->memlen;
+        r->eof = true;
+        r->nhead = r->memlen < sizeof r->head ? r->memlen : sizeof r->head;
+        memcpy(r->head, r->mem, r->nhead);
+    }
+    if (!fill(r, 64) && r->st != PPD_OK) {
+        st = r->st;
+        goto out;
+    }
+    if (looks_like_text(r->buf + r->pos,
+                        r->end - r->pos < 64 ? r->end - r->pos : 64)) {
+        text_error(d);
+        st = r->st;
+        goto out;
+    }
+    p->gzipped = r->gz;
+    if (!walk(d) || !resolve(d)) {
+        st = r->st;
+        goto out;
+    }
+    p->raw_bytes = r->produced;
+    *out = p;
+    p = NULL;
+    d->arena = NULL;
+    st = PPD_OK;
+out:
+    if (st != PPD_OK && r->err != NULL && r->err->code == PPD_OK)
+        ppd_error_set(r->err, st, r->name, "%s", ppd_status_str(st));
+    if (r->z_live)
+        inflateEnd(&r->z);
+    free(r->in);
+    if (!r->buf_borrowed)
+        free(r->buf);
+    ppd__arena_free(d->scratch);
+    ppd__arena_free(d->arena);
+    free(d->stypes.v);
+    free(d->maps.v);
+    free(d->locs.v);
+    free(d->fns.v);
+    free(d->strs.v);
+    free(d->strlens.v);
+    free(d->comments.v);
+    free(d->entries.v);
+    free(d->keys.v);
+    free(d->values.v);
+    free(d->table);
+    free(d->kbuf);
+    return st;
+}
+
+/* ---- Entry points. ---- */
+
+static uint64_t
+max_of(const struct ppd_decode_options *opt)
+{
+    return opt != NULL && opt->max_bytes != 0 ? opt->max_bytes
+                                              : PPD_DEFAULT_MAX_BYTES;
+}
+
+enum ppd_status
+ppd_decode_buffer(const void *data, size_t len, const char *name,
+                  const struct ppd_decode_options *opt,
+                  struct ppd_profile **out, struct ppd_error *err)
+{
+    struct dec d = {0};
+    d.r.name = name ? name : "";
+    d.r.err = err;
+    d.r.max = max_of(opt);
+    d.r.mem = data != NULL ? data : (const void *)"";
+    d.r.memlen = data != NULL ? len : 0;
+    enum ppd_status st = decode(&d, out);
+    if (st == PPD_OK)
+        st = set_name(out, d.r.name, err);
+    return st;
+}
+
+enum ppd_status
+ppd_decode_stream(FILE *fp, const char *name,
+                  const struct ppd_decode_options *opt,
+                  struct ppd_profile **out, struct ppd_error *err)
+{
+    struct dec d = {0};
+    d.r.name = name ? name : "";
+    d.r.err = err;
+    d.r.max = max_of(opt);
+    d.r.fp = fp;
+    enum ppd_status st = decode(&d, out);
+    if (st == PPD_OK)
+        st = set_name(out, d.r.name, err);
+    return st;
+}
+
+enum ppd_status
+ppd_decode_file(const char *path, const struct ppd_decode_options *opt,
+                struct ppd_profile **out, struct ppd_error *err)
+{
+    *out = NULL;
+    if (strcmp(path, "-") == 0)
+        return ppd_decode_stream(stdin, "-", opt, out, err);
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return ppd_error_set(err, PPD_EIO, path, "cannot open: %s",
+                             strerror(errno));
+    enum ppd_status st = ppd_decode_stream(fp, path, opt, out, err);
+    fclose(fp);
+    return st;
+}

@@ -1,0 +1,56 @@
+/*
+ * hash.h - the small hashing helpers shared by the decoder and the diff.
+ */
+#ifndef PPD_HASH_H
+#define PPD_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ppd__hash_bytes - a fast 64-bit hash of n bytes (not cryptographic). */
+static inline uint64_t
+ppd__hash_bytes(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (n * 0xff51afd7ed558ccdu);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9u;
+        h ^= h >> 31;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0x94d049bb133111ebu;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9u;
+    h ^= h >> 32;
+    return h;
+}
+
+/* ppd__hash_u64 - mix one 64-bit integer. */
+static inline uint64_t
+ppd__hash_u64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdu;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53u;
+    x ^= x >> 33;
+    return x;
+}
+
+/* ppd__pow2_at_least - smallest power of two >= 2 * n, at least 16. */
+static inline size_t
+ppd__table_size(size_t n)
+{
+    size_t s = 16;
+    while (s < n * 2 && s < ((size_t)1 << 62))
+        s <<= 1;
+    return s;
+}
+
+#endif

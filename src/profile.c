@@ -1,0 +1,90 @@
+/*
+ * profile.c - queries on a decoded profile.
+ *
+ * The sample-type default follows pprof: default_sample_type when the
+ * profile names one, else the last sample type (inuse_space for heap).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "pprofdiff/profile.h"
+
+void
+ppd_profile_free(struct ppd_profile *p)
+{
+    if (p == NULL)
+        return;
+    /* The profile struct itself lives in its arena. */
+    ppd__arena_free(p->arena);
+}
+
+long
+ppd_profile_sample_index(const struct ppd_profile *p, const char *spec)
+{
+    if (p->nsample_types == 0)
+        return -1;
+    if (spec == NULL || spec[0] == '\0') {
+        if (p->default_sample_type[0] != '\0')
+            return ppd_profile_sample_index(p, p->default_sample_type);
+        return (long)p->nsample_types - 1;
+    }
+    for (size_t i = 0; i < p->nsample_types; i++)
+        if (strcmp(p->sample_types[i].type, spec) == 0)
+            return (long)i;
+    char *end;
+    long idx = strtol(spec, &end, 10);
+    if (*end == '\0' && end != spec && idx >= 0 &&
+        (size_t)idx < p->nsample_types)
+        return idx;
+    return -1;
+}
+
+static bool
+has_type(const struct ppd_profile *p, const char *name)
+{
+    for (size_t i = 0; i < p->nsample_types; i++)
+        if (strcmp(p->sample_types[i].type, name) == 0)
+            return true;
+    return false;
+}
+
+const char *
+ppd_profile_kind(const struct ppd_profile *p)
+{
+    if (has_type(p, "goroutine"))
+        return "goroutine";
+    if (has_type(p, "threadcreate"))
+        return "threadcreate";
+    if (has_type(p, "inuse_space") || has_type(p, "alloc_space")) {
+        if (strcmp(p->default_sample_type, "alloc_space") == 0 ||
+            strcmp(p->default_sample_type, "alloc_objects") == 0)
+            return "allocs";
+        return "heap";
+    }
+    if (has_type(p, "cpu") ||
+        (has_type(p, "samples") && p->nsample_types == 2 &&
+         strcmp(p->sample_types[1].unit, "nanoseconds") == 0))
+        return "cpu";
+    if (has_type(p, "contentions") && has_type(p, "delay")) {
+        /* Go writes the same sample types for both; the mutex profile is
+         * sampled per contention event with period_type contentions/count
+         * and period = the sampling fraction, the block profile with period
+         * 1 — this is the only difference on the wire. */
+        return p->period > 1 ? "mutex" : "block";
+    }
+    if (p->nsample_types > 0)
+        return p->sample_types[0].type;
+    return "profile";
+}
+
+int64_t
+ppd_profile_total(const struct ppd_profile *p, size_t idx)
+{
+    uint64_t t = 0;
+    if (idx >= p->nsample_types)
+        return 0;
+    for (size_t i = 0; i < p->nsamples; i++)
+        t += (uint64_t)p->samples[i].values[idx];
+    return (int64_t)t;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Build leakd, run it, and capture pprof profiles at three points of its leak.
+# Usage: capture.sh [OUTDIR]   (default: testdata/leak of the repository)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+out=${1:-"$here/../leak"}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+	if [[ -n "$pid" ]]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
+if [[ -z "${GOCACHE:-}" ]] && ! [[ -n "${HOME:-}" && -w "$HOME" ]]; then
+	export GOCACHE="$tmp/gocache" GOPATH="$tmp/gopath"
+fi
+(cd "$here" && go build -o "$tmp/leakd" .)
+
+"$tmp/leakd" >"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+
+addr=
+for _ in $(seq 1 200); do
+	addr=$(sed -n 's/^listening on //p' "$tmp/stdout")
+	[[ -n "$addr" ]] && break
+	kill -0 "$pid" 2>/dev/null || { cat "$tmp/stderr" >&2; echo "leakd exited early" >&2; exit 1; }
+	sleep 0.05
+done
+[[ -n "$addr" ]] || { echo "leakd did not report its address" >&2; exit 1; }
+base="http://$addr"
+echo "leakd pid $pid at $base"
+
+fetch() { # fetch URL FILE
+	curl -fsS -o "$2" "$1"
+	[[ -s "$2" ]] || { echo "empty capture: $2" >&2; exit 1; }
+}
+
+job() {
+	curl -fsS "$base/job?n=$1" >/dev/null
+}
+
+capture_point() { # capture_point K
+	local k=$1 p
+	fetch "$base/debug/pprof/goroutine" "$out/goroutine-$k.pb.gz"
+	fetch "$base/debug/pprof/heap?gc=1" "$out/heap-$k.pb.gz"
+	for p in allocs block mutex threadcreate; do
+		fetch "$base/debug/pprof/$p" "$out/$p-$k.pb.gz"
+	done
+	echo "captured point $k"
+}
+
+sleep 1 # warm up the background activity
+job 20
+capture_point 0
+job 200
+capture_point 1
+job 300
+capture_point 2
+fetch "$base/debug/pprof/profile?seconds=2" "$out/cpu.pb.gz"
+echo "captured cpu"
+ls -l "$out"
