@@ -22,8 +22,14 @@ struct block {
     size_t used;
 };
 
+struct adopted {
+    struct adopted *next;
+    void *ptr;
+};
+
 struct ppd_arena {
     struct block *head; /* current block; older ones follow */
+    struct adopted *adopted;
     size_t next_size;
     size_t total_used;
 };
@@ -129,6 +135,11 @@ ppd__arena_strndup(struct ppd_arena *a, const char *s, size_t n)
 void
 ppd__arena_reset(struct ppd_arena *a)
 {
+    /* Adopted blocks go first: their list lives in the blocks recycled
+     * below. */
+    for (struct adopted *n = a->adopted; n != NULL; n = n->next)
+        free(n->ptr);
+    a->adopted = NULL;
     struct block *keep = NULL;
     struct block *b = a->head;
     /* Keep the largest block, free the rest. */
@@ -151,6 +162,18 @@ ppd__arena_reset(struct ppd_arena *a)
     a->total_used = 0;
 }
 
+bool
+ppd__arena_adopt(struct ppd_arena *a, void *ptr)
+{
+    struct adopted *n = ppd__arena_alloc(a, sizeof *n);
+    if (n == NULL)
+        return false;
+    n->ptr = ptr;
+    n->next = a->adopted;
+    a->adopted = n;
+    return true;
+}
+
 size_t
 ppd__arena_used(const struct ppd_arena *a)
 {
@@ -162,6 +185,8 @@ ppd__arena_free(struct ppd_arena *a)
 {
     if (a == NULL)
         return;
+    for (struct adopted *n = a->adopted; n != NULL; n = n->next)
+        free(n->ptr);
     struct block *b = a->head;
     while (b != NULL) {
         struct block *next = b->next;

@@ -6,6 +6,7 @@
 #ifndef PPD_ARENA_H
 #define PPD_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct ppd_arena;
@@ -30,6 +31,12 @@ char *ppd__arena_strndup(struct ppd_arena *a, const char *s, size_t n);
  * scratch arena reused per record stops calling malloc once warm.
  */
 void ppd__arena_reset(struct ppd_arena *a);
+
+/*
+ * ppd__arena_adopt - make the arena free() the malloc'd block ptr when it
+ * is freed itself. Returns false (and frees nothing) when out of memory.
+ */
+bool ppd__arena_adopt(struct ppd_arena *a, void *ptr);
 
 /* ppd__arena_used - bytes handed out so far (for statistics). */
 size_t ppd__arena_used(const struct ppd_arena *a);

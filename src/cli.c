@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_fetch.h"
 #include "pprofdiff/decode.h"
 #include "pprofdiff/diff.h"
+#include "pprofdiff/fetch.h"
 #include "pprofdiff/render.h"
 
 #define MAX_INPUTS 2
@@ -34,6 +36,7 @@ struct cli_options {
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
     uint64_t max_bytes;
+    struct ppd__cli_net net; /* URL inputs: see cli_fetch.h */
 };
 
 static void
@@ -42,11 +45,15 @@ usage(FILE *out)
     fputs(
         "Usage: pprofdiff [OPTIONS] BASE CUR\n"
         "       pprofdiff [OPTIONS] PROFILE\n"
+        "       pprofdiff fetch [OPTIONS] URL|HOST:PORT -o FILE\n"
+        "       pprofdiff capture [OPTIONS] TARGET...\n"
         "\n"
         "Compare two pprof profiles (heap, allocs, goroutine, CPU, block,\n"
         "mutex, threadcreate; gzipped or raw protobuf) and rank the stacks\n"
         "that grew from BASE to CUR, largest growth first. With one input,\n"
-        "list that profile's largest stacks. An input of - reads stdin.\n"
+        "list that profile's largest stacks. An input of - reads stdin; an\n"
+        "input may also be a URL or HOST:PORT (see below). The fetch and\n"
+        "capture subcommands save profiles; see their --help.\n"
         "\n"
         "Options:\n"
         "  -s, --sample NAME|INDEX  sample type to compare (inuse_space,\n"
@@ -66,14 +73,19 @@ usage(FILE *out)
         "                           decompression (default 256M; K/M/G suffix)\n"
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
+        "\n",
+        out);
+    ppd__cli_fetch_usage(out);
+    fputs(
         "\n"
         "Output (text): a header with both capture times and the span, the\n"
         "totals and growth rate per hour, then one line per stack: rank,\n"
         "delta, base, cur, growth, culprit (first non-runtime frame, leaf\n"
         "side), and the whole stack, leaf first, joined by ' < '.\n"
         "Output (tsv): header 'delta base cur stack culprit growth', raw\n"
-        "integers, stack root first joined by ';' (folded). With one input:\n"
-        "'value stack culprit'.\n"
+        "integers, stack root first joined by ';' (folded); growing stacks,\n"
+        "then unchanged ones (with --show-unchanged), then shrinking ones.\n"
+        "With one input: 'value stack culprit'.\n"
         "\n"
         "Exit status: 0 success, 1 input or runtime error, 2 usage error.\n",
         out);
@@ -157,13 +169,15 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        PPD_CLI_FETCH_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     o->top = -1;
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":s:n:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":s:n:hV" PPD_CLI_FETCH_SHORTOPTS,
+                            longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             o->sample = optarg;
@@ -212,8 +226,15 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             return PPD_EXIT_OK;
         case ':':
             return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
+        default: {
+            /* Network flags (--timeout, -H, ...) belong to cli_fetch.c. */
+            int r = ppd__cli_fetch_flag(&o->net, c, optarg);
+            if (r < 0)
+                return PPD_EXIT_USAGE;
+            if (r > 0)
+                break;
             return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
         }
     }
     int rest = argc - optind;
@@ -236,6 +257,10 @@ print_error(const struct ppd_error *err)
 
 struct load_job {
     const char *path;
+    const struct ppd__cli_net *net; /* remote inputs */
+    const struct ppd_profile *hint; /* type source for a remote input */
+    bool remote;
+    bool skip; /* not in this round of load_all */
     const struct ppd_decode_options *dopt;
     struct ppd_profile *profile;
     struct ppd_error err;
@@ -246,7 +271,13 @@ static void *
 load_thread(void *arg)
 {
     struct load_job *j = arg;
-    j->st = ppd_decode_file(j->path, j->dopt, &j->profile, &j->err);
+    if (j->skip)
+        return NULL;
+    if (j->remote)
+        j->st = ppd__cli_fetch_input(j->net, j->path, j->hint, j->dopt,
+                                     &j->profile, &j->err);
+    else
+        j->st = ppd_decode_file(j->path, j->dopt, &j->profile, &j->err);
     return NULL;
 }
 
@@ -254,11 +285,11 @@ load_thread(void *arg)
 static bool
 load_all(struct load_job *jobs, size_t n)
 {
-    pthread_t th[MAX_INPUTS];
+    pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
     bool started[MAX_INPUTS] = {false};
     /* stdin cannot be shared, and one input needs no thread. */
     for (size_t i = 0; i + 1 < n; i++)
-        if (strcmp(jobs[i].path, "-") != 0)
+        if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
             started[i] =
                 pthread_create(&th[i], NULL, load_thread, &jobs[i]) == 0;
     for (size_t i = 0; i < n; i++)
@@ -280,6 +311,10 @@ int
 ppd_cli_main(int argc, char **argv)
 {
     /* subcommands */
+    if (argc > 1 && strcmp(argv[1], "fetch") == 0)
+        return ppd__cli_fetch_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "capture") == 0)
+        return ppd__cli_capture_main(argc - 1, argv + 1);
     struct cli_options o = {0};
     bool done = false;
     struct load_job jobs[MAX_INPUTS];
@@ -287,6 +322,9 @@ ppd_cli_main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o, &done);
     memset(jobs, 0, sizeof jobs);
     if (rc != PPD_EXIT_OK || done)
+        goto out;
+    rc = ppd__cli_net_finish(&o.net);
+    if (rc != PPD_EXIT_OK)
         goto out;
     if (o.ninputs == 2 && strcmp(o.inputs[0], "-") == 0 &&
         strcmp(o.inputs[1], "-") == 0) {
@@ -296,9 +334,33 @@ ppd_cli_main(int argc, char **argv)
 
     struct ppd_decode_options dopt = {.max_bytes = o.max_bytes};
     /* remote inputs */
+    size_t nremote = 0;
     for (size_t i = 0; i < o.ninputs; i++) {
         jobs[i].path = o.inputs[i];
         jobs[i].dopt = &dopt;
+        jobs[i].net = &o.net;
+        jobs[i].remote = ppd_fetch_is_remote(o.inputs[i]);
+        nremote += jobs[i].remote;
+    }
+    /* Two fetches at once would fight over one progress line. */
+    if (nremote > 1)
+        o.net.opt.progress = false;
+    /* Without -t a URL fetches the kind of its file partner: files first. */
+    if (nremote > 0 && nremote < o.ninputs && o.net.opt.type == NULL) {
+        for (size_t i = 0; i < o.ninputs; i++)
+            jobs[i].skip = jobs[i].remote;
+        if (!load_all(jobs, o.ninputs)) {
+            rc = PPD_EXIT_ERROR;
+            goto out;
+        }
+        const struct ppd_profile *hint = NULL;
+        for (size_t i = 0; i < o.ninputs; i++)
+            if (!jobs[i].remote && hint == NULL)
+                hint = jobs[i].profile;
+        for (size_t i = 0; i < o.ninputs; i++) {
+            jobs[i].skip = !jobs[i].remote;
+            jobs[i].hint = hint;
+        }
     }
     if (!load_all(jobs, o.ninputs)) {
         rc = PPD_EXIT_ERROR;
@@ -312,6 +374,7 @@ ppd_cli_main(int argc, char **argv)
         .sample = o.sample,
         .runtime_prefixes = o.runtime_prefixes,
         .nruntime_prefixes = o.nruntime_prefixes,
+        .keep_unchanged = o.show_unchanged,
     };
     struct ppd_error err = {0};
     if (ppd_diff_compute(profiles, o.ninputs, &diffopt, &diff, &err) !=
@@ -340,5 +403,6 @@ out:
     for (size_t i = 0; i < MAX_INPUTS; i++)
         ppd_profile_free(jobs[i].profile);
     free(o.runtime_prefixes);
+    ppd__cli_net_free(&o.net);
     return rc;
 }

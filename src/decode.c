@@ -9,11 +9,14 @@
  * they point to may come later on the wire; once the input ends, ids are
  * resolved to table indices and every cross-reference is checked.
  *
- * The one non-obvious decision: merged sample keys are stored as varint
- * bytes in a malloc'd buffer that is dropped after resolution, so the
- * peak memory follows the number of distinct stacks, not of samples.
+ * The one non-obvious decision: a sample's stack is kept as the varint
+ * bytes of its location ids (the merge key), rewritten in place into
+ * varint location indices once the tables are known, so a stack costs
+ * about one or two bytes per frame from the wire to the finished model.
  */
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -308,15 +311,34 @@ struct fn_raw {
     int64_t name, system_name, filename, start_line;
 };
 
-/* A merged sample while decoding: key bytes and value column offsets. */
-struct entry {
+/*
+ * Decode-only facts of a distinct sample (parallel to the sample vector):
+ * its key is the varint location ids at keys[key_off..+key_len) plus the
+ * label-set id.
+ */
+struct sample_aux {
+    uint64_t hash;
     size_t key_off;
-    size_t val_off;
     uint32_t key_len;
+    uint32_t labelset; /* NO_SET: no labels */
+    uint32_t first;    /* first sample record with this key (for errors) */
     uint32_t nvalues;
-    uint32_t first; /* index of the first sample record with this key */
-    uint32_t nlocs;
-    uint32_t nlabels;
+};
+
+#define NO_SET UINT32_MAX
+
+/* A distinct label set: raw varint bytes of its (key,str,num,unit) tuples. */
+struct lset_raw {
+    size_t off;
+    uint32_t len;
+    uint32_t count;
+    uint32_t first;
+};
+
+/* Open-addressing table of uint32 (index + 1; 0 = empty). */
+struct slots {
+    uint32_t *v;
+    size_t size;
 };
 
 #define VEC(T)        \
@@ -339,12 +361,14 @@ struct dec {
     VEC(const char *) strs;
     VEC(uint32_t) strlens;
     VEC(int64_t) comments;
-    VEC(struct entry) entries;
-    VEC(unsigned char) keys;
-    VEC(int64_t) values;
-    uint32_t *table; /* open addressing: entry index + 1, 0 = empty */
-    size_t tsize;
-    unsigned char *kbuf; /* key being built */
+    VEC(struct ppd_sample) samples;
+    VEC(struct sample_aux) aux;
+    struct slots sample_slots;
+    VEC(unsigned char) keys;   /* sample keys, later their stacks */
+    VEC(struct lset_raw) lsets;
+    struct slots lset_slots;
+    VEC(unsigned char) lbytes; /* label set bytes */
+    unsigned char *kbuf;       /* key being built */
     size_t kcap;
 
     int64_t drop_frames, keep_frames, default_sample_type, doc_url;
@@ -362,11 +386,12 @@ struct dec {
 static bool
 vec_grow(struct dec *d, void **v, size_t *cap, size_t elem, size_t need)
 {
+    /* Grow by half: big profiles waste less than with doubling. */
     size_t ncap = *cap ? *cap : 16;
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2 / elem)
             goto oom;
-        ncap *= 2;
+        ncap += ncap / 2;
     }
     void *nv = realloc(*v, ncap * elem);
     if (nv == NULL)
@@ -377,6 +402,16 @@ vec_grow(struct dec *d, void **v, size_t *cap, size_t elem, size_t need)
 oom:
     d->r.st = ppd_error_set(d->r.err, PPD_ENOMEM, d->r.name, "out of memory");
     return false;
+}
+
+static void
+shrink_to_fit(void **v, size_t n, size_t elem)
+{
+    if (*v == NULL || n == 0)
+        return;
+    void *nv = realloc(*v, n * elem);
+    if (nv != NULL)
+        *v = nv;
 }
 
 static void *
@@ -406,6 +441,17 @@ unpack_failed(struct dec *d, const char *what, size_t index, size_t len,
 }
 
 static size_t
+varint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+static size_t
 put_varint(unsigned char *dst, uint64_t v)
 {
     size_t n = 0;
@@ -417,46 +463,113 @@ put_varint(unsigned char *dst, uint64_t v)
     return n;
 }
 
+/*
+ * Grow slots, which hold items 0..n-1, to room for want items at half
+ * load, rehashing with hash_of(i). Returns false when out of memory.
+ */
 static bool
-ensure_kbuf(struct dec *d, size_t need)
+slots_reserve_for(struct dec *d, struct slots *t, size_t n, size_t want,
+                  uint64_t (*hash_of)(const struct dec *, size_t))
 {
-    if (need <= d->kcap)
+    if (want * 2 <= t->size)
         return true;
-    size_t ncap = d->kcap ? d->kcap : 256;
-    while (ncap < need)
-        ncap *= 2;
-    unsigned char *nb = realloc(d->kbuf, ncap);
-    if (nb == NULL) {
+    size_t size = ppd__table_size(want);
+    uint32_t *v = ppd__table_new(size);
+    if (v == NULL) {
         FAIL(d, PPD_ENOMEM, "out of memory");
         return false;
     }
-    d->kbuf = nb;
-    d->kcap = ncap;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = (size_t)hash_of(d, i) & (size - 1);
+        while (v[j] != 0)
+            j = (j + 1) & (size - 1);
+        v[j] = (uint32_t)(i + 1);
+    }
+    free(t->v);
+    t->v = v;
+    t->size = size;
     return true;
 }
 
+/* Grow slots holding items 0..n-1 to room for one more. */
 static bool
-table_grow(struct dec *d)
+slots_reserve(struct dec *d, struct slots *t, size_t n,
+              uint64_t (*hash_of)(const struct dec *, size_t))
 {
-    size_t nsize = ppd__table_size(d->entries.n + 1);
-    if (nsize <= d->tsize)
+    return slots_reserve_for(d, t, n, n + 1, hash_of);
+}
+
+static uint64_t
+sample_hash(const unsigned char *key, size_t len, uint32_t lset)
+{
+    return ppd__hash_bytes(key, len) ^ ppd__hash_u64(lset);
+}
+
+static uint64_t
+sample_hash_at(const struct dec *d, size_t i)
+{
+    return d->aux.v[i].hash;
+}
+
+static uint64_t
+lset_hash_at(const struct dec *d, size_t i)
+{
+    const struct lset_raw *l = &d->lsets.v[i];
+    return ppd__hash_bytes(d->lbytes.v + l->off, l->len);
+}
+
+/* The label-set id of s's labels; NO_SET stands for "no labels". */
+static bool
+labelset_for(struct dec *d, const Perftools__Profiles__Sample *s,
+             uint32_t sample, uint32_t *out)
+{
+    *out = NO_SET;
+    if (s->n_label == 0)
         return true;
-    uint32_t *nt = calloc(nsize, sizeof *nt);
-    if (nt == NULL) {
-        FAIL(d, PPD_ENOMEM, "out of memory");
+    size_t need = 40 * s->n_label;
+    if (need > d->kcap) {
+        size_t ncap = d->kcap ? d->kcap : 256;
+        while (ncap < need)
+            ncap *= 2;
+        unsigned char *nb = realloc(d->kbuf, ncap);
+        if (nb == NULL)
+            return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+        d->kbuf = nb;
+        d->kcap = ncap;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_label; i++) {
+        const Perftools__Profiles__Label *l = s->label[i];
+        k += put_varint(d->kbuf + k, (uint64_t)l->key);
+        k += put_varint(d->kbuf + k, (uint64_t)l->str);
+        k += put_varint(d->kbuf + k, (uint64_t)l->num);
+        k += put_varint(d->kbuf + k, (uint64_t)l->num_unit);
+    }
+    if (!slots_reserve(d, &d->lset_slots, d->lsets.n, lset_hash_at))
         return false;
+    size_t mask = d->lset_slots.size - 1;
+    size_t j = (size_t)ppd__hash_bytes(d->kbuf, k) & mask;
+    uint32_t sl;
+    while ((sl = d->lset_slots.v[j]) != 0) {
+        const struct lset_raw *l = &d->lsets.v[sl - 1];
+        if (l->len == k && memcmp(d->lbytes.v + l->off, d->kbuf, k) == 0) {
+            *out = sl - 1;
+            return true;
+        }
+        j = (j + 1) & mask;
     }
-    for (size_t i = 0; i < d->entries.n; i++) {
-        const struct entry *e = &d->entries.v[i];
-        uint64_t h = ppd__hash_bytes(d->keys.v + e->key_off, e->key_len);
-        size_t j = (size_t)h & (nsize - 1);
-        while (nt[j] != 0)
-            j = (j + 1) & (nsize - 1);
-        nt[j] = (uint32_t)(i + 1);
-    }
-    free(d->table);
-    d->table = nt;
-    d->tsize = nsize;
+    if (d->lbytes.n + k > d->lbytes.cap &&
+        !vec_grow(d, (void **)&d->lbytes.v, &d->lbytes.cap, 1,
+                  d->lbytes.n + k))
+        return false;
+    memcpy(d->lbytes.v + d->lbytes.n, d->kbuf, k);
+    struct lset_raw l = {d->lbytes.n, (uint32_t)k, (uint32_t)s->n_label,
+                         sample};
+    d->lbytes.n += k;
+    if (!VEC_PUSH(d, d->lsets, l))
+        return false;
+    d->lset_slots.v[j] = (uint32_t)d->lsets.n;
+    *out = (uint32_t)(d->lsets.n - 1);
     return true;
 }
 
@@ -465,75 +578,71 @@ static bool
 add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
 {
     size_t index = d->nsamples_read++;
-    if (index >= UINT32_MAX)
-        return FAIL(d, PPD_ETOOBIG, "more than %u samples", UINT32_MAX),
+    if (index >= UINT32_MAX - 1)
+        return FAIL(d, PPD_ETOOBIG, "more than %u samples", UINT32_MAX - 1),
                false;
-    if (s->n_location_id > UINT32_MAX / 2 || s->n_label > UINT32_MAX / 2)
-        return FAIL(d, PPD_ETOOBIG, "sample %zu: too many locations",
-                    index),
+    if (s->n_location_id > UINT32_MAX / 16 || s->n_label > UINT32_MAX / 64 ||
+        s->n_value > UINT32_MAX / 2)
+        return FAIL(d, PPD_ETOOBIG,
+                    "sample %zu: too many locations, labels or values", index),
                false;
-    /* Key: varint count, location ids, varint count, label quadruples. */
-    size_t need = 20 + 10 * s->n_location_id + 40 * s->n_label;
-    if (!ensure_kbuf(d, need))
+    uint32_t lset;
+    if (!labelset_for(d, s, (uint32_t)index, &lset))
         return false;
-    size_t k = put_varint(d->kbuf, s->n_location_id);
+    /* The key is built at the end of the keys vector and kept there only
+     * when the sample is new. */
+    size_t need = d->keys.n + 10 * s->n_location_id;
+    if (need > d->keys.cap &&
+        !vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, need))
+        return false;
+    unsigned char *key = d->keys.v + d->keys.n;
+    size_t k = 0;
     for (size_t i = 0; i < s->n_location_id; i++)
-        k += put_varint(d->kbuf + k, s->location_id[i]);
-    k += put_varint(d->kbuf + k, s->n_label);
-    for (size_t i = 0; i < s->n_label; i++) {
-        const Perftools__Profiles__Label *l = s->label[i];
-        k += put_varint(d->kbuf + k, (uint64_t)l->key);
-        k += put_varint(d->kbuf + k, (uint64_t)l->str);
-        k += put_varint(d->kbuf + k, (uint64_t)l->num);
-        k += put_varint(d->kbuf + k, (uint64_t)l->num_unit);
-    }
-    if (d->entries.n + 1 > d->tsize / 2 && !table_grow(d))
+        k += put_varint(key + k, s->location_id[i]);
+    if (!slots_reserve(d, &d->sample_slots, d->samples.n, sample_hash_at))
         return false;
-    uint64_t h = ppd__hash_bytes(d->kbuf, k);
-    size_t j = (size_t)h & (d->tsize - 1);
-    while (d->table[j] != 0) {
-        struct entry *e = &d->entries.v[d->table[j] - 1];
-        if (e->key_len == k && memcmp(d->keys.v + e->key_off, d->kbuf, k) == 0) {
-            if (e->nvalues != s->n_value)
+    size_t mask = d->sample_slots.size - 1;
+    uint64_t h = sample_hash(key, k, lset);
+    size_t j = (size_t)h & mask;
+    uint32_t sl;
+    while ((sl = d->sample_slots.v[j]) != 0) {
+        const struct sample_aux *x = &d->aux.v[sl - 1];
+        if (x->hash == h && x->key_len == k && x->labelset == lset &&
+            memcmp(d->keys.v + x->key_off, key, k) == 0) {
+            if (x->nvalues != s->n_value)
                 return FAIL(d, PPD_ECORRUPT,
                             "sample %zu: %zu values, but sample %u with the "
                             "same stack has %u",
-                            index, s->n_value, e->first, e->nvalues),
+                            index, s->n_value, x->first, x->nvalues),
                        false;
-            int64_t *v = d->values.v + e->val_off;
+            int64_t *v = (int64_t *)(uintptr_t)d->samples.v[sl - 1].values;
             for (size_t i = 0; i < s->n_value; i++)
                 v[i] = (int64_t)((uint64_t)v[i] + (uint64_t)s->value[i]);
             return true;
         }
-        j = (j + 1) & (d->tsize - 1);
+        j = (j + 1) & mask;
     }
-    if (k > UINT32_MAX || s->n_value > UINT32_MAX)
-        return FAIL(d, PPD_ETOOBIG, "sample %zu too large", index), false;
-    struct entry e = {
-        .key_off = d->keys.n,
-        .val_off = d->values.n,
-        .key_len = (uint32_t)k,
-        .nvalues = (uint32_t)s->n_value,
-        .first = (uint32_t)index,
-        .nlocs = (uint32_t)s->n_location_id,
-        .nlabels = (uint32_t)s->n_label,
-    };
-    if (d->keys.n + k > d->keys.cap &&
-        !vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, d->keys.n + k))
-        return false;
-    memcpy(d->keys.v + d->keys.n, d->kbuf, k);
-    d->keys.n += k;
-    if (d->values.n + s->n_value > d->values.cap &&
-        !vec_grow(d, (void **)&d->values.v, &d->values.cap, sizeof(int64_t),
-                  d->values.n + s->n_value))
-        return false;
+    int64_t *values = ppd__arena_alloc(d->arena, s->n_value * sizeof *values);
+    if (values == NULL)
+        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
     if (s->n_value > 0)
-        memcpy(d->values.v + d->values.n, s->value,
-               s->n_value * sizeof(int64_t));
-    d->values.n += s->n_value;
-    if (!VEC_PUSH(d, d->entries, e))
+        memcpy(values, s->value, s->n_value * sizeof *values);
+    struct ppd_sample smp = {
+        .nlocs = (uint32_t)s->n_location_id,
+        .values = values,
+    };
+    struct sample_aux x = {
+        .hash = h,
+        .key_off = d->keys.n,
+        .key_len = (uint32_t)k,
+        .labelset = lset,
+        .first = (uint32_t)index,
+        .nvalues = (uint32_t)s->n_value,
+    };
+    if (!VEC_PUSH(d, d->samples, smp) || !VEC_PUSH(d, d->aux, x))
         return false;
-    d->table[j] = (uint32_t)d->entries.n;
+    d->keys.n += k;
+    d->sample_slots.v[j] = (uint32_t)d->samples.n;
     return true;
 }
 
@@ -836,9 +945,10 @@ set_name(struct ppd_profile **out, const char *name, struct ppd_error *err)
 
 /* An id -> index map (open addressing; ids are never 0). */
 struct idmap {
-    uint64_t *ids;
-    uint32_t *idx;
-    size_t size;
+    uint64_t *ids;  /* hashed: the ids */
+    uint32_t *idx;  /* hashed: their indices; dense: index + 1 by id */
+    size_t size;    /* hashed: table size */
+    uint64_t dense; /* > 0: ids are below this and idx is a direct table */
 };
 
 static void
@@ -848,22 +958,48 @@ idmap_free(struct idmap *m)
     free(m->idx);
 }
 
-/* Build the map; reports the first zero or duplicate id. */
+/*
+ * Build the map; reports the first zero or duplicate id. Ids that are
+ * small (as Go and most writers number them, 1..n) get a direct table.
+ */
 static bool
 idmap_build(struct dec *d, struct idmap *m, const char *what, size_t n,
             const void *base, size_t stride, size_t id_off)
 {
-    m->size = ppd__table_size(n);
-    m->ids = calloc(m->size, sizeof *m->ids);
-    m->idx = calloc(m->size, sizeof *m->idx);
-    if (m->ids == NULL || m->idx == NULL)
-        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+    uint64_t max = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t id;
         memcpy(&id, (const char *)base + i * stride + id_off, sizeof id);
         if (id == 0)
             return FAIL(d, PPD_ECORRUPT, "%s %zu: id 0 is reserved", what, i),
                    false;
+        if (id > max)
+            max = id;
+    }
+    if (max < (uint64_t)n * 4 + 1024) {
+        m->dense = max + 1;
+        m->idx = ppd__table_new((size_t)m->dense);
+        if (m->idx == NULL)
+            return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t id;
+            memcpy(&id, (const char *)base + i * stride + id_off, sizeof id);
+            if (m->idx[id] != 0)
+                return FAIL(d, PPD_ECORRUPT,
+                            "%s %zu: duplicate id %" PRIu64, what, i, id),
+                       false;
+            m->idx[id] = (uint32_t)(i + 1);
+        }
+        return true;
+    }
+    m->size = ppd__table_size(n);
+    m->ids = calloc(m->size, sizeof *m->ids);
+    m->idx = ppd__table_new(m->size);
+    if (m->ids == NULL || m->idx == NULL)
+        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t id;
+        memcpy(&id, (const char *)base + i * stride + id_off, sizeof id);
         size_t j = (size_t)ppd__hash_u64(id) & (m->size - 1);
         while (m->ids[j] != 0) {
             if (m->ids[j] == id)
@@ -878,9 +1014,15 @@ idmap_build(struct dec *d, struct idmap *m, const char *what, size_t n,
     return true;
 }
 
-static bool
+static inline bool
 idmap_get(const struct idmap *m, uint64_t id, uint32_t *out)
 {
+    if (m->dense > 0) {
+        if (id >= m->dense || m->idx[id] == 0)
+            return false;
+        *out = m->idx[id] - 1;
+        return true;
+    }
     if (id == 0 || m->size == 0)
         return false;
     size_t j = (size_t)ppd__hash_u64(id) & (m->size - 1);
@@ -940,7 +1082,7 @@ resolve(struct dec *d)
     struct idmap fmap = {0}, lmap = {0}, mmap_ = {0};
 
     if (d->strs.n == 0 || d->strlens.v[0] != 0) {
-        if (d->strs.n == 0 && d->stypes.n == 0 && d->entries.n == 0 &&
+        if (d->strs.n == 0 && d->stypes.n == 0 && d->samples.n == 0 &&
             d->locs.n == 0)
             FAIL(d, PPD_ENOTPROF, "not a profile: no sample types, samples "
                                   "or strings (empty profile)");
@@ -955,6 +1097,11 @@ resolve(struct dec *d)
         FAIL(d, PPD_ENOTPROF, "not a profile: no sample types");
         return false;
     }
+    /* The merge tables are done with: free them before the model grows. */
+    free(d->sample_slots.v);
+    d->sample_slots.v = NULL;
+    free(d->lset_slots.v);
+    d->lset_slots.v = NULL;
     p->strings = ppd__arena_calloc(a, d->strs.n, sizeof *p->strings);
     if (p->strings == NULL)
         goto oom;
@@ -1084,59 +1231,115 @@ resolve(struct dec *d)
                      sizeof *d->locs.v, offsetof(struct loc_raw, id)))
         goto out;
 
-    /* Samples: decode each key into location indices and labels. */
-    p->nsamples = d->entries.n;
-    p->nsamples_read = d->nsamples_read;
-    p->samples = ppd__arena_calloc(a, d->entries.n, sizeof *p->samples);
-    int64_t *values = ppd__arena_calloc(a, d->values.n, sizeof *values);
-    if (p->samples == NULL || values == NULL)
+    /* Label sets, shared by the samples that carry them. */
+    struct ppd_label **sets =
+        calloc(d->lsets.n ? d->lsets.n : 1, sizeof *sets);
+    if (sets == NULL)
         goto oom;
-    if (d->values.n > 0)
-        memcpy(values, d->values.v, d->values.n * sizeof *values);
-    for (size_t i = 0; i < d->entries.n; i++) {
-        const struct entry *e = &d->entries.v[i];
-        struct ppd_sample *s = &p->samples[i];
-        if (e->nvalues != p->nsample_types) {
-            FAIL(d, PPD_ECORRUPT,
-                 "sample %u: %u values, but the profile has %zu sample types",
-                 e->first, e->nvalues, p->nsample_types);
-            goto out;
-        }
-        s->values = values + e->val_off;
-        const unsigned char *k = d->keys.v + e->key_off;
-        uint64_t nl = get_varint(&k);
-        uint32_t *locs = ppd__arena_alloc(a, nl * sizeof *locs);
-        if (locs == NULL)
+    for (size_t i = 0; i < d->lsets.n; i++) {
+        const struct lset_raw *l = &d->lsets.v[i];
+        struct ppd_label *labels = ppd__arena_calloc(a, l->count, sizeof *labels);
+        if (labels == NULL) {
+            free(sets);
             goto oom;
-        for (uint64_t j = 0; j < nl; j++) {
-            uint64_t id = get_varint(&k);
-            if (!idmap_get(&lmap, id, &locs[j])) {
-                FAIL(d, PPD_ECORRUPT,
-                     "sample %u: location id %" PRIu64 " not defined",
-                     e->first, id);
-                goto out;
-            }
         }
-        s->locs = locs;
-        s->nlocs = (uint32_t)nl;
-        uint64_t nlab = get_varint(&k);
-        struct ppd_label *labels = ppd__arena_calloc(a, nlab, sizeof *labels);
-        if (labels == NULL)
-            goto oom;
-        for (uint64_t j = 0; j < nlab; j++) {
+        const unsigned char *k = d->lbytes.v + l->off;
+        for (uint32_t j = 0; j < l->count; j++) {
             int64_t key = (int64_t)get_varint(&k);
             int64_t str = (int64_t)get_varint(&k);
             labels[j].num = (int64_t)get_varint(&k);
             int64_t unit = (int64_t)get_varint(&k);
-            if (!str_at(d, key, &labels[j].key, "sample", e->first, "label key") ||
-                !str_at(d, str, &labels[j].str, "sample", e->first, "label str") ||
-                !str_at(d, unit, &labels[j].unit, "sample", e->first,
-                        "label num_unit"))
+            if (!str_at(d, key, &labels[j].key, "sample", l->first,
+                        "label key") ||
+                !str_at(d, str, &labels[j].str, "sample", l->first,
+                        "label str") ||
+                !str_at(d, unit, &labels[j].unit, "sample", l->first,
+                        "label num_unit")) {
+                free(sets);
                 goto out;
+            }
         }
-        s->labels = labels;
-        s->nlabels = (uint32_t)nlab;
+        sets[i] = labels;
     }
+
+    /* Stacks: location ids to indices, rewritten in place when the
+     * indices encode no longer than the ids (the usual case), else in the
+     * arena. The keys buffer then belongs to the profile. */
+    uint32_t *ids = NULL;
+    size_t ids_cap = 0;
+    shrink_to_fit((void **)&d->keys.v, d->keys.n, 1);
+    for (size_t i = 0; i < d->samples.n; i++) {
+        struct ppd_sample *s = &d->samples.v[i];
+        const struct sample_aux *x = &d->aux.v[i];
+        if (x->nvalues != p->nsample_types) {
+            FAIL(d, PPD_ECORRUPT,
+                 "sample %u: %u values, but the profile has %zu sample types",
+                 x->first, x->nvalues, p->nsample_types);
+            goto samples_fail;
+        }
+        if (s->nlocs > ids_cap) {
+            size_t ncap = s->nlocs * 2;
+            uint32_t *n2 = realloc(ids, ncap * sizeof *n2);
+            if (n2 == NULL) {
+                FAIL(d, PPD_ENOMEM, "out of memory");
+                goto samples_fail;
+            }
+            ids = n2;
+            ids_cap = ncap;
+        }
+        const unsigned char *k = d->keys.v + x->key_off;
+        size_t newlen = 0;
+        for (uint32_t j = 0; j < s->nlocs; j++) {
+            uint64_t id = get_varint(&k);
+            if (!idmap_get(&lmap, id, &ids[j])) {
+                FAIL(d, PPD_ECORRUPT,
+                     "sample %u: location id %" PRIu64 " not defined",
+                     x->first, id);
+                goto samples_fail;
+            }
+            newlen += varint_len(ids[j]);
+        }
+        unsigned char *dst = d->keys.v + x->key_off;
+        if (newlen > x->key_len) {
+            dst = ppd__arena_alloc(a, newlen);
+            if (dst == NULL) {
+                FAIL(d, PPD_ENOMEM, "out of memory");
+                goto samples_fail;
+            }
+        }
+        size_t w = 0;
+        for (uint32_t j = 0; j < s->nlocs; j++)
+            w += put_varint(dst + w, ids[j]);
+        s->stack = dst;
+        s->stack_len = (uint32_t)w;
+        if (x->labelset != NO_SET) {
+            s->labels = sets[x->labelset];
+            s->nlabels = d->lsets.v[x->labelset].count;
+        }
+    }
+    free(ids);
+    ids = NULL;
+    /* Hand both vectors to the profile; keys were trimmed before the
+     * stacks were made to point into them. */
+    if (!ppd__arena_adopt(a, d->keys.v))
+        goto samples_oom;
+    d->keys.v = NULL;
+    shrink_to_fit((void **)&d->samples.v, d->samples.n, sizeof *d->samples.v);
+    if (!ppd__arena_adopt(a, d->samples.v))
+        goto samples_oom;
+    p->samples = d->samples.v;
+    p->nsamples = d->samples.n;
+    p->nsamples_read = d->nsamples_read;
+    d->samples.v = NULL;
+    if (0) {
+    samples_oom:
+        FAIL(d, PPD_ENOMEM, "out of memory");
+    samples_fail:
+        free(ids);
+        free(sets);
+        goto out;
+    }
+    free(sets);
     ok = true;
     goto out;
 oom:
@@ -1188,6 +1391,58 @@ text_error(struct dec *d)
     FAIL(d, PPD_ENOTPROF, "not a pprof profile: input is %s%s: \"%s%s\"",
          kind, d->r.gz ? " (gzipped)" : "", quote,
          d->r.produced > q ? "..." : "");
+}
+
+/*
+ * The protobuf size to expect, when it can be known cheaply: the length of
+ * a raw input, or a gzip input's ISIZE trailer (its size mod 2^32). Only a
+ * hint for presizing; 0 when unknown.
+ */
+static uint64_t
+size_hint(const struct reader *r)
+{
+    unsigned char t[4];
+    uint64_t len;
+    if (r->fp == NULL) {
+        len = r->memlen;
+        if (r->gz && len >= 4)
+            memcpy(t, r->mem + len - 4, 4);
+    } else {
+        struct stat sb;
+        int fd = fileno(r->fp);
+        if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+            sb.st_size < 4)
+            return 0;
+        len = (uint64_t)sb.st_size;
+        if (r->gz && pread(fd, t, 4, sb.st_size - 4) != 4)
+            return 0;
+    }
+    if (r->gz)
+        len = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
+              (uint64_t)t[3] << 24;
+    return len < r->max ? len : r->max;
+}
+
+/*
+ * Presize the sample tables for an input of about hint bytes (a sample
+ * record takes some 50 bytes on the wire in big heap profiles), so a big
+ * profile is not rehashed and copied a dozen times while it streams in.
+ * Untouched reserved pages cost no memory, and the vectors are trimmed
+ * when decoding ends.
+ */
+static void
+reserve_for(struct dec *d, uint64_t hint)
+{
+    size_t expect = (size_t)(hint / 64);
+    if (expect < 1024)
+        return;
+    if (vec_grow(d, (void **)&d->samples.v, &d->samples.cap,
+                 sizeof *d->samples.v, expect) &&
+        vec_grow(d, (void **)&d->aux.v, &d->aux.cap, sizeof *d->aux.v,
+                 expect) &&
+        vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, expect * 16))
+        (void)slots_reserve_for(d, &d->sample_slots, 0, expect,
+                                sample_hash_at);
 }
 
 static enum ppd_status
@@ -1242,6 +1497,11 @@ decode(struct dec *d, struct ppd_profile **out)
         goto out;
     }
     r->gz = nmagic >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    reserve_for(d, size_hint(r));
+    if (r->st != PPD_OK) {
+        st = r->st;
+        goto out;
+    }
     if (r->gz) {
         if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
             st = ppd_error_set(r->err, PPD_ENOMEM, r->name, "out of memory");
@@ -1314,10 +1574,13 @@ out:
     free(d->strs.v);
     free(d->strlens.v);
     free(d->comments.v);
-    free(d->entries.v);
+    free(d->samples.v);
+    free(d->aux.v);
+    free(d->sample_slots.v);
     free(d->keys.v);
-    free(d->values.v);
-    free(d->table);
+    free(d->lsets.v);
+    free(d->lset_slots.v);
+    free(d->lbytes.v);
     free(d->kbuf);
     return st;
 }

@@ -2,13 +2,16 @@
  * diff.c - aggregate profiles by symbolized stack and rank the deltas.
  *
  * Each profile's locations are translated once into interned frame ids
- * (inline frames expanded); each distinct sample then becomes a frame-id
- * sequence looked up in one table shared by all profiles, so matching
- * never depends on location ids or addresses.
+ * (inline frames expanded). A sample's stack is expanded into frame ids,
+ * hashed, and added to the row with the same frames; a row remembers the
+ * first sample that made it instead of a copy of its frames, so the diff
+ * of two half-million-sample profiles stores no stacks of its own.
  *
- * The one non-obvious decision: once aggregation is done the frame table
- * is renumbered in name order, so comparing two stacks' frame ids compares
- * their text, and ranking needs no string comparisons at all.
+ * The one non-obvious decision: after merging, frames are renumbered in
+ * name order, so comparing two stacks' frame ids compares their text and
+ * tie-breaking needs no string comparisons. Stacks whose delta is 0 are
+ * counted but not ranked unless asked for: in a diff of two big heap
+ * profiles they are most of the rows and nobody reads them.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,30 +22,40 @@
 #include "hash.h"
 #include "pprofdiff/diff.h"
 
+/* Per profile: location index -> frame ids lf[first[i] .. first[i+1]). */
+struct locframes {
+    uint32_t *first;
+    uint32_t *lf;
+};
+
+/* A row while merging; its values are vals[row * nprof ...]. */
 struct rowacc {
-    size_t seq_off;  /* into pool */
-    size_t val_off;  /* into vals */
-    uint32_t nframes;
     uint64_t hash;
+    uint32_t prof;
+    uint32_t sample;
+    uint32_t nframes;
 };
 
 struct acc {
     struct ppd_arena *arena;
+    const struct ppd_profile *const *profiles;
     size_t nprof;
+    struct locframes *lfs;
     /* Frame interning. */
     const char **names;
     size_t nnames, names_cap;
     uint32_t *ftab; /* id + 1 */
     size_t ftab_size;
-    /* Stacks. */
-    uint32_t *pool;
-    size_t npool, pool_cap;
-    int64_t *vals;
-    size_t nvals, vals_cap;
+    /* Rows. */
     struct rowacc *rows;
     size_t nrows, rows_cap;
     uint32_t *rtab; /* row + 1 */
     size_t rtab_size;
+    int64_t *vals;
+    size_t nvals, vals_cap;
+    /* Scratch stacks. */
+    uint32_t *seq, *seq2;
+    size_t seq_cap, seq2_cap;
 };
 
 static bool
@@ -54,7 +67,7 @@ grow(void **v, size_t *cap, size_t elem, size_t need)
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2 / elem)
             return false;
-        ncap *= 2;
+        ncap += ncap / 2;
     }
     void *nv = realloc(*v, ncap * elem);
     if (nv == NULL)
@@ -70,7 +83,7 @@ rehash_frames(struct acc *a)
     size_t size = ppd__table_size(a->nnames + 1);
     if (size <= a->ftab_size)
         return true;
-    uint32_t *t = calloc(size, sizeof *t);
+    uint32_t *t = ppd__table_new(size);
     if (t == NULL)
         return false;
     for (size_t i = 0; i < a->nnames; i++) {
@@ -86,12 +99,12 @@ rehash_frames(struct acc *a)
     return true;
 }
 
-/* Intern a frame name; returns its id or UINT32_MAX when out of memory. */
+/* Intern a frame name; returns its id or PPD_NO_FRAME when out of memory. */
 static uint32_t
 intern(struct acc *a, const char *name)
 {
     if ((a->nnames + 1) * 2 > a->ftab_size && !rehash_frames(a))
-        return UINT32_MAX;
+        return PPD_NO_FRAME;
     size_t len = strlen(name);
     size_t j = ppd__hash_bytes(name, len) & (a->ftab_size - 1);
     while (a->ftab[j] != 0) {
@@ -100,15 +113,16 @@ intern(struct acc *a, const char *name)
             return a->ftab[j] - 1;
         j = (j + 1) & (a->ftab_size - 1);
     }
-    if (!grow((void **)&a->names, &a->names_cap, sizeof *a->names,
+    if (a->nnames >= PPD_NO_FRAME - 1 ||
+        !grow((void **)&a->names, &a->names_cap, sizeof *a->names,
               a->nnames + 1))
-        return UINT32_MAX;
+        return PPD_NO_FRAME;
     a->names[a->nnames] = name;
     a->ftab[j] = (uint32_t)(a->nnames + 1);
     return (uint32_t)a->nnames++;
 }
 
-/* The frame name of a location without symbols. */
+/* The frame name of a location without symbols: "file+0xoffset". */
 static const char *
 fallback_name(struct acc *a, const struct ppd_location *l)
 {
@@ -130,13 +144,68 @@ fallback_name(struct acc *a, const struct ppd_location *l)
     return s;
 }
 
+/* Frame ids of every location of p, inline frames expanded. */
+static bool
+locframes_build(struct acc *a, const struct ppd_profile *p,
+                struct locframes *out)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < p->nlocations; i++)
+        total += p->locations[i].nlines ? p->locations[i].nlines : 1;
+    out->first = ppd__arena_alloc(a->arena,
+                                  (p->nlocations + 1) * sizeof *out->first);
+    out->lf = ppd__arena_alloc(a->arena, (total ? total : 1) * sizeof *out->lf);
+    if (out->first == NULL || out->lf == NULL)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < p->nlocations; i++) {
+        const struct ppd_location *l = &p->locations[i];
+        out->first[i] = (uint32_t)n;
+        uint32_t nl = l->nlines ? l->nlines : 1;
+        for (uint32_t k = 0; k < nl; k++) {
+            const char *name = NULL;
+            if (l->nlines > 0) {
+                const struct ppd_function *f = l->lines[k].function;
+                name = f->name[0] ? f->name : f->system_name;
+            }
+            if (name == NULL || name[0] == '\0')
+                name = fallback_name(a, l);
+            if (name == NULL)
+                return false;
+            out->lf[n] = intern(a, name);
+            if (out->lf[n++] == PPD_NO_FRAME)
+                return false;
+        }
+    }
+    out->first[p->nlocations] = (uint32_t)n;
+    return true;
+}
+
+/* Expand a sample's stack into frame ids, leaf first; SIZE_MAX on OOM. */
+static size_t
+expand(const struct locframes *lf, const struct ppd_sample *s, uint32_t **buf,
+       size_t *cap)
+{
+    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    size_t n = 0;
+    uint32_t loc;
+    while (ppd_stack_next(&p, end, &loc)) {
+        uint32_t b = lf->first[loc], e = lf->first[loc + 1];
+        if (!grow((void **)buf, cap, sizeof **buf, n + (e - b)))
+            return SIZE_MAX;
+        memcpy(*buf + n, lf->lf + b, (e - b) * sizeof **buf);
+        n += e - b;
+    }
+    return n;
+}
+
 static bool
 rehash_rows(struct acc *a)
 {
     size_t size = ppd__table_size(a->nrows + 1);
     if (size <= a->rtab_size)
         return true;
-    uint32_t *t = calloc(size, sizeof *t);
+    uint32_t *t = ppd__table_new(size);
     if (t == NULL)
         return false;
     for (size_t i = 0; i < a->nrows; i++) {
@@ -151,36 +220,43 @@ rehash_rows(struct acc *a)
     return true;
 }
 
-/* Find or add the row of seq[0..n); returns its index or SIZE_MAX. */
+/*
+ * The row of the stack in a->seq[0..n) (sample si of profile pi); SIZE_MAX
+ * when out of memory.
+ */
 static size_t
-row_for(struct acc *a, const uint32_t *seq, uint32_t n)
+row_for(struct acc *a, size_t n, uint32_t pi, uint32_t si)
 {
     if ((a->nrows + 1) * 2 > a->rtab_size && !rehash_rows(a))
         return SIZE_MAX;
-    uint64_t h = ppd__hash_bytes(seq, n * sizeof *seq);
-    size_t j = h & (a->rtab_size - 1);
-    while (a->rtab[j] != 0) {
-        struct rowacc *r = &a->rows[a->rtab[j] - 1];
-        if (r->hash == h && r->nframes == n &&
-            memcmp(a->pool + r->seq_off, seq, n * sizeof *seq) == 0)
-            return a->rtab[j] - 1;
-        j = (j + 1) & (a->rtab_size - 1);
+    uint64_t h = ppd__hash_bytes(a->seq, n * sizeof *a->seq);
+    size_t mask = a->rtab_size - 1;
+    size_t j = h & mask;
+    uint32_t s;
+    while ((s = a->rtab[j]) != 0) {
+        const struct rowacc *r = &a->rows[s - 1];
+        if (r->hash == h && r->nframes == n) {
+            size_t m = expand(&a->lfs[r->prof],
+                              &a->profiles[r->prof]->samples[r->sample],
+                              &a->seq2, &a->seq2_cap);
+            if (m == SIZE_MAX)
+                return SIZE_MAX;
+            if (memcmp(a->seq, a->seq2, n * sizeof *a->seq) == 0)
+                return s - 1;
+        }
+        j = (j + 1) & mask;
     }
-    if (!grow((void **)&a->rows, &a->rows_cap, sizeof *a->rows,
+    if (a->nrows >= UINT32_MAX - 1 ||
+        !grow((void **)&a->rows, &a->rows_cap, sizeof *a->rows,
               a->nrows + 1) ||
-        !grow((void **)&a->pool, &a->pool_cap, sizeof *a->pool,
-              a->npool + n) ||
         !grow((void **)&a->vals, &a->vals_cap, sizeof *a->vals,
               a->nvals + a->nprof))
         return SIZE_MAX;
     struct rowacc *r = &a->rows[a->nrows];
-    r->seq_off = a->npool;
-    r->val_off = a->nvals;
-    r->nframes = n;
     r->hash = h;
-    if (n > 0)
-        memcpy(a->pool + a->npool, seq, n * sizeof *seq);
-    a->npool += n;
+    r->prof = pi;
+    r->sample = si;
+    r->nframes = (uint32_t)n;
     memset(a->vals + a->nvals, 0, a->nprof * sizeof *a->vals);
     a->nvals += a->nprof;
     a->rtab[j] = (uint32_t)(a->nrows + 1);
@@ -189,71 +265,42 @@ row_for(struct acc *a, const uint32_t *seq, uint32_t n)
 
 /* Add one profile's chosen column into the accumulator. */
 static bool
-add_profile(struct acc *a, const struct ppd_profile *p, size_t pi, long idx,
-            int64_t *total)
+add_profile(struct acc *a, size_t pi, long idx, int64_t *total)
 {
-    bool ok = false;
-    uint32_t *first = calloc(p->nlocations + 1, sizeof *first);
-    uint32_t *lf = NULL;
-    uint32_t *seq = NULL;
-    size_t nlf = 0, lf_cap = 0, seq_cap = 0;
-    if (first == NULL)
-        goto out;
-    /* Location -> frame ids, inline frames expanded (innermost first). */
-    for (size_t i = 0; i < p->nlocations; i++) {
-        const struct ppd_location *l = &p->locations[i];
-        first[i] = (uint32_t)nlf;
-        uint32_t nl = l->nlines ? l->nlines : 1;
-        if (!grow((void **)&lf, &lf_cap, sizeof *lf, nlf + nl))
-            goto out;
-        if (l->nlines == 0) {
-            const char *name = fallback_name(a, l);
-            if (name == NULL || (lf[nlf++] = intern(a, name)) == UINT32_MAX)
-                goto out;
-            continue;
-        }
-        for (uint32_t k = 0; k < l->nlines; k++) {
-            const struct ppd_function *f = l->lines[k].function;
-            const char *name = f->name[0] ? f->name : f->system_name;
-            if (name[0] == '\0')
-                name = fallback_name(a, l);
-            if (name == NULL || (lf[nlf++] = intern(a, name)) == UINT32_MAX)
-                goto out;
-        }
-    }
-    first[p->nlocations] = (uint32_t)nlf;
-
+    const struct ppd_profile *p = a->profiles[pi];
+    if (!locframes_build(a, p, &a->lfs[pi]))
+        return false;
     uint64_t sum = 0;
     for (size_t i = 0; i < p->nsamples; i++) {
         const struct ppd_sample *s = &p->samples[i];
         int64_t v = s->values[idx];
         if (v == 0)
             continue;
-        size_t n = 0;
-        for (uint32_t k = 0; k < s->nlocs; k++) {
-            uint32_t li = s->locs[k];
-            size_t c = first[li + 1] - first[li];
-            if (!grow((void **)&seq, &seq_cap, sizeof *seq, n + c))
-                goto out;
-            memcpy(seq + n, lf + first[li], c * sizeof *seq);
-            n += c;
-        }
-        if (n > UINT32_MAX)
-            goto out;
-        size_t r = row_for(a, seq, (uint32_t)n);
+        size_t n = expand(&a->lfs[pi], s, &a->seq, &a->seq_cap);
+        if (n == SIZE_MAX || n > UINT32_MAX)
+            return false;
+        size_t r = row_for(a, n, (uint32_t)pi, (uint32_t)i);
         if (r == SIZE_MAX)
-            goto out;
-        int64_t *cell = &a->vals[a->rows[r].val_off + pi];
+            return false;
+        int64_t *cell = &a->vals[r * a->nprof + pi];
         *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
         sum += (uint64_t)v;
     }
     *total = (int64_t)sum;
-    ok = true;
-out:
-    free(first);
-    free(lf);
-    free(seq);
-    return ok;
+    return true;
+}
+
+static int64_t
+delta_of(const int64_t *v, size_t n)
+{
+    return n > 1 ? (int64_t)((uint64_t)v[n - 1] - (uint64_t)v[0]) : v[0];
+}
+
+static enum ppd_diff_section
+section_of(const int64_t *v, size_t n)
+{
+    int64_t delta = delta_of(v, n);
+    return delta > 0 ? PPD_GROWING : delta < 0 ? PPD_SHRINKING : PPD_UNCHANGED;
 }
 
 bool
@@ -273,6 +320,25 @@ ppd_diff_is_runtime_frame(const char *name, const struct ppd_diff_options *opt)
     return false;
 }
 
+size_t
+ppd_diff_row_frames(const struct ppd_diff *d, const struct ppd_diff_row *r,
+                    uint32_t *out, size_t cap)
+{
+    const struct locframes *lfs = d->priv;
+    const struct locframes *lf = &lfs[r->profile];
+    const struct ppd_sample *s = r->sample;
+    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    size_t n = 0;
+    uint32_t loc;
+    while (ppd_stack_next(&p, end, &loc))
+        for (uint32_t k = lf->first[loc]; k < lf->first[loc + 1]; k++) {
+            if (n < cap)
+                out[n] = lf->lf[k];
+            n++;
+        }
+    return n;
+}
+
 struct name_id {
     const char *name;
     uint32_t id;
@@ -285,11 +351,20 @@ cmp_name(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-/* Row order; frame ids are in name order when this runs. */
+/*
+ * A row being ranked, with its frames root first in a shared pool, so a
+ * comparison reads two short arrays instead of decoding two stacks.
+ */
+struct sort_item {
+    struct ppd_diff_row row;
+    const uint32_t *rootfirst;
+};
+
 static int
-cmp_row(const void *x, const void *y)
+cmp_item(const void *x, const void *y)
 {
-    const struct ppd_diff_row *a = x, *b = y;
+    const struct sort_item *ia = x, *ib = y;
+    const struct ppd_diff_row *a = &ia->row, *b = &ib->row;
     if (a->section != b->section)
         return a->section < b->section ? -1 : 1;
     if (a->delta != b->delta) {
@@ -297,18 +372,47 @@ cmp_row(const void *x, const void *y)
             return a->delta < b->delta ? -1 : 1;
         return a->delta > b->delta ? -1 : 1;
     }
-    /* Unchanged rows: bigger current value first. Values are compared
-     * through the last column, which cmp_row reaches via the row. */
-    /* Root-first stack text, shorter prefix first. */
-    uint32_t i = a->nframes, j = b->nframes;
-    while (i > 0 && j > 0) {
-        uint32_t fa = a->frames[--i], fb = b->frames[--j];
-        if (fa != fb)
-            return fa < fb ? -1 : 1;
+    /* Stack text, root first; frame ids are in name order. */
+    uint32_t n = a->nframes < b->nframes ? a->nframes : b->nframes;
+    for (uint32_t i = 0; i < n; i++)
+        if (ia->rootfirst[i] != ib->rootfirst[i])
+            return ia->rootfirst[i] < ib->rootfirst[i] ? -1 : 1;
+    return a->nframes < b->nframes ? -1 : a->nframes > b->nframes;
+}
+
+/* Sort rows[0..n) into ranking order. */
+static bool
+rank_rows(const struct ppd_diff *d, struct ppd_diff_row *rows, size_t n)
+{
+    bool ok = false;
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += rows[i].nframes;
+    struct sort_item *items = malloc((n ? n : 1) * sizeof *items);
+    uint32_t *pool = malloc((total ? total : 1) * sizeof *pool);
+    if (items == NULL || pool == NULL)
+        goto out;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t *f = pool + at;
+        size_t m = ppd_diff_row_frames(d, &rows[i], f, rows[i].nframes);
+        for (size_t k = 0; k < m / 2; k++) {
+            uint32_t t = f[k];
+            f[k] = f[m - 1 - k];
+            f[m - 1 - k] = t;
+        }
+        items[i].row = rows[i];
+        items[i].rootfirst = f;
+        at += m;
     }
-    if (i != j)
-        return i < j ? -1 : 1;
-    return 0;
+    qsort(items, n, sizeof *items, cmp_item);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = items[i].row;
+    ok = true;
+out:
+    free(items);
+    free(pool);
+    return ok;
 }
 
 static enum ppd_status
@@ -347,23 +451,27 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
     struct ppd_diff *d = NULL;
     struct name_id *order = NULL;
     uint32_t *remap = NULL;
+    bool *runtime = NULL;
 
     *out = NULL;
-    if (n == 0)
+    if (n == 0 || n > UINT32_MAX)
         return ppd_error_set(err, PPD_EINVAL, NULL, "no profiles to compare");
     a.arena = ppd__arena_new();
     if (a.arena == NULL)
         goto oom;
     a.nprof = n;
+    a.profiles = profiles;
     d = ppd__arena_calloc(a.arena, 1, sizeof *d);
     long *sidx = ppd__arena_calloc(a.arena, n, sizeof *sidx);
     int64_t *totals = ppd__arena_calloc(a.arena, n, sizeof *totals);
-    if (d == NULL || sidx == NULL || totals == NULL)
+    a.lfs = ppd__arena_calloc(a.arena, n, sizeof *a.lfs);
+    if (d == NULL || sidx == NULL || totals == NULL || a.lfs == NULL)
         goto oom;
     d->arena = a.arena;
+    d->priv = a.lfs;
 
-    /* The sample type: by name, so that profiles whose type lists differ
-     * in order still compare the same quantity. */
+    /* The sample type, chosen on the last profile and matched by name in
+     * the others, so type lists in a different order still line up. */
     const struct ppd_profile *last = profiles[n - 1];
     const char *spec = opt != NULL ? opt->sample : NULL;
     long li = ppd_profile_sample_index(last, spec);
@@ -380,9 +488,21 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
             st = missing_sample(profiles, n, i, tname, err);
             goto fail;
         }
-        if (!add_profile(&a, profiles[i], i, sidx[i], &totals[i]))
-            goto oom;
     }
+    /* Most stacks of one profile recur in the others: start the row
+     * tables at the largest profile's size. */
+    size_t most = 0;
+    for (size_t i = 0; i < n; i++)
+        if (profiles[i]->nsamples > most)
+            most = profiles[i]->nsamples;
+    if (!grow((void **)&a.rows, &a.rows_cap, sizeof *a.rows, most + 1) ||
+        !grow((void **)&a.vals, &a.vals_cap, sizeof *a.vals, (most + 1) * n))
+        goto oom;
+    for (size_t i = 0; i < n; i++)
+        if (!add_profile(&a, i, sidx[i], &totals[i]))
+            goto oom;
+    free(a.rtab);
+    a.rtab = NULL;
     d->nprofiles = n;
     d->profiles = profiles;
     d->sample_index = sidx;
@@ -393,11 +513,12 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
               : totals[0];
 
     /* Renumber frames in name order. */
-    order = malloc((a.nnames ? a.nnames : 1) * sizeof *order);
-    remap = malloc((a.nnames ? a.nnames : 1) * sizeof *remap);
-    const char **names = ppd__arena_calloc(a.arena, a.nnames ? a.nnames : 1,
-                                           sizeof *names);
-    if (order == NULL || remap == NULL || names == NULL)
+    size_t nf = a.nnames ? a.nnames : 1;
+    order = malloc(nf * sizeof *order);
+    remap = malloc(nf * sizeof *remap);
+    runtime = calloc(nf, sizeof *runtime);
+    const char **names = ppd__arena_calloc(a.arena, nf, sizeof *names);
+    if (order == NULL || remap == NULL || runtime == NULL || names == NULL)
         goto oom;
     for (size_t i = 0; i < a.nnames; i++) {
         order[i].name = a.names[i];
@@ -407,54 +528,85 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
     for (size_t i = 0; i < a.nnames; i++) {
         remap[order[i].id] = (uint32_t)i;
         names[i] = order[i].name;
+        runtime[i] = ppd_diff_is_runtime_frame(names[i], opt);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct locframes *lf = &a.lfs[i];
+        uint32_t total = lf->first[profiles[i]->nlocations];
+        for (uint32_t k = 0; k < total; k++)
+            lf->lf[k] = remap[lf->lf[k]];
     }
     d->frames = names;
     d->nframes = a.nnames;
 
-    uint32_t *pool = ppd__arena_calloc(a.arena, a.npool ? a.npool : 1,
-                                       sizeof *pool);
-    int64_t *vals = ppd__arena_calloc(a.arena, a.nvals ? a.nvals : 1,
-                                      sizeof *vals);
-    struct ppd_diff_row *rows = ppd__arena_calloc(
-        a.arena, a.nrows ? a.nrows : 1, sizeof *rows);
-    if (pool == NULL || vals == NULL || rows == NULL)
+    bool keep0 = opt != NULL && opt->keep_unchanged;
+    int64_t *vals = a.vals;
+    if (!ppd__arena_adopt(a.arena, vals))
         goto oom;
-    for (size_t i = 0; i < a.npool; i++)
-        pool[i] = remap[a.pool[i]];
-    if (a.nvals > 0)
-        memcpy(vals, a.vals, a.nvals * sizeof *vals);
+    a.vals = NULL;
+    /* Count the rows to keep, so that a big diff whose stacks are mostly
+     * unchanged allocates only what it shows. */
+    size_t keep = 0;
+    for (size_t i = 0; i < a.nrows; i++) {
+        const int64_t *v = vals + i * n;
+        enum ppd_diff_section sec = section_of(v, n);
+        if (sec == PPD_UNCHANGED) {
+            bool any = false;
+            for (size_t j = 0; j < n; j++)
+                any = any || v[j] != 0;
+            if (any)
+                d->nunchanged++;
+            if (!any || !keep0)
+                continue;
+        }
+        d->nsection[sec]++;
+        keep++;
+    }
+    struct ppd_diff_row *rows =
+        ppd__arena_calloc(a.arena, keep ? keep : 1, sizeof *rows);
+    if (rows == NULL)
+        goto oom;
     size_t nr = 0;
     for (size_t i = 0; i < a.nrows; i++) {
         const struct rowacc *ra = &a.rows[i];
+        const int64_t *v = vals + i * n;
+        enum ppd_diff_section sec = section_of(v, n);
+        if (sec == PPD_UNCHANGED) {
+            bool any = false;
+            for (size_t j = 0; j < n; j++)
+                any = any || v[j] != 0;
+            if (!any || !keep0)
+                continue;
+        }
         struct ppd_diff_row *r = &rows[nr];
-        r->frames = pool + ra->seq_off;
+        r->values = v;
+        r->section = sec;
+        r->delta = delta_of(v, n);
+        r->profile = ra->prof;
+        r->sample = &profiles[ra->prof]->samples[ra->sample];
         r->nframes = ra->nframes;
-        r->values = vals + ra->val_off;
-        bool any = false;
-        for (size_t k = 0; k < n; k++)
-            any = any || r->values[k] != 0;
-        if (!any)
-            continue; /* samples that cancelled out within each profile */
-        r->delta = n > 1 ? (int64_t)((uint64_t)r->values[n - 1] -
-                                     (uint64_t)r->values[0])
-                         : r->values[0];
-        r->section = r->delta > 0   ? PPD_GROWING
-                     : r->delta < 0 ? PPD_SHRINKING
-                                    : PPD_UNCHANGED;
-        r->culprit = 0;
-        for (uint32_t k = 0; k < r->nframes; k++)
-            if (!ppd_diff_is_runtime_frame(names[r->frames[k]], opt)) {
-                r->culprit = k;
-                break;
-            }
-        d->nsection[r->section]++;
+        r->culprit = PPD_NO_FRAME;
+        if (r->nframes > 0) {
+            size_t m = expand(&a.lfs[ra->prof], r->sample, &a.seq,
+                              &a.seq_cap);
+            if (m == SIZE_MAX)
+                goto oom;
+            r->culprit = a.seq[0];
+            for (size_t k = 0; k < m; k++)
+                if (!runtime[a.seq[k]]) {
+                    r->culprit = a.seq[k];
+                    break;
+                }
+        }
         nr++;
     }
-    qsort(rows, nr, sizeof *rows, cmp_row);
+    free(a.rows);
+    a.rows = NULL;
+    if (!rank_rows(d, rows, nr))
+        goto oom;
     d->rows = rows;
     d->nrows = nr;
     *out = d;
-    d = NULL;
     st = PPD_OK;
     goto out;
 oom:
@@ -464,12 +616,14 @@ fail:
 out:
     free(order);
     free(remap);
+    free(runtime);
     free(a.names);
     free(a.ftab);
-    free(a.pool);
-    free(a.vals);
     free(a.rows);
     free(a.rtab);
+    free(a.vals);
+    free(a.seq);
+    free(a.seq2);
     return st;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ppd__hash_bytes - a fast 64-bit hash of n bytes (not cryptographic). */
@@ -23,7 +24,8 @@ ppd__hash_bytes(const void *data, size_t n)
         n -= 8;
     }
     uint64_t w = 0;
-    memcpy(&w, p, n);
+    if (n > 0)
+        memcpy(&w, p, n);
     h = (h ^ w) * 0x94d049bb133111ebu;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9u;
@@ -51,6 +53,22 @@ ppd__table_size(size_t n)
     while (s < n * 2 && s < ((size_t)1 << 62))
         s <<= 1;
     return s;
+}
+
+/*
+ * ppd__table_new - a zeroed table of n uint32 slots. malloc + memset
+ * instead of calloc: probing a calloc'd table first maps the shared zero
+ * page and then faults again on the first write, twice the page faults.
+ */
+static inline uint32_t *
+ppd__table_new(size_t n)
+{
+    if (n > SIZE_MAX / sizeof(uint32_t))
+        return NULL;
+    uint32_t *t = malloc(n * sizeof *t);
+    if (t != NULL)
+        memset(t, 0, n * sizeof *t);
+    return t;
 }
 
 #endif

@@ -19,6 +19,20 @@ ppd_profile_free(struct ppd_profile *p)
     ppd__arena_free(p->arena);
 }
 
+size_t
+ppd_sample_locations(const struct ppd_sample *s, uint32_t *out, size_t cap)
+{
+    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    size_t n = 0;
+    uint32_t loc;
+    while (ppd_stack_next(&p, end, &loc)) {
+        if (n < cap)
+            out[n] = loc;
+        n++;
+    }
+    return n;
+}
+
 long
 ppd_profile_sample_index(const struct ppd_profile *p, const char *spec)
 {

@@ -105,6 +105,12 @@ time_text(char *buf, size_t n, int64_t ns)
 }
 
 /* Print text with tabs and newlines turned into spaces. */
+/* Reusable frame buffer for the rows being printed. */
+struct scratch {
+    uint32_t *frames;
+    size_t cap;
+};
+
 static void
 put_clean(FILE *out, const char *s)
 {
@@ -112,40 +118,43 @@ put_clean(FILE *out, const char *s)
         fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, out);
 }
 
-static void
-put_stack_leaf_first(FILE *out, const struct ppd_diff *d,
-                     const struct ppd_diff_row *r)
+/* The row's frames, leaf first, in buf (grown as needed). */
+static size_t
+frames_of(const struct ppd_diff *d, const struct ppd_diff_row *r,
+          uint32_t **buf, size_t *cap)
 {
-    if (r->nframes == 0) {
-        fputs("(no stack)", out);
-        return;
+    size_t n = ppd_diff_row_frames(d, r, *buf, *cap);
+    if (n > *cap) {
+        uint32_t *nb = realloc(*buf, n * sizeof *nb);
+        if (nb == NULL)
+            return 0;
+        *buf = nb;
+        *cap = n;
+        n = ppd_diff_row_frames(d, r, *buf, *cap);
     }
-    for (uint32_t k = 0; k < r->nframes; k++) {
-        if (k > 0)
-            fputs(" < ", out);
-        put_clean(out, d->frames[r->frames[k]]);
-    }
+    return n;
 }
 
 static void
-put_stack_folded(FILE *out, const struct ppd_diff *d,
-                 const struct ppd_diff_row *r)
+put_stack(FILE *out, const struct ppd_diff *d, const struct ppd_diff_row *r,
+          struct scratch *sc, bool folded)
 {
-    if (r->nframes == 0) {
+    size_t n = frames_of(d, r, &sc->frames, &sc->cap);
+    if (n == 0) {
         fputs("(no stack)", out);
         return;
     }
-    for (uint32_t k = r->nframes; k > 0; k--) {
-        if (k < r->nframes)
-            fputc(';', out);
-        put_clean(out, d->frames[r->frames[k - 1]]);
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0)
+            fputs(folded ? ";" : " < ", out);
+        put_clean(out, d->frames[sc->frames[folded ? n - 1 - k : k]]);
     }
 }
 
 static const char *
 culprit_of(const struct ppd_diff *d, const struct ppd_diff_row *r)
 {
-    return r->nframes ? d->frames[r->frames[r->culprit]] : "(no stack)";
+    return r->culprit != PPD_NO_FRAME ? d->frames[r->culprit] : "(no stack)";
 }
 
 static size_t
@@ -166,7 +175,7 @@ shown(const struct ppd_diff *d, enum ppd_diff_section s, size_t top)
 
 static void
 render_tsv(FILE *out, const struct ppd_diff *d,
-           const struct ppd_render_options *o)
+           const struct ppd_render_options *o, struct scratch *sc)
 {
     bool single = d->nprofiles == 1;
     if (single)
@@ -186,7 +195,7 @@ render_tsv(FILE *out, const struct ppd_diff *d,
                 fprintf(out, "%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t",
                         r->delta, r->values[0], r->values[d->nprofiles - 1]);
             }
-            put_stack_folded(out, d, r);
+            put_stack(out, d, r, sc, true);
             fputc('\t', out);
             put_clean(out, culprit_of(d, r));
             if (!single) {
@@ -268,7 +277,7 @@ pad_left(FILE *out, const char *s, int w)
 static void
 render_section(FILE *out, const struct ppd_diff *d,
                const struct ppd_render_options *o, enum ppd_diff_section s,
-               const char *title)
+               const char *title, struct scratch *sc)
 {
     static const char *const sname[] = {"growing", "unchanged", "shrinking"};
     size_t at = section_start(d, s);
@@ -334,7 +343,7 @@ render_section(FILE *out, const struct ppd_diff *d,
         fputs("  ", out);
         pad_left(out, culprit_of(d, r), w.culprit);
         fputs("  ", out);
-        put_stack_leaf_first(out, d, r);
+        put_stack(out, d, r, sc, false);
         fputc('\n', out);
     }
     if (n < total)
@@ -344,7 +353,7 @@ render_section(FILE *out, const struct ppd_diff *d,
 
 static void
 render_text(FILE *out, const struct ppd_diff *d,
-            const struct ppd_render_options *o)
+            const struct ppd_render_options *o, struct scratch *sc)
 {
     const struct ppd_profile *cur = d->profiles[d->nprofiles - 1];
     const char *unit = d->sample_type.unit;
@@ -356,7 +365,7 @@ render_text(FILE *out, const struct ppd_diff *d,
         fprintf(out, "input:   %s   %s\n", cur->name, t);
         ppd_render_value(v1, sizeof v1, d->totals[0], unit, false);
         fprintf(out, "total:   %s in %zu stacks\n", v1, d->nrows);
-        render_section(out, d, o, PPD_GROWING, "top stacks");
+        render_section(out, d, o, PPD_GROWING, "top stacks", sc);
         return;
     }
     const struct ppd_profile *base = d->profiles[0];
@@ -388,12 +397,12 @@ render_text(FILE *out, const struct ppd_diff *d,
     fputc('\n', out);
     fprintf(out, "stacks:  %zu growing, %zu shrinking, %zu unchanged\n",
             d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
-            d->nsection[PPD_UNCHANGED]);
-    render_section(out, d, o, PPD_GROWING, "growing");
+            d->nunchanged);
+    render_section(out, d, o, PPD_GROWING, "growing", sc);
     if (!o->hide_shrinking)
-        render_section(out, d, o, PPD_SHRINKING, "shrinking");
+        render_section(out, d, o, PPD_SHRINKING, "shrinking", sc);
     if (o->show_unchanged)
-        render_section(out, d, o, PPD_UNCHANGED, "unchanged");
+        render_section(out, d, o, PPD_UNCHANGED, "unchanged", sc);
 }
 
 enum ppd_status
@@ -403,10 +412,12 @@ ppd_render(FILE *out, const struct ppd_diff *d,
     struct ppd_render_options o = {0};
     if (opt != NULL)
         o = *opt;
+    struct scratch sc = {0};
     if (o.format == PPD_FORMAT_TSV)
-        render_tsv(out, d, &o);
+        render_tsv(out, d, &o, &sc);
     else
-        render_text(out, d, &o);
+        render_text(out, d, &o, &sc);
+    free(sc.frames);
     if (fflush(out) != 0 || ferror(out))
         return ppd_error_set(err, PPD_EIO, "<stdout>", "write error");
     return PPD_OK;

@@ -70,13 +70,43 @@ struct ppd_location {
     bool is_folded;
 };
 
+/*
+ * A distinct sample. Its stack is stored compactly as LEB128 varints of
+ * location indices, leaf first; read it with ppd_sample_locations() or
+ * walk it with ppd_stack_next().
+ */
 struct ppd_sample {
-    const uint32_t *locs;  /* indices into profile->locations, leaf first */
-    uint32_t nlocs;
+    const unsigned char *stack; /* stack_len bytes */
+    uint32_t stack_len;
+    uint32_t nlocs;             /* 0 for a sample without a stack */
     uint32_t nlabels;
-    const struct ppd_label *labels;
-    const int64_t *values; /* profile->nsample_types values */
+    const struct ppd_label *labels; /* shared between samples; may be NULL */
+    const int64_t *values;          /* profile->nsample_types values */
 };
+
+/*
+ * ppd_stack_next - read the next location index of a stack at *p (< end)
+ * into *loc and advance *p. Returns false at the end of the stack. The
+ * bytes were validated by the decoder.
+ */
+static inline bool
+ppd_stack_next(const unsigned char **p, const unsigned char *end,
+               uint32_t *loc)
+{
+    if (*p >= end)
+        return false;
+    uint32_t v = 0;
+    unsigned shift = 0;
+    while (**p & 0x80) {
+        v |= (uint32_t)(**p & 0x7f) << shift;
+        shift += 7;
+        (*p)++;
+    }
+    v |= (uint32_t)**p << shift;
+    (*p)++;
+    *loc = v;
+    return true;
+}
 
 struct ppd_profile {
     const char *name; /* input name given to the decoder */
@@ -114,6 +144,13 @@ struct ppd_profile {
 
     struct ppd_arena *arena; /* owns everything above */
 };
+
+/*
+ * ppd_sample_locations - copy up to cap location indices of s (leaf first)
+ * into out; returns s->nlocs (which may exceed cap).
+ */
+size_t ppd_sample_locations(const struct ppd_sample *s, uint32_t *out,
+                            size_t cap);
 
 /*
  * ppd_profile_free - release a profile and everything it owns. Accepts

@@ -1,0 +1,469 @@
+/*
+ * capture.c - snapshot many targets and profile types for cron.
+ *
+ * ppd_capture_run() turns targets x types into one job list for the
+ * shared transfer engine (ppd__fetch_many), which runs them concurrently
+ * on a libcurl multi handle. As each download finishes it is checked to
+ * be a decodable profile, written atomically to
+ * OUTDIR/NAME/TYPE-YYYYMMDDTHHMMSSZ.pb.gz and, with keep, the oldest
+ * snapshots of that target and type are pruned.
+ *
+ * The non-obvious decision: every file of one run carries the run's start
+ * time, not the time its own download ended, so the snapshots of a run
+ * line up by name across targets and types, and a glob of one type lists
+ * runs in order. Pruning and leftover cleaning only ever touch names of
+ * the exact forms this module writes.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fetch_int.h"
+#include "pprofdiff/fetch.h"
+
+#define DEFAULT_PARALLEL 8
+#define STAMP_LEN 16 /* YYYYMMDDTHHMMSSZ */
+#define NAME_MAX_LEN 128
+
+struct target {
+    const char *spec; /* as given, without NAME= */
+    char name[NAME_MAX_LEN];
+    char *dir;        /* OUTDIR/NAME */
+    bool fixed;       /* the URL does not depend on the type */
+    char fixed_type[NAME_MAX_LEN];
+};
+
+struct cjob {
+    struct target *t;
+    const char *type;           /* as requested (or fixed_type) */
+    char file_type[NAME_MAX_LEN]; /* type as used in the file name */
+    char *url;
+    char *path;
+};
+
+struct run {
+    const struct ppd_capture_options *opt;
+    size_t nfailed;
+    enum ppd_status first;
+};
+
+static bool
+is_name_char(int c)
+{
+    return isalnum(c) || c == '.' || c == '_' || c == '-';
+}
+
+/* Copy src[0..len) into dst as a safe file name: other bytes become '_'. */
+static void
+sanitize(const char *src, size_t len, char *dst, size_t size)
+{
+    size_t k = 0;
+    if (len > 0 && src[0] == '.' && size > 1)
+        dst[k++] = '_'; /* no hidden names, no "." or ".." */
+    for (size_t i = 0; i < len && k + 1 < size; i++)
+        dst[k++] = is_name_char((unsigned char)src[i]) ? src[i] : '_';
+    dst[k] = '\0';
+}
+
+/* "host:port" of url without userinfo, as a directory name. */
+static void
+default_name(const char *url, char *dst, size_t size)
+{
+    const char *auth = strstr(url, "://");
+    auth = auth ? auth + 3 : url;
+    size_t len = strcspn(auth, "/?#");
+    for (size_t i = 0; i < len; i++) {
+        if (auth[i] == '@') {
+            len -= i + 1;
+            auth += i + 1;
+            i = 0;
+        }
+    }
+    sanitize(auth, len, dst, size);
+}
+
+/* Last path segment of url ("goroutine"), or "profile". */
+static void
+last_segment(const char *url, char *dst, size_t size)
+{
+    const char *auth = strstr(url, "://");
+    auth = auth ? auth + 3 : url;
+    const char *path = auth + strcspn(auth, "/?#");
+    size_t len = strcspn(path, "?#");
+    while (len > 0 && path[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    if (start == len) {
+        snprintf(dst, size, "profile");
+        return;
+    }
+    sanitize(path + start, len - start, dst, size);
+}
+
+/* mkdir -p; returns 0 or an errno value. */
+static int
+mkdir_p(const char *path)
+{
+    size_t len = strlen(path);
+    char *p = malloc(len + 1);
+    if (p == NULL)
+        return ENOMEM;
+    memcpy(p, path, len + 1);
+    int rc = 0;
+    for (size_t i = 1; i <= len && rc == 0; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        char saved = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            rc = errno;
+        p[i] = saved;
+    }
+    struct stat sb;
+    if (rc == 0 && (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        rc = errno ? errno : ENOTDIR;
+    free(p);
+    return rc;
+}
+
+/* Does name read TYPE-YYYYMMDDTHHMMSSZ.pb.gz for this type? */
+static bool
+is_snapshot_of(const char *name, const char *type)
+{
+    size_t tl = strlen(type);
+    size_t nl = strlen(name);
+    if (nl != tl + 1 + STAMP_LEN + 6 || strncmp(name, type, tl) != 0 ||
+        name[tl] != '-' || strcmp(name + nl - 6, ".pb.gz") != 0)
+        return false;
+    const char *s = name + tl + 1;
+    for (size_t i = 0; i < STAMP_LEN; i++) {
+        int c = (unsigned char)s[i];
+        bool ok = i == 8 ? c == 'T' : i == 15 ? c == 'Z' : isdigit(c) != 0;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Delete the oldest snapshots of dir/type beyond keep. */
+static enum ppd_status
+prune(const char *dir, const char *type, size_t keep, struct ppd_error *err)
+{
+    DIR *d = NULL;
+    char **names = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+    enum ppd_status st = PPD_OK;
+
+    d = opendir(dir);
+    if (d == NULL)
+        return ppd_error_set(err, PPD_EIO, dir, "cannot list for --keep: %s",
+                             strerror(errno));
+    for (;;) {
+        struct dirent *de = readdir(d);
+        if (de == NULL)
+            break;
+        if (!is_snapshot_of(de->d_name, type))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **nn = realloc(names, ncap * sizeof *nn);
+            if (nn == NULL)
+                goto nomem;
+            names = nn;
+            cap = ncap;
+        }
+        size_t len = strlen(de->d_name) + 1;
+        names[n] = malloc(len);
+        if (names[n] == NULL)
+            goto nomem;
+        memcpy(names[n], de->d_name, len);
+        n++;
+    }
+    if (n > keep) {
+        /* The names sort by time: the first ones are the oldest. */
+        qsort(names, n, sizeof *names, cmp_str);
+        for (size_t i = 0; i < n - keep; i++) {
+            size_t plen = strlen(dir) + strlen(names[i]) + 2;
+            char *p = malloc(plen);
+            if (p == NULL)
+                goto nomem;
+            snprintf(p, plen, "%s/%s", dir, names[i]);
+            if (unlink(p) != 0 && errno != ENOENT && st == PPD_OK)
+                st = ppd_error_set(err, PPD_EIO, p, "cannot prune: %s",
+                                   strerror(errno));
+            free(p);
+        }
+    }
+    goto out;
+nomem:
+    st = ppd_error_set(err, PPD_ENOMEM, dir, "out of memory");
+out:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return st;
+}
+
+static void
+on_done(void *ctx, struct ppd__fetch_job *j)
+{
+    struct run *r = ctx;
+    struct cjob *c = j->user;
+    const struct ppd_capture_options *o = r->opt;
+    char url[PPD_ERROR_INPUT_MAX];
+    ppd_fetch_mask_url(c->url, url, sizeof url);
+
+    enum ppd_status st = j->status;
+    if (st == PPD_OK)
+        st = ppd_fetch_check_profile(url, &j->info, j->body.data, j->body.len,
+                                     o->decode, NULL, &j->err);
+    if (st == PPD_OK)
+        st = ppd__fetch_save_in(c->path, j->body.data, j->body.len, &j->err);
+    if (st == PPD_OK && o->keep > 0)
+        st = prune(c->t->dir, c->file_type, o->keep, &j->err);
+    size_t bytes = j->body.len;
+    free(j->body.data);
+    j->body.data = NULL;
+    j->body.len = 0;
+    j->status = st;
+
+    if (st != PPD_OK) {
+        if (r->nfailed == 0)
+            r->first = st;
+        r->nfailed++;
+    }
+    if (o->report != NULL) {
+        struct ppd_capture_result res = {
+            .target = c->t->spec,
+            .name = c->t->name,
+            .type = c->file_type,
+            .url = url,
+            .path = st == PPD_OK ? c->path : NULL,
+            .bytes = st == PPD_OK ? bytes : 0,
+            .status = st,
+            .err = st == PPD_OK ? NULL : &j->err,
+        };
+        o->report(o->report_ctx, &res);
+    }
+}
+
+/* Split "NAME=TARGET"; NAME is [A-Za-z0-9._-]+ and not "." or "..". */
+static const char *
+split_name(const char *arg, const char **name, size_t *namelen)
+{
+    size_t i = 0;
+    while (is_name_char((unsigned char)arg[i]))
+        i++;
+    if (i > 0 && arg[i] == '=' && strcmp(arg, ".=") != 0 &&
+        strncmp(arg, "..=", 3) != 0) {
+        *name = arg;
+        *namelen = i;
+        return arg + i + 1;
+    }
+    *name = NULL;
+    *namelen = 0;
+    return arg;
+}
+
+enum ppd_status
+ppd_capture_run(const char *const *targets, size_t ntargets,
+                const struct ppd_capture_options *opt, size_t *nfailed,
+                struct ppd_error *err)
+{
+    static const char *const default_types[] = {"heap", "goroutine"};
+    struct target *ts = NULL;
+    struct cjob *cj = NULL;
+    struct ppd__fetch_job *jobs = NULL;
+    size_t njobs = 0;
+    size_t maxjobs = 0;
+    char *probe = NULL;
+    enum ppd_status st = PPD_OK;
+    struct run r = {opt, 0, PPD_OK};
+
+    if (nfailed != NULL)
+        *nfailed = 0;
+    if (opt == NULL)
+        return ppd_error_set(err, PPD_EINVAL, "capture", "no options");
+    if (ntargets == 0)
+        return ppd_error_set(err, PPD_EINVAL, "capture", "no targets");
+    const char *const *types = opt->types ? opt->types : default_types;
+    size_t ntypes = opt->types ? opt->ntypes : 2;
+    if (ntypes == 0)
+        return ppd_error_set(err, PPD_EINVAL, "capture", "no profile types");
+    const char *outdir = opt->outdir && opt->outdir[0] ? opt->outdir : ".";
+
+    char stamp[STAMP_LEN + 1];
+    time_t now = opt->now ? opt->now : time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL ||
+        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm) != STAMP_LEN)
+        return ppd_error_set(err, PPD_EINVAL, "capture", "bad time");
+
+    ts = calloc(ntargets, sizeof *ts);
+    if (ts == NULL)
+        goto nomem;
+
+    /* Targets: name, directory, and whether -t applies to them. */
+    for (size_t i = 0; i < ntargets; i++) {
+        struct target *t = &ts[i];
+        const char *name;
+        size_t namelen;
+        t->spec = split_name(targets[i], &name, &namelen);
+        char masked[PPD_ERROR_INPUT_MAX];
+        ppd_fetch_mask_url(t->spec, masked, sizeof masked);
+        char *a = NULL;
+        st = ppd_fetch_target_url(t->spec, "a", 0, &a, err);
+        if (st != PPD_OK) {
+            if (err != NULL)
+                snprintf(err->input, sizeof err->input, "%s", masked);
+            goto out;
+        }
+        st = ppd_fetch_target_url(t->spec, "b", 0, &probe, err);
+        if (st != PPD_OK) {
+            free(a);
+            goto out;
+        }
+        t->fixed = strcmp(a, probe) == 0;
+        if (name != NULL)
+            sanitize(name, namelen, t->name, sizeof t->name);
+        else
+            default_name(a, t->name, sizeof t->name);
+        if (t->fixed)
+            last_segment(a, t->fixed_type, sizeof t->fixed_type);
+        free(a);
+        free(probe);
+        probe = NULL;
+        if (t->name[0] == '\0') {
+            st = ppd_error_set(err, PPD_EINVAL, masked,
+                               "cannot name a directory after this target; "
+                               "use NAME=TARGET");
+            goto out;
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(ts[k].name, t->name) == 0) {
+                st = ppd_error_set(err, PPD_EINVAL, masked,
+                                   "directory %s already used by target %zu;"
+                                   " name targets with NAME=TARGET",
+                                   t->name, k + 1);
+                goto out;
+            }
+        }
+        size_t dlen = strlen(outdir) + strlen(t->name) + 2;
+        t->dir = malloc(dlen);
+        if (t->dir == NULL)
+            goto nomem;
+        snprintf(t->dir, dlen, "%s/%s", outdir, t->name);
+    }
+    for (size_t i = 0; i < ntypes; i++) {
+        if (types[i] == NULL || types[i][0] == '\0') {
+            st = ppd_error_set(err, PPD_EINVAL, "capture",
+                               "empty profile type");
+            goto out;
+        }
+    }
+
+    /* Directories, and leftovers of killed runs in them. */
+    int rc = mkdir_p(outdir);
+    if (rc != 0) {
+        st = ppd_error_set(err, PPD_EIO, outdir, "cannot create: %s",
+                           strerror(rc));
+        goto out;
+    }
+    for (size_t i = 0; i < ntargets; i++) {
+        rc = mkdir_p(ts[i].dir);
+        if (rc != 0) {
+            st = ppd_error_set(err, PPD_EIO, ts[i].dir, "cannot create: %s",
+                               strerror(rc));
+            goto out;
+        }
+        ppd__fetch_clean_stale(ts[i].dir, NULL);
+    }
+
+    /* Jobs: every type of every target; fixed URLs once. */
+    if (ntargets > SIZE_MAX / ntypes)
+        goto nomem;
+    maxjobs = ntargets * ntypes;
+    cj = calloc(maxjobs, sizeof *cj);
+    jobs = calloc(maxjobs, sizeof *jobs);
+    if (cj == NULL || jobs == NULL)
+        goto nomem;
+    for (size_t i = 0; i < ntargets; i++) {
+        struct target *t = &ts[i];
+        size_t first = njobs;
+        for (size_t k = 0; k < (t->fixed ? 1 : ntypes); k++) {
+            struct cjob *c = &cj[njobs];
+            c->t = t;
+            c->type = t->fixed ? t->fixed_type : types[k];
+            sanitize(c->type, strlen(c->type), c->file_type,
+                     sizeof c->file_type);
+            bool dup = false;
+            for (size_t m = first; m < njobs; m++)
+                dup = dup || strcmp(cj[m].file_type, c->file_type) == 0;
+            if (dup)
+                continue;
+            st = ppd_fetch_target_url(t->spec, t->fixed ? NULL : c->type,
+                                      opt->fetch.seconds, &c->url, err);
+            if (st != PPD_OK)
+                goto out;
+            size_t plen = strlen(t->dir) + strlen(c->file_type) +
+                          STAMP_LEN + 16;
+            c->path = malloc(plen);
+            if (c->path == NULL)
+                goto nomem;
+            snprintf(c->path, plen, "%s/%s-%s.pb.gz", t->dir, c->file_type,
+                     stamp);
+            jobs[njobs].url = c->url;
+            jobs[njobs].user = c;
+            njobs++;
+        }
+    }
+
+    size_t parallel = opt->parallel ? opt->parallel : DEFAULT_PARALLEL;
+    st = ppd__fetch_many(jobs, njobs, parallel, &opt->fetch, on_done, &r,
+                         err);
+    if (st != PPD_OK)
+        goto out;
+    if (r.nfailed > 0)
+        st = ppd_error_set(err, r.first, "capture",
+                           "%zu of %zu captures failed", r.nfailed, njobs);
+    goto out;
+
+nomem:
+    st = ppd_error_set(err, PPD_ENOMEM, "capture", "out of memory");
+out:
+    if (nfailed != NULL)
+        *nfailed = r.nfailed;
+    for (size_t i = 0; jobs != NULL && i < njobs; i++)
+        free(jobs[i].body.data);
+    free(probe);
+    for (size_t i = 0; cj != NULL && i < maxjobs; i++) {
+        free(cj[i].url);
+        free(cj[i].path);
+    }
+    free(cj);
+    free(jobs);
+    if (ts != NULL) {
+        for (size_t i = 0; i < ntargets; i++)
+            free(ts[i].dir);
+    }
+    free(ts);
+    return st;
+}

@@ -1,0 +1,111 @@
+/*
+ * cli_fetch.h - the network part of the command line: the flags shared by
+ * the diff command and the fetch/capture subcommands, and the
+ * subcommands themselves.
+ *
+ * To accept the network flags, a getopt_long table includes
+ * PPD_CLI_FETCH_LONGOPTS (codes 't', 'H', 'q' and >= 1000), its short
+ * option string includes "t:H:q", and every code the table's owner does
+ * not handle itself goes to ppd__cli_fetch_flag().
+ */
+#ifndef PPD_CLI_FETCH_H
+#define PPD_CLI_FETCH_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "pprofdiff/decode.h"
+#include "pprofdiff/fetch.h"
+#include "pprofdiff/profile.h"
+
+enum {
+    PPD_CLI_OPT_SECONDS = 1000,
+    PPD_CLI_OPT_TIMEOUT,
+    PPD_CLI_OPT_CONNECT_TIMEOUT,
+    PPD_CLI_OPT_RETRIES,
+    PPD_CLI_OPT_MAX_REDIRECTS,
+    PPD_CLI_OPT_MAX_DOWNLOAD,
+    PPD_CLI_OPT_BEARER_TOKEN_FILE,
+    PPD_CLI_OPT_DATA,
+    PPD_CLI_OPT_POST,
+    PPD_CLI_OPT_CACERT,
+    PPD_CLI_OPT_CERT,
+    PPD_CLI_OPT_KEY,
+    PPD_CLI_OPT_INSECURE,
+};
+
+/* struct option initializers for the network flags (no terminator). */
+#define PPD_CLI_FETCH_LONGOPTS                                              \
+    {"type", required_argument, NULL, 't'},                                 \
+    {"header", required_argument, NULL, 'H'},                               \
+    {"quiet", no_argument, NULL, 'q'},                                      \
+    {"seconds", required_argument, NULL, PPD_CLI_OPT_SECONDS},              \
+    {"timeout", required_argument, NULL, PPD_CLI_OPT_TIMEOUT},              \
+    {"connect-timeout", required_argument, NULL,                            \
+     PPD_CLI_OPT_CONNECT_TIMEOUT},                                          \
+    {"retries", required_argument, NULL, PPD_CLI_OPT_RETRIES},              \
+    {"max-redirects", required_argument, NULL, PPD_CLI_OPT_MAX_REDIRECTS},  \
+    {"max-download", required_argument, NULL, PPD_CLI_OPT_MAX_DOWNLOAD},    \
+    {"bearer-token-file", required_argument, NULL,                          \
+     PPD_CLI_OPT_BEARER_TOKEN_FILE},                                        \
+    {"data", required_argument, NULL, PPD_CLI_OPT_DATA},                    \
+    {"post", no_argument, NULL, PPD_CLI_OPT_POST},                          \
+    {"cacert", required_argument, NULL, PPD_CLI_OPT_CACERT},                \
+    {"cert", required_argument, NULL, PPD_CLI_OPT_CERT},                    \
+    {"key", required_argument, NULL, PPD_CLI_OPT_KEY},                      \
+    {"insecure", no_argument, NULL, PPD_CLI_OPT_INSECURE}
+
+/* Short options of the table above, for getopt_long's optstring. */
+#define PPD_CLI_FETCH_SHORTOPTS "t:H:q"
+
+/* Network flags as parsed; zero-initialise, then ppd__cli_net_free(). */
+struct ppd__cli_net {
+    struct ppd_fetch_options opt;
+    const char **headers; /* point into argv */
+    const char *data_arg; /* --data as given ("@FILE" is read later) */
+    char *data_buf;       /* contents of --data @FILE */
+    bool quiet;
+};
+
+/*
+ * ppd__cli_fetch_flag - apply one parsed option to n. Returns 1 when code
+ * is a network flag and was applied, 0 when code is not one, and -1 after
+ * printing a usage error for a bad value (exit with PPD_EXIT_USAGE).
+ */
+int ppd__cli_fetch_flag(struct ppd__cli_net *n, int code, const char *arg);
+
+/*
+ * ppd__cli_net_finish - after parsing: read --data @FILE and decide on
+ * the progress line (stderr is a terminal and no -q). Returns an exit
+ * status: PPD_EXIT_OK, or PPD_EXIT_ERROR after printing the error.
+ */
+int ppd__cli_net_finish(struct ppd__cli_net *n);
+
+/* ppd__cli_net_free - release what n owns. Accepts NULL. */
+void ppd__cli_net_free(struct ppd__cli_net *n);
+
+/* ppd__cli_fetch_usage - the help text of the network flags. */
+void ppd__cli_fetch_usage(FILE *out);
+
+/*
+ * ppd__cli_fetch_input - fetch and decode a remote diff input. Without
+ * -t, the profile type is that of other (the file it is compared with;
+ * may be NULL), mapped with ppd_fetch_type_for_kind(). Thread-safe for
+ * distinct outputs.
+ */
+PPD_NODISCARD enum ppd_status
+ppd__cli_fetch_input(const struct ppd__cli_net *n, const char *spec,
+                     const struct ppd_profile *other,
+                     const struct ppd_decode_options *dopt,
+                     struct ppd_profile **out, struct ppd_error *err);
+
+/*
+ * ppd__cli_fetch_main, ppd__cli_capture_main - the `pprofdiff fetch` and
+ * `pprofdiff capture` subcommands; argv[0] is the subcommand name.
+ * Return the process exit status.
+ */
+int ppd__cli_fetch_main(int argc, char **argv);
+int ppd__cli_capture_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * fetch_int.h - the transfer engine shared by fetch.c and capture.c.
+ *
+ * ppd__fetch_many() runs a list of downloads on one libcurl multi handle,
+ * at most `parallel` at once, with the retry, cap and error rules of
+ * ppd_fetch_url(). Each job is handed to a callback as soon as it is
+ * final, so the caller can validate and save it and free its body while
+ * other transfers continue.
+ */
+#ifndef PPROFDIFF_FETCH_INT_H
+#define PPROFDIFF_FETCH_INT_H
+
+#include <stddef.h>
+
+#include "pprofdiff/error.h"
+#include "pprofdiff/fetch.h"
+
+struct ppd__fetch_job {
+    const char *url;          /* in: URL to fetch (not masked) */
+    void *user;               /* in: for the callback */
+    struct ppd_buffer body;   /* out: owned by the job until taken */
+    struct ppd_fetch_info info;
+    enum ppd_status status;   /* out: PPD_OK or why it failed */
+    struct ppd_error err;     /* out: filled when status != PPD_OK */
+};
+
+typedef void (*ppd__fetch_done_fn)(void *ctx, struct ppd__fetch_job *job);
+
+/*
+ * ppd__fetch_many - download jobs[0..n) concurrently. done (may be NULL)
+ * is called once per job when it is final; it may take job->body (set it
+ * to zero) and must not touch other jobs. Bodies it leaves are the
+ * caller's to free. Returns non-OK only for setup failures (bad option,
+ * unreadable token file, out of memory), filling err; per-job outcomes
+ * are in each job. Messages are masked (see ppd_fetch_url).
+ */
+PPD_NODISCARD enum ppd_status
+ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
+                const struct ppd_fetch_options *opt, ppd__fetch_done_fn done,
+                void *ctx, struct ppd_error *err);
+
+/*
+ * ppd__fetch_clean_stale - in dir, remove temporary files left by
+ * ppd_fetch_save_atomic() in processes that no longer exist. With base
+ * non-NULL only those for the final name base. Errors are ignored: a
+ * leftover costs disk space, never correctness.
+ */
+void ppd__fetch_clean_stale(const char *dir, const char *base);
+
+/*
+ * ppd__fetch_save_in - as ppd_fetch_save_atomic(), without cleaning
+ * stale files (capture cleans each directory once per run).
+ */
+PPD_NODISCARD enum ppd_status
+ppd__fetch_save_in(const char *path, const void *data, size_t len,
+                   struct ppd_error *err);
+
+#endif

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# `pprofdiff capture` against the loopback fault server: capture.sh CASE.
+. "$(dirname "$0")/lib.sh"
+
+case_name=${1:?usage: capture.sh CASE}
+start_fault_server f
+P=$PORT_f
+U="http://127.0.0.1:$P"
+Q=$(re "$U")
+STAMP='[0-9]{8}T[0-9]{6}Z'
+
+# names DIR: the file names in DIR, sorted, one a line.
+names() {
+    find "$1" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | LC_ALL=C sort
+}
+
+case "$case_name" in
+partial)
+    # One dead target and one that is not a profile; the others are saved.
+    run "$PPD_BIN" capture -v --retries 0 -o snaps -t heap,goroutine \
+        a=127.0.0.1:$P "b=$U/" dead=127.0.0.1:1 "page=$U/html"
+    expect_rc 1 "partial"
+    expect_err_has "^pprofdiff: http://127\.0\.0\.1:1/debug/pprof/heap: Failed to connect" "partial dead heap"
+    expect_err_has "^pprofdiff: http://127\.0\.0\.1:1/debug/pprof/goroutine: Failed to connect" "partial dead goroutine"
+    expect_err_has "^pprofdiff: $Q/html: HTTP 200 OK \(text/html; charset=utf-8\) is not a profile: " "partial html"
+    expect_err_has "^pprofdiff: capture: 3 of 7 captures failed$" "partial summary"
+    [ "$(wc -l <err.txt)" -eq 4 ] || fail "partial: want 4 stderr lines"
+    for t in a b; do
+        n=$(names "snaps/$t" | grep -cE "^(heap|goroutine)-$STAMP\.pb\.gz$")
+        [ "$n" -eq 2 ] || fail "partial: snaps/$t has $n snapshots, want 2"
+        for f in snaps/$t/*.pb.gz; do
+            expect_profile "$f" "partial"
+            grep -qxF "$f" out.txt || fail "partial: -v did not list $f"
+        done
+    done
+    [ -z "$(names snaps/dead)" ] || fail "partial: files for the dead target"
+    [ -z "$(names snaps/page)" ] || fail "partial: files for the html target"
+    # Every file of a run carries the same timestamp.
+    [ "$(names snaps/a | sed -E 's/.*-(.*)\.pb\.gz/\1/' | sort -u |
+        wc -l)" -eq 1 ] || fail "partial: timestamps differ within a run"
+    ;;
+ok)
+    run "$PPD_BIN" capture -o snaps 127.0.0.1:$P
+    expect_rc 0 "ok"
+    [ -s err.txt ] && fail "ok: stderr not empty"
+    [ -s out.txt ] && fail "ok: stdout not empty without -v"
+    names "snaps/127.0.0.1_$P" >list.txt
+    grep -qxE "heap-$STAMP\.pb\.gz" list.txt || fail "ok: no heap snapshot"
+    grep -qxE "goroutine-$STAMP\.pb\.gz" list.txt ||
+        fail "ok: no goroutine snapshot"
+    [ "$(wc -l <list.txt)" -eq 2 ] || fail "ok: want 2 files"
+    ;;
+keep)
+    d="snaps/t"
+    mkdir -p "$d"
+    for s in 20200101T000000Z 20200102T000000Z 20200103T000000Z; do
+        cp "$PROFILE" "$d/heap-$s.pb.gz"
+    done
+    cp "$PROFILE" "$d/goroutine-20200101T000000Z.pb.gz"
+    : >"$d/heap-notes.txt"
+    : >"$d/heap-20200101T000000Z.pb.gz.bak"
+    : >"$d/heapx-20200101T000000Z.pb.gz"
+    run "$PPD_BIN" capture --keep 2 -o snaps -t heap t=127.0.0.1:$P
+    expect_rc 0 "keep"
+    names "$d" >list.txt
+    grep -qxF heap-20200103T000000Z.pb.gz list.txt ||
+        fail "keep: the second newest snapshot was deleted"
+    grep -E "^heap-$STAMP\.pb\.gz$" list.txt | grep -qv '^heap-2020' ||
+        fail "keep: no new snapshot"
+    [ "$(grep -cE "^heap-$STAMP\.pb\.gz$" list.txt)" -eq 2 ] ||
+        fail "keep: want 2 heap snapshots: $(cat list.txt)"
+    for keepme in goroutine-20200101T000000Z.pb.gz heap-notes.txt \
+        heap-20200101T000000Z.pb.gz.bak heapx-20200101T000000Z.pb.gz; do
+        grep -qxF "$keepme" list.txt || fail "keep: deleted $keepme"
+    done
+    ;;
+stale)
+    d="snaps/t"
+    mkdir -p "$d"
+    dead=$(dead_pid)
+    : >"$d/.heap-20200101T000000Z.pb.gz.tmp-$dead-AbC123"
+    : >"$d/.heap-20200101T000000Z.pb.gz.tmp-$$-XyZ789"
+    run "$PPD_BIN" capture -o snaps -t heap t=127.0.0.1:$P
+    expect_rc 0 "stale"
+    [ -e "$d/.heap-20200101T000000Z.pb.gz.tmp-$dead-AbC123" ] &&
+        fail "stale: leftover of a dead process kept"
+    [ -e "$d/.heap-20200101T000000Z.pb.gz.tmp-$$-XyZ789" ] ||
+        fail "stale: temporary file of a live process removed"
+    # fetch -o cleans leftovers of its own output name too.
+    : >".x.pb.gz.tmp-$dead-QwE456"
+    run "$PPD_BIN" fetch -o x.pb.gz "$U/ok"
+    expect_rc 0 "stale fetch"
+    [ -e ".x.pb.gz.tmp-$dead-QwE456" ] && fail "stale fetch: leftover kept"
+    ;;
+killed)
+    # A run killed while downloading leaves nothing under a final name.
+    "$PPD_BIN" capture --timeout 60 -o snaps t="$U/stall" 2>/dev/null &
+    pid=$!
+    PIDS+=("$pid")
+    sleep 1
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null
+    expect_no_partial snaps "killed"
+    # A failed save does not leave one either: the check fails first.
+    run "$PPD_BIN" capture -o snaps t2="$U/garbage" t3="$U/empty"
+    expect_rc 1 "invalid bodies"
+    expect_no_partial snaps "invalid bodies"
+    ;;
+concurrent)
+    # 2 targets x 3 types, each answer takes a second: concurrently ~1 s.
+    run "$PPD_BIN" capture -o snaps -t heap,goroutine,allocs --retries 0 \
+        a="$U/slow/debug/pprof/" b="$U/slow/debug/pprof/"
+    expect_rc 1 "concurrent" # allocs is 404 on the fault server
+    [ "$(grep -c 'HTTP 404' err.txt)" -eq 2 ] || fail "concurrent: 404s"
+    [ "$MS" -lt 3500 ] || fail "concurrent: took ${MS} ms, not concurrent"
+    [ "$(names snaps/a | wc -l)" -eq 2 ] || fail "concurrent: snaps/a"
+    [ "$(names snaps/b | wc -l)" -eq 2 ] || fail "concurrent: snaps/b"
+    # --parallel 1 serialises them.
+    rm -rf snaps
+    run "$PPD_BIN" capture -o snaps -t heap,goroutine --parallel 1 \
+        a="$U/slow/debug/pprof/"
+    expect_rc 0 "parallel 1"
+    [ "$MS" -ge 1900 ] || fail "parallel 1: took only ${MS} ms"
+    ;;
+fixed)
+    # A URL naming one profile is fetched once, named by its last segment.
+    run "$PPD_BIN" capture -o snaps -t heap,goroutine "pr=$U/post" \
+        --bearer-token-file /dev/null
+    expect_rc 1 "fixed empty token"
+    expect_err_line "pprofdiff: /dev/null: bearer token file is empty" "fixed empty token"
+    printf 's3cr3t-token-value\n' >token
+    run "$PPD_BIN" capture -o snaps "pr=$U/post" --bearer-token-file token \
+        -H 'X-Scope-OrgID: tenant-a' --data '{"query":"merge"}'
+    expect_rc 0 "fixed"
+    names snaps/pr | grep -qxE "post-$STAMP\.pb\.gz" || fail "fixed: name"
+    [ "$(names snaps/pr | wc -l)" -eq 1 ] || fail "fixed: want one file"
+    ;;
+*)
+    echo "unknown case $case_name" >&2
+    exit 2
+    ;;
+esac
+finish
