@@ -335,9 +335,9 @@ struct lset_raw {
     uint32_t first;
 };
 
-/* Open-addressing table of uint32 (index + 1; 0 = empty). */
+/* Open-addressing table of tagged slots (see hash.h). */
 struct slots {
-    uint32_t *v;
+    uint64_t *v;
     size_t size;
 };
 
@@ -363,7 +363,6 @@ struct dec {
     VEC(int64_t) comments;
     VEC(struct ppd_sample) samples;
     VEC(struct sample_aux) aux;
-    struct slots sample_slots;
     VEC(unsigned char) keys;   /* sample keys, later their stacks */
     VEC(struct lset_raw) lsets;
     struct slots lset_slots;
@@ -474,16 +473,17 @@ slots_reserve_for(struct dec *d, struct slots *t, size_t n, size_t want,
     if (want * 2 <= t->size)
         return true;
     size_t size = ppd__table_size(want);
-    uint32_t *v = ppd__table_new(size);
+    uint64_t *v = ppd__table64_new(size);
     if (v == NULL) {
         FAIL(d, PPD_ENOMEM, "out of memory");
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t j = (size_t)hash_of(d, i) & (size - 1);
+        uint64_t h = hash_of(d, i);
+        size_t j = (size_t)h & (size - 1);
         while (v[j] != 0)
             j = (j + 1) & (size - 1);
-        v[j] = (uint32_t)(i + 1);
+        v[j] = SLOT(h, i);
     }
     free(t->v);
     t->v = v;
@@ -503,12 +503,6 @@ static uint64_t
 sample_hash(const unsigned char *key, size_t len, uint32_t lset)
 {
     return ppd__hash_bytes(key, len) ^ ppd__hash_u64(lset);
-}
-
-static uint64_t
-sample_hash_at(const struct dec *d, size_t i)
-{
-    return d->aux.v[i].hash;
 }
 
 static uint64_t
@@ -548,12 +542,14 @@ labelset_for(struct dec *d, const Perftools__Profiles__Sample *s,
     if (!slots_reserve(d, &d->lset_slots, d->lsets.n, lset_hash_at))
         return false;
     size_t mask = d->lset_slots.size - 1;
-    size_t j = (size_t)ppd__hash_bytes(d->kbuf, k) & mask;
-    uint32_t sl;
+    uint64_t h = ppd__hash_bytes(d->kbuf, k);
+    size_t j = (size_t)h & mask;
+    uint64_t sl;
     while ((sl = d->lset_slots.v[j]) != 0) {
-        const struct lset_raw *l = &d->lsets.v[sl - 1];
-        if (l->len == k && memcmp(d->lbytes.v + l->off, d->kbuf, k) == 0) {
-            *out = sl - 1;
+        const struct lset_raw *l = &d->lsets.v[SLOT_INDEX(sl)];
+        if (SLOT_MATCH(sl, h) && l->len == k &&
+            memcmp(d->lbytes.v + l->off, d->kbuf, k) == 0) {
+            *out = SLOT_INDEX(sl);
             return true;
         }
         j = (j + 1) & mask;
@@ -568,12 +564,16 @@ labelset_for(struct dec *d, const Perftools__Profiles__Sample *s,
     d->lbytes.n += k;
     if (!VEC_PUSH(d, d->lsets, l))
         return false;
-    d->lset_slots.v[j] = (uint32_t)d->lsets.n;
+    d->lset_slots.v[j] = SLOT(h, d->lsets.n - 1);
     *out = (uint32_t)(d->lsets.n - 1);
     return true;
 }
 
-/* Merge one sample record into the table of distinct samples. */
+/*
+ * Record one sample. Records are only appended here; merging records
+ * with the same stack and labels happens once the input has ended, in
+ * merge_samples(), where the hash-table probes can be batched.
+ */
 static bool
 add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
 {
@@ -589,8 +589,6 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
     uint32_t lset;
     if (!labelset_for(d, s, (uint32_t)index, &lset))
         return false;
-    /* The key is built at the end of the keys vector and kept there only
-     * when the sample is new. */
     size_t need = d->keys.n + 10 * s->n_location_id;
     if (need > d->keys.cap &&
         !vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, need))
@@ -599,29 +597,6 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
     size_t k = 0;
     for (size_t i = 0; i < s->n_location_id; i++)
         k += put_varint(key + k, s->location_id[i]);
-    if (!slots_reserve(d, &d->sample_slots, d->samples.n, sample_hash_at))
-        return false;
-    size_t mask = d->sample_slots.size - 1;
-    uint64_t h = sample_hash(key, k, lset);
-    size_t j = (size_t)h & mask;
-    uint32_t sl;
-    while ((sl = d->sample_slots.v[j]) != 0) {
-        const struct sample_aux *x = &d->aux.v[sl - 1];
-        if (x->hash == h && x->key_len == k && x->labelset == lset &&
-            memcmp(d->keys.v + x->key_off, key, k) == 0) {
-            if (x->nvalues != s->n_value)
-                return FAIL(d, PPD_ECORRUPT,
-                            "sample %zu: %zu values, but sample %u with the "
-                            "same stack has %u",
-                            index, s->n_value, x->first, x->nvalues),
-                       false;
-            int64_t *v = (int64_t *)(uintptr_t)d->samples.v[sl - 1].values;
-            for (size_t i = 0; i < s->n_value; i++)
-                v[i] = (int64_t)((uint64_t)v[i] + (uint64_t)s->value[i]);
-            return true;
-        }
-        j = (j + 1) & mask;
-    }
     int64_t *values = ppd__arena_alloc(d->arena, s->n_value * sizeof *values);
     if (values == NULL)
         return FAIL(d, PPD_ENOMEM, "out of memory"), false;
@@ -632,7 +607,7 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
         .values = values,
     };
     struct sample_aux x = {
-        .hash = h,
+        .hash = sample_hash(key, k, lset),
         .key_off = d->keys.n,
         .key_len = (uint32_t)k,
         .labelset = lset,
@@ -642,8 +617,76 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
     if (!VEC_PUSH(d, d->samples, smp) || !VEC_PUSH(d, d->aux, x))
         return false;
     d->keys.n += k;
-    d->sample_slots.v[j] = (uint32_t)d->samples.n;
     return true;
+}
+
+/*
+ * Merge the records that share a stack and label set: values are added
+ * into the first record and the others are dropped. The probes run with
+ * the slot of a record some way ahead being prefetched, so the random
+ * accesses to the table overlap instead of each waiting for memory.
+ */
+static bool
+merge_samples(struct dec *d)
+{
+    size_t n = d->samples.n;
+    struct slots t = {0};
+    t.size = ppd__table_size(n);
+    t.v = ppd__table64_new(t.size);
+    if (t.v == NULL)
+        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+    size_t mask = t.size - 1;
+    size_t kept = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            ppd__prefetch(&t.v[d->aux.v[i + PREFETCH_AHEAD].hash & mask]);
+        const struct sample_aux *x = &d->aux.v[i];
+        uint64_t h = x->hash;
+        size_t j = (size_t)h & mask;
+        uint64_t sl;
+        bool merged = false;
+        while ((sl = t.v[j]) != 0) {
+            if (SLOT_MATCH(sl, h)) {
+                uint32_t e = SLOT_INDEX(sl);
+                const struct sample_aux *y = &d->aux.v[e];
+                if (y->hash == h && y->key_len == x->key_len &&
+                    y->labelset == x->labelset &&
+                    memcmp(d->keys.v + y->key_off, d->keys.v + x->key_off,
+                           x->key_len) == 0) {
+                    if (y->nvalues != x->nvalues) {
+                        FAIL(d, PPD_ECORRUPT,
+                             "sample %u: %u values, but sample %u with the "
+                             "same stack has %u",
+                             x->first, x->nvalues, y->first, y->nvalues);
+                        ok = false;
+                        goto out;
+                    }
+                    int64_t *v =
+                        (int64_t *)(uintptr_t)d->samples.v[e].values;
+                    const int64_t *add = d->samples.v[i].values;
+                    for (uint32_t k = 0; k < x->nvalues; k++)
+                        v[k] = (int64_t)((uint64_t)v[k] + (uint64_t)add[k]);
+                    merged = true;
+                    break;
+                }
+            }
+            j = (j + 1) & mask;
+        }
+        if (merged)
+            continue;
+        /* Keep record i as the kept-th distinct sample. Earlier kept
+         * indices never move again, so slots stay valid. */
+        t.v[j] = SLOT(h, kept);
+        d->samples.v[kept] = d->samples.v[i];
+        d->aux.v[kept] = d->aux.v[i];
+        kept++;
+    }
+    d->samples.n = kept;
+    d->aux.n = kept;
+out:
+    free(t.v);
+    return ok;
 }
 
 /* Handle one length-delimited top-level field. */
@@ -816,6 +859,8 @@ read_varint(struct dec *d, uint64_t *out, const char *what)
                         what, start, r->base + r->end),
                    false;
         unsigned char b = r->buf[r->pos + i];
+        if (i == 9 && (b & 0x80))
+            break; /* an eleventh byte would follow */
         if (i == 9 && b > 1)
             return FAIL(d, PPD_EPROTO,
                         "%s at byte %" PRIu64 ": varint overflows 64 bits",
@@ -1097,9 +1142,9 @@ resolve(struct dec *d)
         FAIL(d, PPD_ENOTPROF, "not a profile: no sample types");
         return false;
     }
-    /* The merge tables are done with: free them before the model grows. */
-    free(d->sample_slots.v);
-    d->sample_slots.v = NULL;
+    if (!merge_samples(d))
+        return false;
+    /* The label-set table is done with: free it before the model grows. */
     free(d->lset_slots.v);
     d->lset_slots.v = NULL;
     p->strings = ppd__arena_calloc(a, d->strs.n, sizeof *p->strings);
@@ -1441,8 +1486,7 @@ reserve_for(struct dec *d, uint64_t hint)
         vec_grow(d, (void **)&d->aux.v, &d->aux.cap, sizeof *d->aux.v,
                  expect) &&
         vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, expect * 16))
-        (void)slots_reserve_for(d, &d->sample_slots, 0, expect,
-                                sample_hash_at);
+        return;
 }
 
 static enum ppd_status
@@ -1576,7 +1620,6 @@ out:
     free(d->comments.v);
     free(d->samples.v);
     free(d->aux.v);
-    free(d->sample_slots.v);
     free(d->keys.v);
     free(d->lsets.v);
     free(d->lset_slots.v);

@@ -22,11 +22,21 @@
 #include "hash.h"
 #include "pprofdiff/diff.h"
 
-/* Per profile: location index -> frame ids lf[first[i] .. first[i+1]). */
+/*
+ * Per profile: location index -> frame ids lf[first[i] .. first[i+1]),
+ * and for hashing, each location's frames folded into a polynomial hash
+ * (pow = B^frames, sum = the frames' contribution), so a stack's hash is
+ * one multiply-add per location and equals the hash of its expanded
+ * frames however they are split into locations.
+ */
 struct locframes {
     uint32_t *first;
     uint32_t *lf;
+    uint64_t *pow;
+    uint64_t *sum;
 };
+
+#define HASH_BASE 0x100000001b3u
 
 /* A row while merging; its values are vals[row * nprof ...]. */
 struct rowacc {
@@ -49,7 +59,7 @@ struct acc {
     /* Rows. */
     struct rowacc *rows;
     size_t nrows, rows_cap;
-    uint32_t *rtab; /* row + 1 */
+    uint64_t *rtab; /* tagged slots (hash.h) */
     size_t rtab_size;
     int64_t *vals;
     size_t nvals, vals_cap;
@@ -181,6 +191,44 @@ locframes_build(struct acc *a, const struct ppd_profile *p,
     return true;
 }
 
+/* Fill pow/sum of every location once the frame ids are final. */
+static bool
+locframes_fold(struct acc *a, const struct ppd_profile *p,
+               struct locframes *lf)
+{
+    size_t nl = p->nlocations ? p->nlocations : 1;
+    lf->pow = ppd__arena_alloc(a->arena, nl * sizeof *lf->pow);
+    lf->sum = ppd__arena_alloc(a->arena, nl * sizeof *lf->sum);
+    if (lf->pow == NULL || lf->sum == NULL)
+        return false;
+    for (size_t i = 0; i < p->nlocations; i++) {
+        uint64_t pw = 1, sm = 0;
+        for (uint32_t k = lf->first[i]; k < lf->first[i + 1]; k++) {
+            sm = sm * HASH_BASE + lf->lf[k] + 1;
+            pw *= HASH_BASE;
+        }
+        lf->pow[i] = pw;
+        lf->sum[i] = sm;
+    }
+    return true;
+}
+
+/* The hash and frame count of a sample's expanded stack. */
+static uint64_t
+stack_hash(const struct locframes *lf, const struct ppd_sample *s,
+           uint32_t *nframes)
+{
+    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    uint64_t h = 0;
+    uint32_t n = 0, loc;
+    while (ppd_stack_next(&p, end, &loc)) {
+        h = h * lf->pow[loc] + lf->sum[loc];
+        n += lf->first[loc + 1] - lf->first[loc];
+    }
+    *nframes = n;
+    return ppd__hash_u64(h ^ n);
+}
+
 /* Expand a sample's stack into frame ids, leaf first; SIZE_MAX on OOM. */
 static size_t
 expand(const struct locframes *lf, const struct ppd_sample *s, uint32_t **buf,
@@ -199,20 +247,22 @@ expand(const struct locframes *lf, const struct ppd_sample *s, uint32_t **buf,
     return n;
 }
 
+/* Make the row table big enough for `more` new rows at half load. */
 static bool
-rehash_rows(struct acc *a)
+reserve_rows(struct acc *a, size_t more)
 {
-    size_t size = ppd__table_size(a->nrows + 1);
+    size_t size = ppd__table_size(a->nrows + more);
     if (size <= a->rtab_size)
         return true;
-    uint32_t *t = ppd__table_new(size);
+    uint64_t *t = ppd__table64_new(size);
     if (t == NULL)
         return false;
     for (size_t i = 0; i < a->nrows; i++) {
-        size_t j = a->rows[i].hash & (size - 1);
+        uint64_t h = a->rows[i].hash;
+        size_t j = h & (size - 1);
         while (t[j] != 0)
             j = (j + 1) & (size - 1);
-        t[j] = (uint32_t)(i + 1);
+        t[j] = SLOT(h, i);
     }
     free(a->rtab);
     a->rtab = t;
@@ -221,28 +271,33 @@ rehash_rows(struct acc *a)
 }
 
 /*
- * The row of the stack in a->seq[0..n) (sample si of profile pi); SIZE_MAX
- * when out of memory.
+ * The row for sample si of profile pi, whose frames hash to h and number
+ * n; SIZE_MAX when out of memory. A candidate row is confirmed by
+ * comparing the frames themselves, never by the hash alone.
  */
 static size_t
-row_for(struct acc *a, size_t n, uint32_t pi, uint32_t si)
+row_for(struct acc *a, uint64_t h, uint32_t n, uint32_t pi, uint32_t si)
 {
-    if ((a->nrows + 1) * 2 > a->rtab_size && !rehash_rows(a))
-        return SIZE_MAX;
-    uint64_t h = ppd__hash_bytes(a->seq, n * sizeof *a->seq);
+    const struct locframes *lf = &a->lfs[pi];
+    const struct ppd_sample *s = &a->profiles[pi]->samples[si];
     size_t mask = a->rtab_size - 1;
     size_t j = h & mask;
-    uint32_t s;
-    while ((s = a->rtab[j]) != 0) {
-        const struct rowacc *r = &a->rows[s - 1];
-        if (r->hash == h && r->nframes == n) {
-            size_t m = expand(&a->lfs[r->prof],
-                              &a->profiles[r->prof]->samples[r->sample],
-                              &a->seq2, &a->seq2_cap);
-            if (m == SIZE_MAX)
+    uint64_t sl;
+    bool expanded = false;
+    while ((sl = a->rtab[j]) != 0) {
+        const struct rowacc *r = &a->rows[SLOT_INDEX(sl)];
+        if (SLOT_MATCH(sl, h) && r->hash == h && r->nframes == n) {
+            if (!expanded) {
+                if (expand(lf, s, &a->seq, &a->seq_cap) == SIZE_MAX)
+                    return SIZE_MAX;
+                expanded = true;
+            }
+            if (expand(&a->lfs[r->prof],
+                       &a->profiles[r->prof]->samples[r->sample], &a->seq2,
+                       &a->seq2_cap) == SIZE_MAX)
                 return SIZE_MAX;
             if (memcmp(a->seq, a->seq2, n * sizeof *a->seq) == 0)
-                return s - 1;
+                return SLOT_INDEX(sl);
         }
         j = (j + 1) & mask;
     }
@@ -256,38 +311,61 @@ row_for(struct acc *a, size_t n, uint32_t pi, uint32_t si)
     r->hash = h;
     r->prof = pi;
     r->sample = si;
-    r->nframes = (uint32_t)n;
+    r->nframes = n;
     memset(a->vals + a->nvals, 0, a->nprof * sizeof *a->vals);
     a->nvals += a->nprof;
-    a->rtab[j] = (uint32_t)(a->nrows + 1);
+    a->rtab[j] = SLOT(h, a->nrows);
     return a->nrows++;
 }
 
-/* Add one profile's chosen column into the accumulator. */
+/*
+ * Add one profile's chosen column into the accumulator: first hash every
+ * sample's frames (a sequential pass), then look the hashes up with the
+ * slot of a sample some way ahead prefetched, so the table's random
+ * accesses overlap.
+ */
 static bool
 add_profile(struct acc *a, size_t pi, long idx, int64_t *total)
 {
     const struct ppd_profile *p = a->profiles[pi];
-    if (!locframes_build(a, p, &a->lfs[pi]))
-        return false;
+    bool ok = false;
+    uint64_t *hs = malloc((p->nsamples ? p->nsamples : 1) * sizeof *hs);
+    uint32_t *nf = malloc((p->nsamples ? p->nsamples : 1) * sizeof *nf);
+    if (hs == NULL || nf == NULL || !locframes_build(a, p, &a->lfs[pi]))
+        goto out;
+    if (!locframes_fold(a, p, &a->lfs[pi]))
+        goto out;
+    size_t live = 0;
+    for (size_t i = 0; i < p->nsamples; i++) {
+        nf[i] = UINT32_MAX;
+        if (p->samples[i].values[idx] == 0)
+            continue;
+        hs[i] = stack_hash(&a->lfs[pi], &p->samples[i], &nf[i]);
+        live++;
+    }
+    if (!reserve_rows(a, live + 1))
+        goto out;
+    size_t mask = a->rtab_size - 1;
     uint64_t sum = 0;
     for (size_t i = 0; i < p->nsamples; i++) {
-        const struct ppd_sample *s = &p->samples[i];
-        int64_t v = s->values[idx];
-        if (v == 0)
+        if (i + PREFETCH_AHEAD < p->nsamples)
+            ppd__prefetch(&a->rtab[hs[i + PREFETCH_AHEAD] & mask]);
+        if (nf[i] == UINT32_MAX)
             continue;
-        size_t n = expand(&a->lfs[pi], s, &a->seq, &a->seq_cap);
-        if (n == SIZE_MAX || n > UINT32_MAX)
-            return false;
-        size_t r = row_for(a, n, (uint32_t)pi, (uint32_t)i);
+        int64_t v = p->samples[i].values[idx];
+        size_t r = row_for(a, hs[i], nf[i], (uint32_t)pi, (uint32_t)i);
         if (r == SIZE_MAX)
-            return false;
+            goto out;
         int64_t *cell = &a->vals[r * a->nprof + pi];
         *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
         sum += (uint64_t)v;
     }
     *total = (int64_t)sum;
-    return true;
+    ok = true;
+out:
+    free(hs);
+    free(nf);
+    return ok;
 }
 
 static int64_t

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 /* ppd__hash_bytes - a fast 64-bit hash of n bytes (not cryptographic). */
 static inline uint64_t
 ppd__hash_bytes(const void *data, size_t n)
@@ -56,19 +58,46 @@ ppd__table_size(size_t n)
 }
 
 /*
- * ppd__table_new - a zeroed table of n uint32 slots. malloc + memset
- * instead of calloc: probing a calloc'd table first maps the shared zero
- * page and then faults again on the first write, twice the page faults.
+ * ppd__table_new - a zeroed table of n uint32 slots, backed by huge pages
+ * where the system offers them (see bigmem.c). Free with free().
  */
 static inline uint32_t *
 ppd__table_new(size_t n)
 {
     if (n > SIZE_MAX / sizeof(uint32_t))
         return NULL;
-    uint32_t *t = malloc(n * sizeof *t);
-    if (t != NULL)
-        memset(t, 0, n * sizeof *t);
-    return t;
+    return ppd__big_zalloc(n * sizeof(uint32_t));
+}
+
+/*
+ * Tagged slots: a slot holds an item's index + 1 in its low half and the
+ * high half of the item's hash in its high half (0 = empty), so probing
+ * past other items never touches the items themselves.
+ */
+#define SLOT(hash, i) (((hash) & 0xffffffff00000000u) | ((uint64_t)(i) + 1))
+#define SLOT_MATCH(slot, hash) (((slot) >> 32) == ((hash) >> 32))
+#define SLOT_INDEX(slot) ((uint32_t)(slot) - 1)
+
+/* How far ahead batched probes prefetch their slot. */
+#define PREFETCH_AHEAD 16
+
+static inline void
+ppd__prefetch(const void *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
+/* ppd__table64_new - as ppd__table_new, with uint64 slots. */
+static inline uint64_t *
+ppd__table64_new(size_t n)
+{
+    if (n > SIZE_MAX / sizeof(uint64_t))
+        return NULL;
+    return ppd__big_zalloc(n * sizeof(uint64_t));
 }
 
 #endif

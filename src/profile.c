@@ -63,6 +63,26 @@ has_type(const struct ppd_profile *p, const char *name)
     return false;
 }
 
+/* Does every sample's leaf frame release a lock ("...Unlock", "unlock")? */
+static bool
+all_leaves_unlock(const struct ppd_profile *p)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < p->nsamples; i++) {
+        uint32_t loc;
+        if (ppd_sample_locations(&p->samples[i], &loc, 1) == 0)
+            continue;
+        const struct ppd_location *l = &p->locations[loc];
+        if (l->nlines == 0)
+            return false;
+        const char *name = l->lines[0].function->name;
+        if (strstr(name, "Unlock") == NULL && strstr(name, "unlock") == NULL)
+            return false;
+        seen++;
+    }
+    return seen > 0;
+}
+
 const char *
 ppd_profile_kind(const struct ppd_profile *p)
 {
@@ -81,11 +101,10 @@ ppd_profile_kind(const struct ppd_profile *p)
          strcmp(p->sample_types[1].unit, "nanoseconds") == 0))
         return "cpu";
     if (has_type(p, "contentions") && has_type(p, "delay")) {
-        /* Go writes the same sample types for both; the mutex profile is
-         * sampled per contention event with period_type contentions/count
-         * and period = the sampling fraction, the block profile with period
-         * 1 — this is the only difference on the wire. */
-        return p->period > 1 ? "mutex" : "block";
+        /* Go writes the same sample types and period for both; what
+         * differs is where stacks end: a mutex profile records the unlock
+         * that woke a waiter, a block profile the wait itself. */
+        return all_leaves_unlock(p) ? "mutex" : "block";
     }
     if (p->nsample_types > 0)
         return p->sample_types[0].type;

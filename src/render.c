@@ -347,8 +347,9 @@ render_section(FILE *out, const struct ppd_diff *d,
         fputc('\n', out);
     }
     if (n < total)
-        fprintf(out, "... %zu more %s stack%s (-n 0 shows all)\n", total - n,
-                sname[s], total - n == 1 ? "" : "s");
+        fprintf(out, "... %zu more %s%sstack%s (-n 0 shows all)\n",
+                total - n, single ? "" : sname[s], single ? "" : " ",
+                total - n == 1 ? "" : "s");
 }
 
 static void

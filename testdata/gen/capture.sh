@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build leakd, run it, and capture pprof profiles at three points of its leak.
 # Usage: capture.sh [OUTDIR]   (default: testdata/leak of the repository)
+# INTERVAL (seconds, default 30) separates the capture points, so the
+# snapshots carry realistic times and growth rates.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -59,10 +61,13 @@ capture_point() { # capture_point K
 }
 
 sleep 1 # warm up the background activity
+interval=${INTERVAL:-30}
 job 20
 capture_point 0
+sleep "$interval"
 job 200
 capture_point 1
+sleep "$interval"
 job 300
 capture_point 2
 fetch "$base/debug/pprof/profile?seconds=2" "$out/cpu.pb.gz"

@@ -1,0 +1,34 @@
+#!/bin/sh
+# The whole test suite, as CI runs it:
+#   1. a plain build with -Werror, then every ctest test (unit, golden,
+#      interop against go tool pprof, malformed inputs, fetch/capture);
+#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. libFuzzer targets built with clang, with a short smoke run.
+# Build trees go to build-test/ (override with BUILD_ROOT=DIR).
+set -eu
+cd "$(dirname "$0")/.."
+root=${BUILD_ROOT:-build-test}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "plain build"
+cmake -S . -B "$root/plain" -DPPD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "$root/plain" -j"$jobs"
+ctest --test-dir "$root/plain" --output-on-failure -j"$jobs"
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer build"
+cmake -S . -B "$root/asan" -DPPD_WERROR=ON -DPPD_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=Debug
+cmake --build "$root/asan" -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$root/asan" --output-on-failure -j"$jobs"
+
+step "libFuzzer smoke run (clang)"
+CC=clang cmake -S . -B "$root/fuzz" -DPPD_WERROR=ON -DPPD_FUZZ=ON \
+    -DPPD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+cmake --build "$root/fuzz" -j"$jobs"
+ctest --test-dir "$root/fuzz" --output-on-failure -R fuzz
+
+step "all test stages passed"

@@ -1,0 +1,47 @@
+/*
+ * bigmem.c - huge-page hints for big tables.
+ *
+ * Merging a half-million-sample profile probes hash tables of several
+ * MiB at random; with 4 KiB pages nearly every probe is a TLB miss and
+ * every first touch a page fault. Linux's transparent huge pages in
+ * "madvise" mode (the common default) need the hint given here.
+ */
+#define _DEFAULT_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "bigmem.h"
+
+#define HUGE_SIZE ((size_t)2 << 20)
+
+void
+ppd__big_advise(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t start = ((uintptr_t)p + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_SIZE - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+void *
+ppd__big_zalloc(size_t n)
+{
+    void *p = NULL;
+    if (n >= HUGE_SIZE) {
+        if (posix_memalign(&p, HUGE_SIZE, n) != 0)
+            return NULL;
+        ppd__big_advise(p, n);
+    } else {
+        p = malloc(n ? n : 1);
+    }
+    if (p != NULL)
+        memset(p, 0, n);
+    return p;
+}

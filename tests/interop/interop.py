@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Interop: pprofdiff's numbers must equal go tool pprof's.
+
+For each fixture pair and sample type, run
+    go tool pprof -raw -sample_index=TYPE -diff_base=BASE CUR
+which prints every sample of pprof's merged diff profile (base samples
+negated and tagged pprof::base) with exact integer values and the
+location table. Aggregate those samples by their function names, leaf
+to root with inline frames expanded -- the granularity pprofdiff
+compares at -- and require that every stack's base, cur and delta equal
+pprofdiff's --format tsv output. pprof leaves samples without a stack
+out of -raw but counts them in its totals; pprofdiff shows them as the
+"(no stack)" row, so each profile's total is checked against
+`go tool pprof -top` (whose header gives the exact total) and the
+"(no stack)" row against that total minus the -raw stacks. Single
+profiles are checked the same way without -diff_base.
+
+Usage: interop.py PPROFDIFF SRCDIR [WORKDIR]
+"""
+import collections
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+PAIRS = [
+    ("goroutine-0", "goroutine-2", ["goroutine"]),
+    ("goroutine-0", "goroutine-1", ["goroutine"]),
+    ("goroutine-1", "goroutine-2", ["goroutine"]),
+    ("heap-0", "heap-2", ["inuse_space", "inuse_objects", "alloc_space",
+                          "alloc_objects"]),
+    ("heap-1", "heap-2", ["inuse_space", "alloc_objects"]),
+    ("allocs-0", "allocs-2", ["alloc_space", "alloc_objects",
+                              "inuse_space"]),
+    ("block-0", "block-2", ["contentions", "delay"]),
+    ("mutex-0", "mutex-2", ["contentions", "delay"]),
+    ("threadcreate-0", "threadcreate-2", ["threadcreate"]),
+]
+SINGLES = [
+    ("cpu", ["samples", "cpu"]),
+    ("heap-2", ["inuse_space", "alloc_objects"]),
+    ("goroutine-2", ["goroutine"]),
+]
+
+NOSTACK = "(no stack)"
+SAMPLE_RE = re.compile(r"^\s*(-?\d+(?:\s+-?\d+)*):((?:\s+\d+)*)\s*$")
+LOC_RE = re.compile(r"^\s*(\d+):\s+0x[0-9a-f]+(?:\s+M=\d+)?\s*(.*)$")
+
+
+def parse_raw(text):
+    """Samples (values, location ids, is_base) and location frames."""
+    lines = text.splitlines()
+    i = lines.index("Samples:")
+    types = lines[i + 1].split()
+    samples = []
+    locs = {}
+    j = i + 2
+    while j < len(lines) and lines[j].strip() != "Locations":
+        m = SAMPLE_RE.match(lines[j])
+        if m:
+            values = [int(v) for v in m.group(1).split()]
+            ids = [int(v) for v in m.group(2).split()]
+            samples.append([values, ids, False])
+        elif samples and "pprof::base:[true]" in lines[j]:
+            samples[-1][2] = True
+        j += 1
+    current = None
+    for line in lines[j + 1:]:
+        if line.startswith("Mappings"):
+            break
+        m = LOC_RE.match(line)
+        if m:
+            current = int(m.group(1))
+            rest = m.group(2).split()
+            locs[current] = [rest[0]] if rest else []
+        elif current is not None and line.strip():
+            locs[current].append(line.split()[0])
+    return types, samples, locs
+
+
+def pprof_stacks(go, args, sample):
+    out = subprocess.run([go, "tool", "pprof", "-raw",
+                          "-sample_index=" + sample] + args,
+                         capture_output=True, text=True, check=True).stdout
+    types, samples, locs = parse_raw(out)
+    col = types.index(next(t for t in types if t.split("/")[0] == sample))
+    base = collections.Counter()
+    cur = collections.Counter()
+    for values, ids, is_base in samples:
+        frames = []
+        for lid in ids:
+            frames.extend(locs[lid])
+        key = ";".join(reversed(frames)) if frames else NOSTACK
+        v = values[col]
+        if is_base:
+            base[key] += -v
+        else:
+            cur[key] += v
+    return base, cur
+
+
+def unit_flag(sample):
+    if sample.endswith("_space"):
+        return ["-unit=B"]
+    if sample in ("cpu", "delay"):
+        return ["-unit=ns"]
+    return []
+
+
+TOTAL_RE = re.compile(r"of (-?\d+)[A-Za-z]* total")
+
+
+def pprof_total(go, path, sample):
+    """The exact total of one profile, from pprof -top's header."""
+    out = subprocess.run([go, "tool", "pprof", "-top",
+                          "-sample_index=" + sample] + unit_flag(sample) +
+                         [path], capture_output=True, text=True,
+                         check=True).stdout
+    m = TOTAL_RE.search(out)
+    if m is None:  # an empty profile prints no header line
+        return 0
+    return int(m.group(1))
+
+
+def ours(binary, args, single):
+    out = subprocess.run([binary, "--format", "tsv", "--show-unchanged",
+                          "-n", "0"] + args,
+                         capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()
+    header = rows[0].split("\t")
+    base = collections.Counter()
+    cur = collections.Counter()
+    delta = {}
+    for row in rows[1:]:
+        f = dict(zip(header, row.split("\t")))
+        if single:
+            cur[f["stack"]] += int(f["value"])
+            continue
+        base[f["stack"]] += int(f["base"])
+        cur[f["stack"]] += int(f["cur"])
+        delta[f["stack"]] = int(f["delta"])
+    return base, cur, delta
+
+
+def nonzero(c):
+    return {k: v for k, v in c.items() if v != 0}
+
+
+def main():
+    binary, src = sys.argv[1], sys.argv[2]
+    work = sys.argv[3] if len(sys.argv) > 3 else "interop-work"
+    go = shutil.which("go")
+    if go is None:
+        print("interop: go not found (install golang-go)", file=sys.stderr)
+        return 1
+    leak = os.path.join(src, "testdata", "leak")
+    os.makedirs(work, exist_ok=True)
+    passed = failed = 0
+
+    def check(name, ok, detail=""):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL %s %s" % (name, detail))
+
+    for b, c, types in PAIRS:
+        bp = os.path.join(leak, b + ".pb.gz")
+        cp = os.path.join(leak, c + ".pb.gz")
+        # The current profile also as raw protobuf: same numbers.
+        raw = os.path.join(work, c + ".pb")
+        with gzip.open(cp, "rb") as fi, open(raw, "wb") as fo:
+            fo.write(fi.read())
+        for t in types:
+            name = "%s->%s -s %s" % (b, c, t)
+            pb, pc = pprof_stacks(go, ["-diff_base=" + bp, cp], t)
+            tb = pprof_total(go, bp, t)
+            tc = pprof_total(go, cp, t)
+            # What pprof counts in its totals but not in -raw's stacks.
+            pb[NOSTACK] += tb - sum(pb.values())
+            pc[NOSTACK] += tc - sum(pc.values())
+            pd = collections.Counter(pc)
+            pd.subtract(pb)
+            for cur_input in (cp, raw):
+                ob, oc, od = ours(binary, ["-s", t, bp, cur_input], False)
+                check(name + " base", nonzero(pb) == nonzero(ob),
+                      diff_text(pb, ob))
+                check(name + " cur", nonzero(pc) == nonzero(oc),
+                      diff_text(pc, oc))
+                check(name + " delta", nonzero(pd) == nonzero(od),
+                      diff_text(pd, od))
+                check(name + " totals",
+                      (tb, tc) == (sum(ob.values()), sum(oc.values())),
+                      "pprof %d->%d ours %d->%d" % (
+                          tb, tc, sum(ob.values()), sum(oc.values())))
+            if failed == 0:
+                print("ok   %s: %d stacks, total %+d" % (
+                    name, len(nonzero(pd)), sum(pd.values())))
+    for f, types in SINGLES:
+        p = os.path.join(leak, f + ".pb.gz")
+        for t in types:
+            name = "%s -s %s" % (f, t)
+            _, pc = pprof_stacks(go, [p], t)
+            pc[NOSTACK] += pprof_total(go, p, t) - sum(pc.values())
+            _, oc, _ = ours(binary, ["-s", t, p], True)
+            check(name, nonzero(pc) == nonzero(oc), diff_text(pc, oc))
+            if failed == 0:
+                print("ok   %s: %d stacks, total %d" % (
+                    name, len(nonzero(pc)), sum(pc.values())))
+    print("interop: %d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+def diff_text(a, b):
+    a, b = nonzero(a), nonzero(b)
+    out = []
+    for k in sorted(set(a) | set(b)):
+        if a.get(k, 0) != b.get(k, 0):
+            out.append("\n    pprof %s ours %s  %s" % (
+                a.get(k, 0), b.get(k, 0), k[:160]))
+        if len(out) > 5:
+            break
+    return "".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

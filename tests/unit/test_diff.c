@@ -1,0 +1,270 @@
+/*
+ * test_diff.c - matching stacks by frame names across profiles, ranking,
+ * sections, the culprit column, symbol-less frames and sample choice.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "synth.h"
+
+#include "pprofdiff/diff.h"
+
+/*
+ * A goroutine profile with `reaper` goroutines parked, `opener` ones, and
+ * `worker` ones. Location ids start at id0 and addresses at addr0, so two
+ * profiles can share names while differing in every id and address.
+ */
+static struct ppd_profile *
+leak_profile(uint64_t id0, uint64_t addr0, int64_t reaper, int64_t opener,
+             int64_t worker, int64_t nostack)
+{
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "goroutine", "count");
+    const char *names[] = {"runtime.gopark", "runtime.selectgo",
+                           "pool.(*ConnPool).reaper",
+                           "database/sql.(*DB).connectionOpener",
+                           "runtime.goexit", "main.worker", "time.Sleep"};
+    for (uint64_t i = 0; i < 7; i++) {
+        synth_function(&sy, id0 + i, names[i]);
+        uint64_t f[] = {id0 + i};
+        synth_location(&sy, id0 + i, 0, addr0 + 16 * i, 1, f);
+    }
+    uint64_t r[] = {id0, id0 + 1, id0 + 2, id0 + 4};
+    uint64_t o[] = {id0, id0 + 1, id0 + 3, id0 + 4};
+    uint64_t w[] = {id0, id0 + 6, id0 + 5, id0 + 4};
+    if (reaper)
+        synth_sample(&sy, 4, r, 1, &reaper);
+    if (opener)
+        synth_sample(&sy, 4, o, 1, &opener);
+    if (worker)
+        synth_sample(&sy, 4, w, 1, &worker);
+    if (nostack)
+        synth_sample(&sy, 0, NULL, 1, &nostack);
+    struct pb b = synth_finish(&sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *p = synth_decode(&b, "leak.pb", &err);
+    free(b.buf);
+    if (p == NULL)
+        fprintf(stderr, "synth: %s\n", err.msg);
+    return p;
+}
+
+/* The frames of row r joined leaf first with ' < '. */
+static const char *
+stack_text(const struct ppd_diff *d, const struct ppd_diff_row *r)
+{
+    static char buf[1024];
+    uint32_t f[32];
+    size_t n = ppd_diff_row_frames(d, r, f, 32);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && i < 32; i++) {
+        if (i)
+            strcat(buf, " < ");
+        strcat(buf, d->frames[f[i]]);
+    }
+    return buf;
+}
+
+static void
+test_match_and_rank(struct check_state *st)
+{
+    struct ppd_profile *base = leak_profile(1, 0x1000, 20, 20, 8, 1);
+    struct ppd_profile *cur = leak_profile(500, 0x9000, 520, 320, 5, 1);
+    CHECK(st, base != NULL && cur != NULL);
+    if (base == NULL || cur == NULL)
+        return;
+    const struct ppd_profile *ps[] = {base, cur};
+    struct ppd_diff *d = NULL;
+    struct ppd_error err = {0};
+    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, NULL, &d, &err), PPD_OK);
+    if (d == NULL)
+        return;
+    CHECK_EQ_STR(st, d->sample_type.type, "goroutine");
+    CHECK_EQ_INT(st, d->totals[0], 49);
+    CHECK_EQ_INT(st, d->totals[1], 846);
+    CHECK_EQ_INT(st, d->total_delta, 797);
+    /* Ids and addresses differ, names match: three rows, not six. */
+    CHECK_EQ_INT(st, d->nsection[PPD_GROWING], 2);
+    CHECK_EQ_INT(st, d->nsection[PPD_SHRINKING], 1);
+    CHECK_EQ_INT(st, d->nsection[PPD_UNCHANGED], 0);
+    CHECK_EQ_INT(st, d->nunchanged, 1); /* the empty stack */
+    CHECK_EQ_INT(st, d->nrows, 3);
+    if (d->nrows == 3) {
+        const struct ppd_diff_row *r = &d->rows[0];
+        CHECK_EQ_INT(st, r->delta, 500);
+        CHECK_EQ_INT(st, r->values[0], 20);
+        CHECK_EQ_INT(st, r->values[1], 520);
+        CHECK_EQ_STR(st, d->frames[r->culprit], "pool.(*ConnPool).reaper");
+        CHECK_EQ_STR(st, stack_text(d, r),
+                     "runtime.gopark < runtime.selectgo < "
+                     "pool.(*ConnPool).reaper < runtime.goexit");
+        r = &d->rows[1];
+        CHECK_EQ_INT(st, r->delta, 300);
+        CHECK_EQ_STR(st, d->frames[r->culprit],
+                     "database/sql.(*DB).connectionOpener");
+        r = &d->rows[2];
+        CHECK_EQ_INT(st, r->section, PPD_SHRINKING);
+        CHECK_EQ_INT(st, r->delta, -3);
+        /* time.Sleep is where goroutines wait, not who started them. */
+        CHECK_EQ_STR(st, d->frames[r->culprit], "main.worker");
+    }
+    ppd_diff_free(d);
+
+    /* Unchanged stacks kept on request; extra runtime prefixes. */
+    const char *prefixes[] = {"pool."};
+    struct ppd_diff_options opt = {.keep_unchanged = true,
+                                   .runtime_prefixes = prefixes,
+                                   .nruntime_prefixes = 1};
+    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, &opt, &d, &err), PPD_OK);
+    if (d != NULL) {
+        CHECK_EQ_INT(st, d->nrows, 4);
+        CHECK_EQ_INT(st, d->nsection[PPD_UNCHANGED], 1);
+        if (d->nrows == 4) {
+            /* All frames of the reaper stack are "runtime" now: the leaf
+             * stands in. */
+            CHECK_EQ_STR(st, d->frames[d->rows[0].culprit], "runtime.gopark");
+            CHECK_EQ_INT(st, d->rows[2].section, PPD_UNCHANGED);
+            CHECK_EQ_INT(st, d->rows[2].nframes, 0);
+            CHECK_EQ_INT(st, d->rows[2].culprit, PPD_NO_FRAME);
+        }
+        ppd_diff_free(d);
+    }
+
+    /* One profile: its stacks by value. */
+    const struct ppd_profile *one[] = {cur};
+    CHECK_EQ_INT(st, ppd_diff_compute(one, 1, NULL, &d, &err), PPD_OK);
+    if (d != NULL) {
+        CHECK_EQ_INT(st, d->nrows, 4);
+        CHECK_EQ_INT(st, d->rows[0].values[0], 520);
+        CHECK_EQ_INT(st, d->rows[3].values[0], 1);
+        ppd_diff_free(d);
+    }
+    ppd_profile_free(base);
+    ppd_profile_free(cur);
+}
+
+/* Equal deltas are ordered by the stack text, root first. */
+static void
+test_ties(struct check_state *st)
+{
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "samples", "count");
+    const char *names[] = {"leaf", "b.root", "a.root", "a.mid"};
+    for (uint64_t i = 1; i <= 4; i++) {
+        synth_function(&sy, i, names[i - 1]);
+        uint64_t f[] = {i};
+        synth_location(&sy, i, 0, 16 * i, 1, f);
+    }
+    int64_t v[] = {4};
+    uint64_t s1[] = {1, 2}, s2[] = {1, 3}, s3[] = {1, 4, 3}, s4[] = {4, 3};
+    synth_sample(&sy, 2, s1, 1, v);
+    synth_sample(&sy, 2, s2, 1, v);
+    synth_sample(&sy, 3, s3, 1, v);
+    synth_sample(&sy, 2, s4, 1, v);
+    struct pb b = synth_finish(&sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *p = synth_decode(&b, "ties.pb", &err);
+    free(b.buf);
+    CHECK(st, p != NULL);
+    if (p == NULL)
+        return;
+    const struct ppd_profile *one[] = {p};
+    struct ppd_diff *d = NULL;
+    CHECK_EQ_INT(st, ppd_diff_compute(one, 1, NULL, &d, &err), PPD_OK);
+    if (d != NULL && d->nrows == 4) {
+        /* Root first: a.root;a.mid < a.root;a.mid;leaf < a.root;leaf. */
+        CHECK_EQ_STR(st, stack_text(d, &d->rows[0]), "a.mid < a.root");
+        CHECK_EQ_STR(st, stack_text(d, &d->rows[1]),
+                     "leaf < a.mid < a.root");
+        CHECK_EQ_STR(st, stack_text(d, &d->rows[2]), "leaf < a.root");
+        CHECK_EQ_STR(st, stack_text(d, &d->rows[3]), "leaf < b.root");
+    } else {
+        CHECK(st, false);
+    }
+    ppd_diff_free(d);
+    ppd_profile_free(p);
+}
+
+/* Inline frames expand innermost first; no symbols: file+offset. */
+static void
+test_frames(struct check_state *st)
+{
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "cpu", "nanoseconds");
+    synth_function(&sy, 1, "inner");
+    synth_function(&sy, 2, "outer");
+    synth_mapping(&sy, 1, 0x400000, 0x500000, 0x1000, "/usr/lib/libx.so");
+    uint64_t both[] = {1, 2};
+    synth_location(&sy, 1, 0, 0x10, 2, both);
+    synth_location(&sy, 2, 1, 0x400234, 0, NULL);
+    synth_location(&sy, 3, 0, 0xdead, 0, NULL);
+    uint64_t s[] = {2, 1, 3};
+    int64_t v[] = {10};
+    synth_sample(&sy, 3, s, 1, v);
+    struct pb b = synth_finish(&sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *p = synth_decode(&b, "cpu.pb", &err);
+    free(b.buf);
+    CHECK(st, p != NULL);
+    if (p == NULL)
+        return;
+    const struct ppd_profile *one[] = {p};
+    struct ppd_diff *d = NULL;
+    CHECK_EQ_INT(st, ppd_diff_compute(one, 1, NULL, &d, &err), PPD_OK);
+    if (d != NULL && d->nrows == 1) {
+        CHECK_EQ_STR(st, stack_text(d, &d->rows[0]),
+                     "/usr/lib/libx.so+0x1234 < inner < outer < 0xdead");
+        CHECK_EQ_INT(st, d->rows[0].nframes, 4);
+    } else {
+        CHECK(st, false);
+    }
+    ppd_diff_free(d);
+    ppd_profile_free(p);
+}
+
+/* The sample type must exist in every profile; the error lists both. */
+static void
+test_sample_choice(struct check_state *st)
+{
+    struct ppd_profile *g = leak_profile(1, 0x1000, 1, 1, 1, 0);
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "alloc_objects", "count");
+    synth_sample_type(&sy, "inuse_space", "bytes");
+    struct pb b = synth_finish(&sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *h = synth_decode(&b, "heap.pb", &err);
+    free(b.buf);
+    CHECK(st, g != NULL && h != NULL);
+    if (g == NULL || h == NULL)
+        return;
+    const struct ppd_profile *ps[] = {g, h};
+    struct ppd_diff *d = NULL;
+    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, NULL, &d, &err), PPD_ESAMPLE);
+    CHECK(st, d == NULL);
+    CHECK_EQ_STR(st, err.input, "leak.pb");
+    CHECK_EQ_STR(st, err.msg,
+                 "no sample type \"inuse_space\" (leak.pb offers goroutine; "
+                 "heap.pb offers alloc_objects,inuse_space)");
+    struct ppd_diff_options opt = {.sample = "bogus"};
+    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, &opt, &d, &err), PPD_ESAMPLE);
+    CHECK_EQ_STR(st, err.input, "heap.pb");
+    ppd_profile_free(g);
+    ppd_profile_free(h);
+}
+
+int
+main(void)
+{
+    struct check_state st = {0};
+    test_match_and_rank(&st);
+    test_ties(&st);
+    test_frames(&st);
+    test_sample_choice(&st);
+    return check_report("test_diff", &st);
+}

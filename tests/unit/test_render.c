@@ -1,0 +1,172 @@
+/*
+ * test_render.c - units for people, and the exact text and TSV layouts
+ * that scripts and golden files depend on.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "synth.h"
+
+#include "pprofdiff/render.h"
+
+static void
+test_values(struct check_state *st)
+{
+    char b[64];
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 0, "bytes", true), "0B");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 1023, "bytes", false),
+                 "1023B");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 1536, "bytes", true),
+                 "+1.50KiB");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, -(10ll << 20), "bytes",
+                                      true),
+                 "-10.0MiB");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 3ll << 30, "bytes", false),
+                 "3.00GiB");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 999, "nanoseconds", false),
+                 "999ns");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 1500, "nanoseconds", false),
+                 "1.50µs");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 2500000, "nanoseconds",
+                                      true),
+                 "+2.50ms");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 12500000000ll,
+                                      "nanoseconds", false),
+                 "12.5s");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, 500, "count", true),
+                 "+500");
+    CHECK_EQ_STR(st, ppd_render_value(b, sizeof b, -3, "count", true), "-3");
+    CHECK_EQ_STR(st, ppd_render_duration(b, sizeof b, 8200000000ll), "8.2s");
+    CHECK_EQ_STR(st, ppd_render_duration(b, sizeof b, 125000000000ll),
+                 "2m5s");
+    CHECK_EQ_STR(st, ppd_render_duration(b, sizeof b, 7500ll * 1000000000),
+                 "2h5m");
+    CHECK_EQ_STR(st, ppd_render_duration(b, sizeof b, 100000ll * 1000000000),
+                 "1d3h");
+}
+
+static struct ppd_profile *
+profile(const char *name, int64_t t, int64_t a, int64_t b)
+{
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "inuse_space", "bytes");
+    synth_function(&sy, 1, "runtime.mallocgc");
+    synth_function(&sy, 2, "main.leak");
+    synth_function(&sy, 3, "main.main");
+    for (uint64_t i = 1; i <= 3; i++) {
+        uint64_t f[] = {i};
+        synth_location(&sy, i, 0, i * 16, 1, f);
+    }
+    uint64_t s1[] = {1, 2, 3}, s2[] = {1, 3};
+    synth_sample(&sy, 3, s1, 1, &a);
+    synth_sample(&sy, 2, s2, 1, &b);
+    pb_uint(&sy.body, 9, (uint64_t)t);
+    struct pb buf = synth_finish(&sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *p = synth_decode(&buf, name, &err);
+    free(buf.buf);
+    return p;
+}
+
+static char *
+render(const struct ppd_diff *d, const struct ppd_render_options *o)
+{
+    char *out = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&out, &n);
+    if (fp == NULL)
+        return NULL;
+    struct ppd_error err = {0};
+    if (ppd_render(fp, d, o, &err) != PPD_OK) {
+        fclose(fp);
+        free(out);
+        return NULL;
+    }
+    fclose(fp);
+    return out;
+}
+
+static void
+test_layouts(struct check_state *st)
+{
+    /* Two hours apart: 1 MiB grew to 3 MiB, 4 KiB shrank to 1 KiB. */
+    int64_t t0 = 1700000000ll * 1000000000, t1 = t0 + 7200ll * 1000000000;
+    struct ppd_profile *a = profile("a.pb", t0, 1 << 20, 4096);
+    struct ppd_profile *b = profile("b.pb", t1, 3 << 20, 1024);
+    CHECK(st, a != NULL && b != NULL);
+    if (a == NULL || b == NULL)
+        return;
+    const struct ppd_profile *ps[] = {a, b};
+    struct ppd_diff *d = NULL;
+    struct ppd_error err = {0};
+    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, NULL, &d, &err), PPD_OK);
+    if (d == NULL)
+        return;
+    struct ppd_render_options tsv = {.format = PPD_FORMAT_TSV};
+    char *out = render(d, &tsv);
+    CHECK_EQ_STR(st, out,
+                 "delta\tbase\tcur\tstack\tculprit\tgrowth\n"
+                 "2097152\t1048576\t3145728\t"
+                 "main.main;main.leak;runtime.mallocgc\tmain.leak\t+200%\n"
+                 "-3072\t4096\t1024\tmain.main;runtime.mallocgc\tmain.main"
+                 "\t-75.0%\n");
+    free(out);
+    tsv.hide_shrinking = true;
+    out = render(d, &tsv);
+    CHECK_EQ_STR(st, out,
+                 "delta\tbase\tcur\tstack\tculprit\tgrowth\n"
+                 "2097152\t1048576\t3145728\t"
+                 "main.main;main.leak;runtime.mallocgc\tmain.leak\t+200%\n");
+    free(out);
+
+    struct ppd_render_options text = {0};
+    out = render(d, &text);
+    CHECK_EQ_STR(
+        st, out,
+        "profile: heap   sample: inuse_space (bytes)\n"
+        "base:    a.pb   2023-11-14 22:13:20 UTC\n"
+        "cur:     b.pb   2023-11-15 00:13:20 UTC   (+2h0m later)\n"
+        "total:   +2.00MiB (1.00MiB -> 3.00MiB, +199%)   rate +1022.5KiB/h\n"
+        "stacks:  1 growing, 1 shrinking, 0 unchanged\n"
+        "\n"
+        "growing (1 stack)\n"
+        "rank     delta     base      cur  growth  culprit    stack (leaf "
+        "< ... < root)\n"
+        "   1  +2.00MiB  1.00MiB  3.00MiB   +200%  main.leak  "
+        "runtime.mallocgc < main.leak < main.main\n"
+        "\n"
+        "shrinking (1 stack)\n"
+        "rank     delta     base      cur  growth  culprit    stack (leaf "
+        "< ... < root)\n"
+        "   1  -3.00KiB  4.00KiB  1.00KiB  -75.0%  main.main  "
+        "runtime.mallocgc < main.main\n");
+    free(out);
+    /* --top 1 with a single input: the rest is counted, not dropped. */
+    ppd_diff_free(d);
+    const struct ppd_profile *one[] = {b};
+    CHECK_EQ_INT(st, ppd_diff_compute(one, 1, NULL, &d, &err), PPD_OK);
+    text.top = 1;
+    out = render(d, &text);
+    CHECK(st, out != NULL && strstr(out, "total:   3.00MiB in 2 stacks\n"));
+    CHECK(st, out != NULL &&
+                  strstr(out, "   1  3.00MiB  100.0%  main.leak  "
+                              "runtime.mallocgc < main.leak < main.main\n"));
+    CHECK(st, out != NULL &&
+                  strstr(out, "... 1 more stack (-n 0 shows all)\n"));
+    free(out);
+    ppd_diff_free(d);
+    ppd_profile_free(a);
+    ppd_profile_free(b);
+}
+
+int
+main(void)
+{
+    struct check_state st = {0};
+    test_values(&st);
+    test_layouts(&st);
+    return check_report("test_render", &st);
+}
