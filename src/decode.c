@@ -652,8 +652,9 @@ merge_samples(struct dec *d)
                 const struct sample_aux *y = &d->aux.v[e];
                 if (y->hash == h && y->key_len == x->key_len &&
                     y->labelset == x->labelset &&
-                    memcmp(d->keys.v + y->key_off, d->keys.v + x->key_off,
-                           x->key_len) == 0) {
+                    (x->key_len == 0 ||
+                     memcmp(d->keys.v + y->key_off, d->keys.v + x->key_off,
+                            x->key_len) == 0)) {
                     if (y->nvalues != x->nvalues) {
                         FAIL(d, PPD_ECORRUPT,
                              "sample %u: %u values, but sample %u with the "
@@ -1478,6 +1479,10 @@ size_hint(const struct reader *r)
 static void
 reserve_for(struct dec *d, uint64_t hint)
 {
+    /* The key buffer always exists, so that offsets into it are valid
+     * even for profiles whose stacks are all empty. */
+    if (!vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, 64))
+        return;
     size_t expect = (size_t)(hint / 64);
     if (expect < 1024)
         return;

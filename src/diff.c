@@ -296,7 +296,7 @@ row_for(struct acc *a, uint64_t h, uint32_t n, uint32_t pi, uint32_t si)
                        &a->profiles[r->prof]->samples[r->sample], &a->seq2,
                        &a->seq2_cap) == SIZE_MAX)
                 return SIZE_MAX;
-            if (memcmp(a->seq, a->seq2, n * sizeof *a->seq) == 0)
+            if (n == 0 || memcmp(a->seq, a->seq2, n * sizeof *a->seq) == 0)
                 return SLOT_INDEX(sl);
         }
         j = (j + 1) & mask;
