@@ -312,19 +312,13 @@ struct fn_raw {
 };
 
 /*
- * Decode-only facts of a distinct sample (parallel to the sample vector):
- * its key is the varint location ids at keys[key_off..+key_len) plus the
- * label-set id.
+ * While decoding, a sample record's key (the varint location ids at
+ * keys[key_off[i] .. + stack_len)) and label-set id are kept in fields of
+ * struct ppd_sample that are only filled in for real once the input has
+ * ended: stack_len holds the key length and nlabels the label-set id.
+ * Only the key offset needs a side vector, so a record costs 4 bytes of
+ * bookkeeping on top of what the model keeps anyway.
  */
-struct sample_aux {
-    uint64_t hash;
-    size_t key_off;
-    uint32_t key_len;
-    uint32_t labelset; /* NO_SET: no labels */
-    uint32_t first;    /* first sample record with this key (for errors) */
-    uint32_t nvalues;
-};
-
 #define NO_SET UINT32_MAX
 
 /* A distinct label set: raw varint bytes of its (key,str,num,unit) tuples. */
@@ -362,7 +356,12 @@ struct dec {
     VEC(uint32_t) strlens;
     VEC(int64_t) comments;
     VEC(struct ppd_sample) samples;
-    VEC(struct sample_aux) aux;
+    VEC(uint32_t) key_off;
+    /* Value counts: the first record's, and the first record that has
+     * another count (checked against the sample types once all is read). */
+    size_t nvalues_first;
+    size_t odd_record, odd_nvalues;
+    bool have_odd;
     VEC(unsigned char) keys;   /* sample keys, later their stacks */
     VEC(struct lset_raw) lsets;
     struct slots lset_slots;
@@ -385,8 +384,9 @@ struct dec {
 static bool
 vec_grow(struct dec *d, void **v, size_t *cap, size_t elem, size_t need)
 {
-    /* Grow by half: big profiles waste less than with doubling. */
-    size_t ncap = *cap ? *cap : 16;
+    /* A first reservation is taken at its word; growth is by half, so
+     * big profiles waste less than with doubling. */
+    size_t ncap = *cap ? *cap : (need > 16 ? need : 16);
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2 / elem)
             goto oom;
@@ -470,7 +470,7 @@ static bool
 slots_reserve_for(struct dec *d, struct slots *t, size_t n, size_t want,
                   uint64_t (*hash_of)(const struct dec *, size_t))
 {
-    if (want * 2 <= t->size)
+    if (want <= t->size / 4 * 3)
         return true;
     size_t size = ppd__table_size(want);
     uint64_t *v = ppd__table64_new(size);
@@ -602,32 +602,44 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
         return FAIL(d, PPD_ENOMEM, "out of memory"), false;
     if (s->n_value > 0)
         memcpy(values, s->value, s->n_value * sizeof *values);
+    if (index == 0) {
+        d->nvalues_first = s->n_value;
+    } else if (s->n_value != d->nvalues_first && !d->have_odd) {
+        d->have_odd = true;
+        d->odd_record = index;
+        d->odd_nvalues = s->n_value;
+    }
+    if (d->keys.n + k > UINT32_MAX)
+        return FAIL(d, PPD_ETOOBIG, "sample %zu: stacks exceed 4 GiB", index),
+               false;
     struct ppd_sample smp = {
-        .nlocs = (uint32_t)s->n_location_id,
         .values = values,
+        .stack_len = (uint32_t)k, /* key length until resolved */
+        .nlabels = lset,          /* label-set id until resolved */
     };
-    struct sample_aux x = {
-        .hash = sample_hash(key, k, lset),
-        .key_off = d->keys.n,
-        .key_len = (uint32_t)k,
-        .labelset = lset,
-        .first = (uint32_t)index,
-        .nvalues = (uint32_t)s->n_value,
-    };
-    if (!VEC_PUSH(d, d->samples, smp) || !VEC_PUSH(d, d->aux, x))
+    if (!VEC_PUSH(d, d->samples, smp) ||
+        !VEC_PUSH(d, d->key_off, (uint32_t)d->keys.n))
         return false;
     d->keys.n += k;
     return true;
 }
 
+static uint64_t
+record_hash(const struct dec *d, size_t i)
+{
+    const struct ppd_sample *s = &d->samples.v[i];
+    return sample_hash(d->keys.v + d->key_off.v[i], s->stack_len, s->nlabels);
+}
+
 /*
  * Merge the records that share a stack and label set: values are added
- * into the first record and the others are dropped. The probes run with
- * the slot of a record some way ahead being prefetched, so the random
- * accesses to the table overlap instead of each waiting for memory.
+ * into the first record and the others are dropped. Every record has
+ * nvalues values (checked before). Hashes are computed a little ahead of
+ * the probes and their slots prefetched, so the table's random accesses
+ * overlap instead of each waiting for memory.
  */
 static bool
-merge_samples(struct dec *d)
+merge_samples(struct dec *d, size_t nvalues)
 {
     size_t n = d->samples.n;
     struct slots t = {0};
@@ -636,38 +648,36 @@ merge_samples(struct dec *d)
     if (t.v == NULL)
         return FAIL(d, PPD_ENOMEM, "out of memory"), false;
     size_t mask = t.size - 1;
+    uint64_t ring[PREFETCH_AHEAD];
+    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
+        ring[i] = record_hash(d, i);
+        ppd__prefetch(&t.v[ring[i] & mask]);
+    }
     size_t kept = 0;
-    bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        if (i + PREFETCH_AHEAD < n)
-            ppd__prefetch(&t.v[d->aux.v[i + PREFETCH_AHEAD].hash & mask]);
-        const struct sample_aux *x = &d->aux.v[i];
-        uint64_t h = x->hash;
+        uint64_t h = ring[i % PREFETCH_AHEAD];
+        if (i + PREFETCH_AHEAD < n) {
+            uint64_t ahead = record_hash(d, i + PREFETCH_AHEAD);
+            ring[i % PREFETCH_AHEAD] = ahead;
+            ppd__prefetch(&t.v[ahead & mask]);
+        }
+        const struct ppd_sample *x = &d->samples.v[i];
+        const unsigned char *xk = d->keys.v + d->key_off.v[i];
         size_t j = (size_t)h & mask;
         uint64_t sl;
         bool merged = false;
         while ((sl = t.v[j]) != 0) {
             if (SLOT_MATCH(sl, h)) {
                 uint32_t e = SLOT_INDEX(sl);
-                const struct sample_aux *y = &d->aux.v[e];
-                if (y->hash == h && y->key_len == x->key_len &&
-                    y->labelset == x->labelset &&
-                    (x->key_len == 0 ||
-                     memcmp(d->keys.v + y->key_off, d->keys.v + x->key_off,
-                            x->key_len) == 0)) {
-                    if (y->nvalues != x->nvalues) {
-                        FAIL(d, PPD_ECORRUPT,
-                             "sample %u: %u values, but sample %u with the "
-                             "same stack has %u",
-                             x->first, x->nvalues, y->first, y->nvalues);
-                        ok = false;
-                        goto out;
-                    }
-                    int64_t *v =
-                        (int64_t *)(uintptr_t)d->samples.v[e].values;
-                    const int64_t *add = d->samples.v[i].values;
-                    for (uint32_t k = 0; k < x->nvalues; k++)
-                        v[k] = (int64_t)((uint64_t)v[k] + (uint64_t)add[k]);
+                struct ppd_sample *y = &d->samples.v[e];
+                if (y->stack_len == x->stack_len && y->nlabels == x->nlabels &&
+                    (x->stack_len == 0 ||
+                     memcmp(d->keys.v + d->key_off.v[e], xk, x->stack_len) ==
+                         0)) {
+                    int64_t *v = (int64_t *)(uintptr_t)y->values;
+                    for (size_t k = 0; k < nvalues; k++)
+                        v[k] = (int64_t)((uint64_t)v[k] +
+                                         (uint64_t)x->values[k]);
                     merged = true;
                     break;
                 }
@@ -680,14 +690,13 @@ merge_samples(struct dec *d)
          * indices never move again, so slots stay valid. */
         t.v[j] = SLOT(h, kept);
         d->samples.v[kept] = d->samples.v[i];
-        d->aux.v[kept] = d->aux.v[i];
+        d->key_off.v[kept] = d->key_off.v[i];
         kept++;
     }
     d->samples.n = kept;
-    d->aux.n = kept;
-out:
+    d->key_off.n = kept;
     free(t.v);
-    return ok;
+    return true;
 }
 
 /* Handle one length-delimited top-level field. */
@@ -1119,6 +1128,140 @@ get_varint(const unsigned char **pp)
     return v;
 }
 
+static int
+cmp_uses(const void *x, const void *y)
+{
+    const uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/*
+ * Stacks: location ids to location indices. The locations are first put
+ * in order of use, most used first, so the indices of the frames that
+ * most stacks share fit in one varint byte; each key is then rewritten
+ * in place (or in the arena when its indices encode longer than its ids),
+ * and the key buffer is handed to the profile.
+ */
+static bool
+resolve_stacks(struct dec *d, const struct idmap *lmap,
+               struct ppd_label *const *sets)
+{
+    struct ppd_profile *p = d->p;
+    size_t nloc = p->nlocations;
+    bool ok = false;
+    uint64_t *order = calloc(nloc ? nloc : 1, sizeof *order);
+    uint32_t *rank = malloc((nloc ? nloc : 1) * sizeof *rank);
+    uint32_t *ids = NULL;
+    size_t ids_cap = 0, packed = 0;
+    if (order == NULL || rank == NULL)
+        goto oom;
+
+    /* Check every id while records still have their wire index, and
+     * count uses; then merge records with equal keys. */
+    for (size_t i = 0; i < d->samples.n; i++) {
+        const unsigned char *k = d->keys.v + d->key_off.v[i];
+        const unsigned char *end = k + d->samples.v[i].stack_len;
+        while (k < end) {
+            uint64_t id = get_varint(&k);
+            uint32_t li;
+            if (!idmap_get(lmap, id, &li)) {
+                FAIL(d, PPD_ECORRUPT,
+                     "sample %zu: location id %" PRIu64 " not defined", i,
+                     id);
+                goto out;
+            }
+            order[li] += (uint64_t)1 << 32;
+        }
+    }
+    if (!merge_samples(d, p->nsample_types))
+        goto out;
+    /* Most used first, ties by wire order: sort (~uses, index). */
+    for (size_t i = 0; i < nloc; i++)
+        order[i] = ((UINT64_MAX - order[i]) & 0xffffffff00000000u) | i;
+    qsort(order, nloc, sizeof *order, cmp_uses);
+    struct ppd_location *locs =
+        ppd__arena_calloc(d->arena, nloc ? nloc : 1, sizeof *locs);
+    if (locs == NULL)
+        goto oom;
+    for (size_t i = 0; i < nloc; i++) {
+        uint32_t old = (uint32_t)order[i];
+        rank[old] = (uint32_t)i;
+        locs[i] = p->locations[old];
+    }
+    p->locations = locs;
+
+    for (size_t i = 0; i < d->samples.n; i++) {
+        struct ppd_sample *s = &d->samples.v[i];
+        uint32_t key_len = s->stack_len, lset = s->nlabels;
+        const unsigned char *k = d->keys.v + d->key_off.v[i];
+        const unsigned char *end = k + key_len;
+        size_t n = 0, newlen = 0;
+        while (k < end) {
+            if (n == ids_cap) {
+                size_t ncap = ids_cap ? ids_cap * 2 : 64;
+                uint32_t *n2 = realloc(ids, ncap * sizeof *n2);
+                if (n2 == NULL)
+                    goto oom;
+                ids = n2;
+                ids_cap = ncap;
+            }
+            uint32_t li = 0;
+            (void)idmap_get(lmap, get_varint(&k), &li); /* checked above */
+            ids[n] = rank[li];
+            newlen += varint_len(ids[n++]);
+        }
+        /* Stacks are packed from the start of the buffer as they are
+         * rewritten: the write position never passes the key being read,
+         * whose ids are all in ids[] by now anyway. */
+        unsigned char *dst = d->keys.v + packed;
+        if (newlen > key_len) {
+            dst = ppd__arena_alloc(d->arena, newlen);
+            if (dst == NULL)
+                goto oom;
+            s->stack = dst;
+            d->key_off.v[i] = UINT32_MAX; /* not in the key buffer */
+        } else {
+            d->key_off.v[i] = (uint32_t)packed;
+            packed += newlen;
+        }
+        size_t w = 0;
+        for (size_t j = 0; j < n; j++)
+            w += put_varint(dst + w, ids[j]);
+        s->stack_len = (uint32_t)w;
+        s->labels = NULL;
+        s->nlabels = 0;
+        if (lset != NO_SET) {
+            s->labels = sets[lset];
+            s->nlabels = d->lsets.v[lset].count;
+        }
+    }
+    /* The keys move when trimmed: point the stacks into them after. */
+    d->keys.n = packed;
+    shrink_to_fit((void **)&d->keys.v, d->keys.n, 1);
+    for (size_t i = 0; i < d->samples.n; i++)
+        if (d->key_off.v[i] != UINT32_MAX)
+            d->samples.v[i].stack = d->keys.v + d->key_off.v[i];
+    if (!ppd__arena_adopt(d->arena, d->keys.v))
+        goto oom;
+    d->keys.v = NULL;
+    shrink_to_fit((void **)&d->samples.v, d->samples.n, sizeof *d->samples.v);
+    if (!ppd__arena_adopt(d->arena, d->samples.v))
+        goto oom;
+    p->samples = d->samples.v;
+    p->nsamples = d->samples.n;
+    p->nsamples_read = d->nsamples_read;
+    d->samples.v = NULL;
+    ok = true;
+    goto out;
+oom:
+    FAIL(d, PPD_ENOMEM, "out of memory");
+out:
+    free(order);
+    free(rank);
+    free(ids);
+    return ok;
+}
+
 static bool
 resolve(struct dec *d)
 {
@@ -1143,8 +1286,19 @@ resolve(struct dec *d)
         FAIL(d, PPD_ENOTPROF, "not a profile: no sample types");
         return false;
     }
-    if (!merge_samples(d))
+    /* Every record carries one value per sample type. */
+    if (d->nsamples_read > 0 && d->nvalues_first != d->stypes.n) {
+        FAIL(d, PPD_ECORRUPT,
+             "sample 0: %zu values, but the profile has %zu sample types",
+             d->nvalues_first, d->stypes.n);
         return false;
+    }
+    if (d->have_odd) {
+        FAIL(d, PPD_ECORRUPT,
+             "sample %zu: %zu values, but the profile has %zu sample types",
+             d->odd_record, d->odd_nvalues, d->stypes.n);
+        return false;
+    }
     /* The label-set table is done with: free it before the model grows. */
     free(d->lset_slots.v);
     d->lset_slots.v = NULL;
@@ -1308,84 +1462,10 @@ resolve(struct dec *d)
         sets[i] = labels;
     }
 
-    /* Stacks: location ids to indices, rewritten in place when the
-     * indices encode no longer than the ids (the usual case), else in the
-     * arena. The keys buffer then belongs to the profile. */
-    uint32_t *ids = NULL;
-    size_t ids_cap = 0;
-    shrink_to_fit((void **)&d->keys.v, d->keys.n, 1);
-    for (size_t i = 0; i < d->samples.n; i++) {
-        struct ppd_sample *s = &d->samples.v[i];
-        const struct sample_aux *x = &d->aux.v[i];
-        if (x->nvalues != p->nsample_types) {
-            FAIL(d, PPD_ECORRUPT,
-                 "sample %u: %u values, but the profile has %zu sample types",
-                 x->first, x->nvalues, p->nsample_types);
-            goto samples_fail;
-        }
-        if (s->nlocs > ids_cap) {
-            size_t ncap = s->nlocs * 2;
-            uint32_t *n2 = realloc(ids, ncap * sizeof *n2);
-            if (n2 == NULL) {
-                FAIL(d, PPD_ENOMEM, "out of memory");
-                goto samples_fail;
-            }
-            ids = n2;
-            ids_cap = ncap;
-        }
-        const unsigned char *k = d->keys.v + x->key_off;
-        size_t newlen = 0;
-        for (uint32_t j = 0; j < s->nlocs; j++) {
-            uint64_t id = get_varint(&k);
-            if (!idmap_get(&lmap, id, &ids[j])) {
-                FAIL(d, PPD_ECORRUPT,
-                     "sample %u: location id %" PRIu64 " not defined",
-                     x->first, id);
-                goto samples_fail;
-            }
-            newlen += varint_len(ids[j]);
-        }
-        unsigned char *dst = d->keys.v + x->key_off;
-        if (newlen > x->key_len) {
-            dst = ppd__arena_alloc(a, newlen);
-            if (dst == NULL) {
-                FAIL(d, PPD_ENOMEM, "out of memory");
-                goto samples_fail;
-            }
-        }
-        size_t w = 0;
-        for (uint32_t j = 0; j < s->nlocs; j++)
-            w += put_varint(dst + w, ids[j]);
-        s->stack = dst;
-        s->stack_len = (uint32_t)w;
-        if (x->labelset != NO_SET) {
-            s->labels = sets[x->labelset];
-            s->nlabels = d->lsets.v[x->labelset].count;
-        }
-    }
-    free(ids);
-    ids = NULL;
-    /* Hand both vectors to the profile; keys were trimmed before the
-     * stacks were made to point into them. */
-    if (!ppd__arena_adopt(a, d->keys.v))
-        goto samples_oom;
-    d->keys.v = NULL;
-    shrink_to_fit((void **)&d->samples.v, d->samples.n, sizeof *d->samples.v);
-    if (!ppd__arena_adopt(a, d->samples.v))
-        goto samples_oom;
-    p->samples = d->samples.v;
-    p->nsamples = d->samples.n;
-    p->nsamples_read = d->nsamples_read;
-    d->samples.v = NULL;
-    if (0) {
-    samples_oom:
-        FAIL(d, PPD_ENOMEM, "out of memory");
-    samples_fail:
-        free(ids);
-        free(sets);
-        goto out;
-    }
+    bool stacks_ok = resolve_stacks(d, &lmap, sets);
     free(sets);
+    if (!stacks_ok)
+        goto out;
     ok = true;
     goto out;
 oom:
@@ -1488,7 +1568,8 @@ reserve_for(struct dec *d, uint64_t hint)
         return;
     if (vec_grow(d, (void **)&d->samples.v, &d->samples.cap,
                  sizeof *d->samples.v, expect) &&
-        vec_grow(d, (void **)&d->aux.v, &d->aux.cap, sizeof *d->aux.v,
+        vec_grow(d, (void **)&d->key_off.v, &d->key_off.cap,
+                 sizeof *d->key_off.v,
                  expect) &&
         vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, expect * 16))
         return;
@@ -1624,7 +1705,7 @@ out:
     free(d->strlens.v);
     free(d->comments.v);
     free(d->samples.v);
-    free(d->aux.v);
+    free(d->key_off.v);
     free(d->keys.v);
     free(d->lsets.v);
     free(d->lset_slots.v);

@@ -41,9 +41,8 @@ struct locframes {
 /* A row while merging; its values are vals[row * nprof ...]. */
 struct rowacc {
     uint64_t hash;
-    uint32_t prof;
+    uint32_t prof;   /* the first sample with this stack */
     uint32_t sample;
-    uint32_t nframes;
 };
 
 struct acc {
@@ -73,7 +72,8 @@ grow(void **v, size_t *cap, size_t elem, size_t need)
 {
     if (need <= *cap)
         return true;
-    size_t ncap = *cap ? *cap : 64;
+    /* A first reservation is taken at its word; growth is by half. */
+    size_t ncap = *cap ? *cap : (need > 64 ? need : 64);
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2 / elem)
             return false;
@@ -113,7 +113,7 @@ rehash_frames(struct acc *a)
 static uint32_t
 intern(struct acc *a, const char *name)
 {
-    if ((a->nnames + 1) * 2 > a->ftab_size && !rehash_frames(a))
+    if (ppd__table_full(a->nnames, a->ftab_size) && !rehash_frames(a))
         return PPD_NO_FRAME;
     size_t len = strlen(name);
     size_t j = ppd__hash_bytes(name, len) & (a->ftab_size - 1);
@@ -247,7 +247,7 @@ expand(const struct locframes *lf, const struct ppd_sample *s, uint32_t **buf,
     return n;
 }
 
-/* Make the row table big enough for `more` new rows at half load. */
+/* Make the row table big enough for `more` new rows. */
 static bool
 reserve_rows(struct acc *a, size_t more)
 {
@@ -276,30 +276,40 @@ reserve_rows(struct acc *a, size_t more)
  * comparing the frames themselves, never by the hash alone.
  */
 static size_t
-row_for(struct acc *a, uint64_t h, uint32_t n, uint32_t pi, uint32_t si)
+row_for(struct acc *a, uint64_t h, uint32_t pi, uint32_t si)
 {
     const struct locframes *lf = &a->lfs[pi];
     const struct ppd_sample *s = &a->profiles[pi]->samples[si];
     size_t mask = a->rtab_size - 1;
     size_t j = h & mask;
     uint64_t sl;
-    bool expanded = false;
+    size_t n = SIZE_MAX;
     while ((sl = a->rtab[j]) != 0) {
         const struct rowacc *r = &a->rows[SLOT_INDEX(sl)];
-        if (SLOT_MATCH(sl, h) && r->hash == h && r->nframes == n) {
-            if (!expanded) {
-                if (expand(lf, s, &a->seq, &a->seq_cap) == SIZE_MAX)
+        if (SLOT_MATCH(sl, h) && r->hash == h) {
+            if (n == SIZE_MAX) {
+                n = expand(lf, s, &a->seq, &a->seq_cap);
+                if (n == SIZE_MAX)
                     return SIZE_MAX;
-                expanded = true;
             }
-            if (expand(&a->lfs[r->prof],
-                       &a->profiles[r->prof]->samples[r->sample], &a->seq2,
-                       &a->seq2_cap) == SIZE_MAX)
+            size_t m = expand(&a->lfs[r->prof],
+                              &a->profiles[r->prof]->samples[r->sample],
+                              &a->seq2, &a->seq2_cap);
+            if (m == SIZE_MAX)
                 return SIZE_MAX;
-            if (n == 0 || memcmp(a->seq, a->seq2, n * sizeof *a->seq) == 0)
+            if (m == n &&
+                (n == 0 || memcmp(a->seq, a->seq2, n * sizeof *a->seq) == 0))
                 return SLOT_INDEX(sl);
         }
         j = (j + 1) & mask;
+    }
+    if (ppd__table_full(a->nrows, a->rtab_size)) {
+        /* Grow, then find this stack's empty slot in the new table. */
+        if (!reserve_rows(a, 1))
+            return SIZE_MAX;
+        mask = a->rtab_size - 1;
+        for (j = h & mask; a->rtab[j] != 0; j = (j + 1) & mask)
+            ;
     }
     if (a->nrows >= UINT32_MAX - 1 ||
         !grow((void **)&a->rows, &a->rows_cap, sizeof *a->rows,
@@ -311,7 +321,6 @@ row_for(struct acc *a, uint64_t h, uint32_t n, uint32_t pi, uint32_t si)
     r->hash = h;
     r->prof = pi;
     r->sample = si;
-    r->nframes = n;
     memset(a->vals + a->nvals, 0, a->nprof * sizeof *a->vals);
     a->nvals += a->nprof;
     a->rtab[j] = SLOT(h, a->nrows);
@@ -319,53 +328,52 @@ row_for(struct acc *a, uint64_t h, uint32_t n, uint32_t pi, uint32_t si)
 }
 
 /*
- * Add one profile's chosen column into the accumulator: first hash every
- * sample's frames (a sequential pass), then look the hashes up with the
- * slot of a sample some way ahead prefetched, so the table's random
- * accesses overlap.
+ * Add one profile's chosen column into the accumulator. Each sample's
+ * stack hash is computed a little ahead of its lookup and the slot it
+ * points at prefetched, so the table's random accesses overlap.
  */
 static bool
 add_profile(struct acc *a, size_t pi, long idx, int64_t *total)
 {
     const struct ppd_profile *p = a->profiles[pi];
-    bool ok = false;
-    uint64_t *hs = malloc((p->nsamples ? p->nsamples : 1) * sizeof *hs);
-    uint32_t *nf = malloc((p->nsamples ? p->nsamples : 1) * sizeof *nf);
-    if (hs == NULL || nf == NULL || !locframes_build(a, p, &a->lfs[pi]))
-        goto out;
-    if (!locframes_fold(a, p, &a->lfs[pi]))
-        goto out;
+    const struct locframes *lf = &a->lfs[pi];
+    if (!locframes_build(a, p, &a->lfs[pi]) ||
+        !locframes_fold(a, p, &a->lfs[pi]))
+        return false;
     size_t live = 0;
-    for (size_t i = 0; i < p->nsamples; i++) {
-        nf[i] = UINT32_MAX;
-        if (p->samples[i].values[idx] == 0)
-            continue;
-        hs[i] = stack_hash(&a->lfs[pi], &p->samples[i], &nf[i]);
-        live++;
+    for (size_t i = 0; i < p->nsamples; i++)
+        live += p->samples[i].values[idx] != 0;
+    /* Room for this profile's stacks when they are new; a later profile
+     * mostly repeats earlier stacks, and the table grows if not. */
+    if (!reserve_rows(a, a->nrows == 0 ? live + 1 : 1))
+        return false;
+    uint64_t ring[PREFETCH_AHEAD];
+    uint32_t nf;
+    for (size_t i = 0; i < p->nsamples && i < PREFETCH_AHEAD; i++) {
+        ring[i] = stack_hash(lf, &p->samples[i], &nf);
+        ppd__prefetch(&a->rtab[ring[i] & (a->rtab_size - 1)]);
     }
-    if (!reserve_rows(a, live + 1))
-        goto out;
-    size_t mask = a->rtab_size - 1;
     uint64_t sum = 0;
     for (size_t i = 0; i < p->nsamples; i++) {
-        if (i + PREFETCH_AHEAD < p->nsamples)
-            ppd__prefetch(&a->rtab[hs[i + PREFETCH_AHEAD] & mask]);
-        if (nf[i] == UINT32_MAX)
-            continue;
+        uint64_t h = ring[i % PREFETCH_AHEAD];
+        if (i + PREFETCH_AHEAD < p->nsamples) {
+            uint64_t ahead =
+                stack_hash(lf, &p->samples[i + PREFETCH_AHEAD], &nf);
+            ring[i % PREFETCH_AHEAD] = ahead;
+            ppd__prefetch(&a->rtab[ahead & (a->rtab_size - 1)]);
+        }
         int64_t v = p->samples[i].values[idx];
-        size_t r = row_for(a, hs[i], nf[i], (uint32_t)pi, (uint32_t)i);
+        if (v == 0)
+            continue;
+        size_t r = row_for(a, h, (uint32_t)pi, (uint32_t)i);
         if (r == SIZE_MAX)
-            goto out;
+            return false;
         int64_t *cell = &a->vals[r * a->nprof + pi];
         *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
         sum += (uint64_t)v;
     }
     *total = (int64_t)sum;
-    ok = true;
-out:
-    free(hs);
-    free(nf);
-    return ok;
+    return true;
 }
 
 static int64_t
@@ -662,13 +670,12 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
         r->delta = delta_of(v, n);
         r->profile = ra->prof;
         r->sample = &profiles[ra->prof]->samples[ra->sample];
-        r->nframes = ra->nframes;
         r->culprit = PPD_NO_FRAME;
-        if (r->nframes > 0) {
-            size_t m = expand(&a.lfs[ra->prof], r->sample, &a.seq,
-                              &a.seq_cap);
-            if (m == SIZE_MAX)
-                goto oom;
+        size_t m = expand(&a.lfs[ra->prof], r->sample, &a.seq, &a.seq_cap);
+        if (m == SIZE_MAX || m > UINT32_MAX)
+            goto oom;
+        r->nframes = (uint32_t)m;
+        if (m > 0) {
             r->culprit = a.seq[0];
             for (size_t k = 0; k < m; k++)
                 if (!runtime[a.seq[k]]) {

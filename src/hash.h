@@ -47,14 +47,25 @@ ppd__hash_u64(uint64_t x)
     return x;
 }
 
-/* ppd__pow2_at_least - smallest power of two >= 2 * n, at least 16. */
+/*
+ * ppd__table_size - the number of slots for n items: a power of two that
+ * keeps the load at or under 3/4 (tagged slots keep probing cheap even
+ * there), at least 16.
+ */
 static inline size_t
 ppd__table_size(size_t n)
 {
     size_t s = 16;
-    while (s < n * 2 && s < ((size_t)1 << 62))
+    while (s / 4 * 3 < n && s < ((size_t)1 << 62))
         s <<= 1;
     return s;
+}
+
+/* ppd__table_full - would one more item push a table of size past 3/4? */
+static inline int
+ppd__table_full(size_t n, size_t size)
+{
+    return size == 0 || size / 4 * 3 < n + 1;
 }
 
 /*

@@ -76,12 +76,11 @@ struct ppd_location {
  * walk it with ppd_stack_next().
  */
 struct ppd_sample {
-    const unsigned char *stack; /* stack_len bytes */
-    uint32_t stack_len;
-    uint32_t nlocs;             /* 0 for a sample without a stack */
-    uint32_t nlabels;
+    const unsigned char *stack;     /* stack_len bytes; empty: no stack */
     const struct ppd_label *labels; /* shared between samples; may be NULL */
     const int64_t *values;          /* profile->nsample_types values */
+    uint32_t stack_len;
+    uint32_t nlabels;
 };
 
 /*
@@ -121,7 +120,7 @@ struct ppd_profile {
 
     struct ppd_mapping *mappings;
     size_t nmappings;
-    struct ppd_location *locations;
+    struct ppd_location *locations; /* most used by samples first */
     size_t nlocations;
     struct ppd_function *functions;
     size_t nfunctions;
@@ -147,7 +146,8 @@ struct ppd_profile {
 
 /*
  * ppd_sample_locations - copy up to cap location indices of s (leaf first)
- * into out; returns s->nlocs (which may exceed cap).
+ * into out; returns the stack's depth in locations (which may exceed
+ * cap; 0 for a sample without a stack). out may be NULL when cap is 0.
  */
 size_t ppd_sample_locations(const struct ppd_sample *s, uint32_t *out,
                             size_t cap);
