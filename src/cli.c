@@ -105,37 +105,6 @@ usage_error(const char *fmt, ...)
     return PPD_EXIT_USAGE;
 }
 
-/* Parse a non-negative integer with an optional K/M/G (binary) suffix. */
-static bool
-parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (s[0] == '-' || s[0] == '\0')
-        return false;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s)
-        return false;
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
-    if (shift != 0) {
-        end++;
-        if (*end == 'i' && end[1] == 'B')
-            end += 2;
-        else if (*end == 'B')
-            end++;
-    }
-    if (*end != '\0' || v > (UINT64_MAX >> shift))
-        return false;
-    *out = (uint64_t)v << shift;
-    return true;
-}
-
 static bool
 parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -213,7 +182,7 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             break;
         }
         case OPT_MAX_BYTES:
-            if (!parse_size(optarg, &o->max_bytes) || o->max_bytes == 0)
+            if (!ppd__cli_parse_bytes(optarg, &o->max_bytes))
                 return usage_error("invalid --max-bytes value '%s'", optarg);
             break;
         case 'h':

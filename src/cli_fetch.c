@@ -90,9 +90,8 @@ parse_seconds(const char *s, double *out)
     return true;
 }
 
-/* A byte count with an optional K/M/G (binary) suffix. */
-static bool
-parse_bytes(const char *s, uint64_t *out)
+bool
+ppd__cli_parse_bytes(const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
@@ -177,7 +176,7 @@ ppd__cli_fetch_flag(struct ppd__cli_net *n, int code, const char *arg)
         o->max_redirects = v == 0 ? -1 : v;
         return 1;
     case PPD_CLI_OPT_MAX_DOWNLOAD:
-        if (!parse_bytes(arg, &o->max_download))
+        if (!ppd__cli_parse_bytes(arg, &o->max_download))
             return flag_error("invalid --max-download value '%s'",
                                    arg);
         return 1;
@@ -403,7 +402,7 @@ ppd__cli_fetch_main(int argc, char **argv)
             output = optarg;
             break;
         case OPT_MAX_BYTES:
-            if (!parse_bytes(optarg, &dopt.max_bytes)) {
+            if (!ppd__cli_parse_bytes(optarg, &dopt.max_bytes)) {
                 rc = cli_usage_error("fetch", "invalid --max-bytes value "
                                      "'%s'", optarg);
                 goto out;
@@ -632,7 +631,7 @@ ppd__cli_capture_main(int argc, char **argv)
             copt.keep = (size_t)v;
             break;
         case OPT_MAX_BYTES:
-            if (!parse_bytes(optarg, &dopt.max_bytes)) {
+            if (!ppd__cli_parse_bytes(optarg, &dopt.max_bytes)) {
                 rc = cli_usage_error("capture", "invalid --max-bytes value "
                                      "'%s'", optarg);
                 goto out;

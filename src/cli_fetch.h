@@ -105,6 +105,13 @@ ppd__cli_fetch_input(const struct ppd__cli_net *n, const char *spec,
  * `pprofdiff capture` subcommands; argv[0] is the subcommand name.
  * Return the process exit status.
  */
+/*
+ * ppd__cli_parse_bytes - a positive byte count with an optional K/M/G
+ * suffix (binary; "KiB", "MB" and the like accepted). Shared by every
+ * size flag of every subcommand.
+ */
+bool ppd__cli_parse_bytes(const char *s, uint64_t *out);
+
 int ppd__cli_fetch_main(int argc, char **argv);
 int ppd__cli_capture_main(int argc, char **argv);
 
