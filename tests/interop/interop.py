@@ -210,6 +210,21 @@ def main():
             if failed == 0:
                 print("ok   %s: %d stacks, total %d" % (
                     name, len(nonzero(pc)), sum(pc.values())))
+    # With no -s, both tools must pick the same sample type: pprof names
+    # its choice in the "Type:" header line.
+    for f in ("heap-2", "allocs-2", "goroutine-2", "cpu", "block-2"):
+        p = os.path.join(leak, f + ".pb.gz")
+        top = subprocess.run([go, "tool", "pprof", "-top", p],
+                             capture_output=True, text=True,
+                             check=True).stdout
+        m = re.search(r"^Type: (\S+)$", top, re.M)
+        chosen = m.group(1) if m else "?"
+        mine = subprocess.run([binary, "-n", "1", p], capture_output=True,
+                              text=True, check=True).stdout
+        m2 = re.search(r"sample: (\S+) ", mine)
+        check("%s default sample type" % f,
+              m2 is not None and m2.group(1) == chosen,
+              "pprof %s ours %s" % (chosen, m2.group(1) if m2 else "?"))
     print("interop: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 
