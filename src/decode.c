@@ -203,10 +203,25 @@ z_produce(struct reader *r, unsigned char *dst, size_t room)
                                   "gzip: out of memory");
             return 0;
         }
-        r->st = ppd_error_set(r->err, PPD_EGZIP, r->name,
-                              "gzip: %s (compressed byte %" PRIu64 ")",
-                              r->z.msg ? r->z.msg : "corrupt data",
-                              z_offset(r));
+        /* The trailer checks get plain words and the trailer's place:
+         * zlib reports them once the 4 bytes concerned are read. */
+        const char *msg = r->z.msg ? r->z.msg : "corrupt data";
+        if (strcmp(msg, "incorrect data check") == 0)
+            r->st = ppd_error_set(
+                r->err, PPD_EGZIP, r->name,
+                "gzip: CRC-32 mismatch, data corrupt (trailer at compressed "
+                "byte %" PRIu64 ")",
+                z_offset(r) - 4);
+        else if (strcmp(msg, "incorrect length check") == 0)
+            r->st = ppd_error_set(
+                r->err, PPD_EGZIP, r->name,
+                "gzip: length mismatch, data corrupt (trailer at compressed "
+                "byte %" PRIu64 ")",
+                z_offset(r) - 4);
+        else
+            r->st = ppd_error_set(r->err, PPD_EGZIP, r->name,
+                                  "gzip: %s (compressed byte %" PRIu64 ")", msg,
+                                  z_offset(r));
         return 0;
     }
 }
@@ -357,6 +372,10 @@ struct dec {
     VEC(int64_t) comments;
     VEC(struct ppd_sample) samples;
     VEC(uint32_t) key_off;
+    /* Samples per location id (ids below USES_MAX), counted as records
+     * stream in, to put the most used locations first. */
+    VEC(uint32_t) id_uses;
+    bool uses_overflow;
     /* Value counts: the first record's, and the first record that has
      * another count (checked against the sample types once all is read). */
     size_t nvalues_first;
@@ -569,6 +588,21 @@ labelset_for(struct dec *d, const Perftools__Profiles__Sample *s,
     return true;
 }
 
+#define USES_MAX ((uint64_t)1 << 22)
+
+/* Extend the zero-initialised use counts to n entries. */
+static bool
+grow_uses(struct dec *d, size_t n)
+{
+    if (!vec_grow(d, (void **)&d->id_uses.v, &d->id_uses.cap,
+                  sizeof *d->id_uses.v, n))
+        return false;
+    memset(d->id_uses.v + d->id_uses.n, 0,
+           (n - d->id_uses.n) * sizeof *d->id_uses.v);
+    d->id_uses.n = n;
+    return true;
+}
+
 /*
  * Record one sample. Records are only appended here; merging records
  * with the same stack and labels happens once the input has ended, in
@@ -595,8 +629,17 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
         return false;
     unsigned char *key = d->keys.v + d->keys.n;
     size_t k = 0;
-    for (size_t i = 0; i < s->n_location_id; i++)
-        k += put_varint(key + k, s->location_id[i]);
+    for (size_t i = 0; i < s->n_location_id; i++) {
+        uint64_t id = s->location_id[i];
+        k += put_varint(key + k, id);
+        if (id >= USES_MAX) {
+            d->uses_overflow = true;
+        } else {
+            if (id >= d->id_uses.n && !grow_uses(d, (size_t)id + 1))
+                return false;
+            d->id_uses.v[id]++;
+        }
+    }
     int64_t *values = ppd__arena_alloc(d->arena, s->n_value * sizeof *values);
     if (values == NULL)
         return FAIL(d, PPD_ENOMEM, "out of memory"), false;
@@ -624,79 +667,15 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
     return true;
 }
 
-static uint64_t
-record_hash(const struct dec *d, size_t i)
+static const char *
+field_name(uint32_t f)
 {
-    const struct ppd_sample *s = &d->samples.v[i];
-    return sample_hash(d->keys.v + d->key_off.v[i], s->stack_len, s->nlabels);
-}
-
-/*
- * Merge the records that share a stack and label set: values are added
- * into the first record and the others are dropped. Every record has
- * nvalues values (checked before). Hashes are computed a little ahead of
- * the probes and their slots prefetched, so the table's random accesses
- * overlap instead of each waiting for memory.
- */
-static bool
-merge_samples(struct dec *d, size_t nvalues)
-{
-    size_t n = d->samples.n;
-    struct slots t = {0};
-    t.size = ppd__table_size(n);
-    t.v = ppd__table64_new(t.size);
-    if (t.v == NULL)
-        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
-    size_t mask = t.size - 1;
-    uint64_t ring[PREFETCH_AHEAD];
-    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
-        ring[i] = record_hash(d, i);
-        ppd__prefetch(&t.v[ring[i] & mask]);
-    }
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t h = ring[i % PREFETCH_AHEAD];
-        if (i + PREFETCH_AHEAD < n) {
-            uint64_t ahead = record_hash(d, i + PREFETCH_AHEAD);
-            ring[i % PREFETCH_AHEAD] = ahead;
-            ppd__prefetch(&t.v[ahead & mask]);
-        }
-        const struct ppd_sample *x = &d->samples.v[i];
-        const unsigned char *xk = d->keys.v + d->key_off.v[i];
-        size_t j = (size_t)h & mask;
-        uint64_t sl;
-        bool merged = false;
-        while ((sl = t.v[j]) != 0) {
-            if (SLOT_MATCH(sl, h)) {
-                uint32_t e = SLOT_INDEX(sl);
-                struct ppd_sample *y = &d->samples.v[e];
-                if (y->stack_len == x->stack_len && y->nlabels == x->nlabels &&
-                    (x->stack_len == 0 ||
-                     memcmp(d->keys.v + d->key_off.v[e], xk, x->stack_len) ==
-                         0)) {
-                    int64_t *v = (int64_t *)(uintptr_t)y->values;
-                    for (size_t k = 0; k < nvalues; k++)
-                        v[k] = (int64_t)((uint64_t)v[k] +
-                                         (uint64_t)x->values[k]);
-                    merged = true;
-                    break;
-                }
-            }
-            j = (j + 1) & mask;
-        }
-        if (merged)
-            continue;
-        /* Keep record i as the kept-th distinct sample. Earlier kept
-         * indices never move again, so slots stay valid. */
-        t.v[j] = SLOT(h, kept);
-        d->samples.v[kept] = d->samples.v[i];
-        d->key_off.v[kept] = d->key_off.v[i];
-        kept++;
-    }
-    d->samples.n = kept;
-    d->key_off.n = kept;
-    free(t.v);
-    return true;
+    static const char *const names[] = {
+        "field 0", "sample_type", "sample", "mapping", "location",
+        "function", "string_table", "drop_frames", "keep_frames",
+        "time_nanos", "duration_nanos", "period_type", "period", "comment",
+        "default_sample_type", "doc_url"};
+    return f < sizeof names / sizeof names[0] ? names[f] : "unknown field";
 }
 
 /* Handle one length-delimited top-level field. */
@@ -814,9 +793,9 @@ on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
     }
     case 7: case 8: case 9: case 10: case 12: case 14: case 15:
         return FAIL(d, PPD_EPROTO,
-                    "field %u at byte %" PRIu64
+                    "%s at byte %" PRIu64
                     ": length-delimited, expected a varint",
-                    field, off),
+                    field_name(field), off),
                false;
     default:
         break; /* unknown field: skipped, as protobuf does */
@@ -840,9 +819,9 @@ on_varint(struct dec *d, uint32_t field, uint64_t v, uint64_t off)
     case 15: d->doc_url = s; break;
     case 1: case 2: case 3: case 4: case 5: case 6: case 11:
         return FAIL(d, PPD_EPROTO,
-                    "field %u at byte %" PRIu64
+                    "%s at byte %" PRIu64
                     ": a varint, expected a length-delimited message",
-                    field, off),
+                    field_name(field), off),
                false;
     default: break;
     }
@@ -889,16 +868,6 @@ read_varint(struct dec *d, uint64_t *out, const char *what)
            false;
 }
 
-static const char *
-field_name(uint32_t f)
-{
-    static const char *const names[] = {
-        "field 0", "sample_type", "sample", "mapping", "location",
-        "function", "string_table", "drop_frames", "keep_frames",
-        "time_nanos", "duration_nanos", "period_type", "period", "comment",
-        "default_sample_type", "doc_url"};
-    return f < sizeof names / sizeof names[0] ? names[f] : "unknown field";
-}
 
 static bool
 walk(struct dec *d)
@@ -940,9 +909,9 @@ walk(struct dec *d)
             if (!fill(r, n))
                 return r->st == PPD_OK
                            ? (FAIL(d, PPD_EPROTO,
-                                   "field %u at byte %" PRIu64
+                                   "%s at byte %" PRIu64
                                    ": truncated",
-                                   field, off),
+                                   field_name(field), off),
                               false)
                            : false;
             r->pos += n;
@@ -953,10 +922,11 @@ walk(struct dec *d)
             if (!read_varint(d, &len, field_name(field)))
                 return false;
             if (len > r->max)
-                return FAIL(d, PPD_EPROTO,
+                return FAIL(d, PPD_ETOOBIG,
                             "%s at byte %" PRIu64 ": length %" PRIu64
-                            " is past the end of the input",
-                            field_name(field), off, len),
+                            " exceeds the limit of %" PRIu64
+                            " bytes (raise it with --max-bytes)",
+                            field_name(field), off, len, r->max),
                        false;
             if (!fill(r, (size_t)len)) {
                 if (r->st != PPD_OK)
@@ -1091,26 +1061,37 @@ idmap_get(const struct idmap *m, uint64_t id, uint32_t *out)
     return false;
 }
 
-/* Resolve a string index; on failure report "<what>: <field> ...". */
+/*
+ * Resolve a string index; on failure report "<what> <index> (id <id>):
+ * <field> string index ..." (the id only when the record has one, the
+ * record only when index is not SIZE_MAX).
+ */
 static bool
-str_at(struct dec *d, int64_t i, const char **out, const char *fmt_what,
+str_at_id(struct dec *d, int64_t i, const char **out, const char *what,
+          size_t index, uint64_t id, const char *field)
+{
+    if (i >= 0 && (uint64_t)i < d->strs.n) {
+        *out = d->strs.v[i];
+        return true;
+    }
+    char rec[96] = "";
+    if (index != SIZE_MAX && id != 0)
+        snprintf(rec, sizeof rec, "%s %zu (id %" PRIu64 "): ", what, index,
+                 id);
+    else if (index != SIZE_MAX)
+        snprintf(rec, sizeof rec, "%s %zu: ", what, index);
+    FAIL(d, PPD_ECORRUPT,
+         "%s%s string index %" PRId64
+         " out of range (string table has %zu entries)",
+         rec, field, i, d->strs.n);
+    return false;
+}
+
+static bool
+str_at(struct dec *d, int64_t i, const char **out, const char *what,
        size_t index, const char *field)
 {
-    if (i < 0 || (uint64_t)i >= d->strs.n) {
-        if (index == SIZE_MAX)
-            FAIL(d, PPD_ECORRUPT,
-                 "%s: string index %" PRId64
-                 " out of range (string table has %zu entries)",
-                 field, i, d->strs.n);
-        else
-            FAIL(d, PPD_ECORRUPT,
-                 "%s %zu: %s string index %" PRId64
-                 " out of range (string table has %zu entries)",
-                 fmt_what, index, field, i, d->strs.n);
-        return false;
-    }
-    *out = d->strs.v[i];
-    return true;
+    return str_at_id(d, i, out, what, index, 0, field);
 }
 
 static uint64_t
@@ -1126,6 +1107,94 @@ get_varint(const unsigned char **pp)
     v |= (uint64_t)(*p++) << shift;
     *pp = p;
     return v;
+}
+
+static uint64_t
+record_hash(const struct dec *d, size_t i)
+{
+    const struct ppd_sample *s = &d->samples.v[i];
+    return sample_hash(d->keys.v + d->key_off.v[i], s->stack_len, s->nlabels);
+}
+
+/*
+ * Merge the records that share a stack and label set: values are added
+ * into the first record and the others are dropped. Every record has
+ * nvalues values (checked before). The location ids of each distinct key
+ * are checked against lmap here, where records still have their wire
+ * index to report. Hashes are computed a little ahead of the probes and
+ * their slots prefetched, so the table's random accesses overlap instead
+ * of each waiting for memory.
+ */
+static bool
+merge_samples(struct dec *d, size_t nvalues, const struct idmap *lmap)
+{
+    size_t n = d->samples.n;
+    struct slots t = {0};
+    t.size = ppd__table_size(n);
+    t.v = ppd__table64_new(t.size);
+    if (t.v == NULL)
+        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+    size_t mask = t.size - 1;
+    uint64_t ring[PREFETCH_AHEAD];
+    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
+        ring[i] = record_hash(d, i);
+        ppd__prefetch(&t.v[ring[i] & mask]);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = ring[i % PREFETCH_AHEAD];
+        if (i + PREFETCH_AHEAD < n) {
+            uint64_t ahead = record_hash(d, i + PREFETCH_AHEAD);
+            ring[i % PREFETCH_AHEAD] = ahead;
+            ppd__prefetch(&t.v[ahead & mask]);
+        }
+        const struct ppd_sample *x = &d->samples.v[i];
+        const unsigned char *xk = d->keys.v + d->key_off.v[i];
+        size_t j = (size_t)h & mask;
+        uint64_t sl;
+        bool merged = false;
+        while ((sl = t.v[j]) != 0) {
+            if (SLOT_MATCH(sl, h)) {
+                uint32_t e = SLOT_INDEX(sl);
+                struct ppd_sample *y = &d->samples.v[e];
+                if (y->stack_len == x->stack_len && y->nlabels == x->nlabels &&
+                    (x->stack_len == 0 ||
+                     memcmp(d->keys.v + d->key_off.v[e], xk, x->stack_len) ==
+                         0)) {
+                    int64_t *v = (int64_t *)(uintptr_t)y->values;
+                    for (size_t k = 0; k < nvalues; k++)
+                        v[k] = (int64_t)((uint64_t)v[k] +
+                                         (uint64_t)x->values[k]);
+                    merged = true;
+                    break;
+                }
+            }
+            j = (j + 1) & mask;
+        }
+        if (merged)
+            continue;
+        for (const unsigned char *k = xk, *end = xk + x->stack_len; k < end;) {
+            uint64_t id = get_varint(&k);
+            uint32_t li;
+            if (!idmap_get(lmap, id, &li)) {
+                FAIL(d, PPD_ECORRUPT,
+                     "sample %zu: location id %" PRIu64 " not defined", i,
+                     id);
+                free(t.v);
+                return false;
+            }
+        }
+        /* Keep record i as the kept-th distinct sample. Earlier kept
+         * indices never move again, so slots stay valid. */
+        t.v[j] = SLOT(h, kept);
+        d->samples.v[kept] = d->samples.v[i];
+        d->key_off.v[kept] = d->key_off.v[i];
+        kept++;
+    }
+    d->samples.n = kept;
+    d->key_off.n = kept;
+    free(t.v);
+    return true;
 }
 
 static int
@@ -1156,25 +1225,14 @@ resolve_stacks(struct dec *d, const struct idmap *lmap,
     if (order == NULL || rank == NULL)
         goto oom;
 
-    /* Check every id while records still have their wire index, and
-     * count uses; then merge records with equal keys. */
-    for (size_t i = 0; i < d->samples.n; i++) {
-        const unsigned char *k = d->keys.v + d->key_off.v[i];
-        const unsigned char *end = k + d->samples.v[i].stack_len;
-        while (k < end) {
-            uint64_t id = get_varint(&k);
-            uint32_t li;
-            if (!idmap_get(lmap, id, &li)) {
-                FAIL(d, PPD_ECORRUPT,
-                     "sample %zu: location id %" PRIu64 " not defined", i,
-                     id);
-                goto out;
-            }
-            order[li] += (uint64_t)1 << 32;
-        }
-    }
-    if (!merge_samples(d, p->nsample_types))
+    if (!merge_samples(d, p->nsample_types, lmap))
         goto out;
+    /* Use counts by location, unless some id was too big to count. */
+    for (size_t i = 0; i < nloc && !d->uses_overflow; i++) {
+        uint64_t id = p->locations[i].id;
+        if (id < d->id_uses.n)
+            order[i] = (uint64_t)d->id_uses.v[id] << 32;
+    }
     /* Most used first, ties by wire order: sort (~uses, index). */
     for (size_t i = 0; i < nloc; i++)
         order[i] = ((UINT64_MAX - order[i]) & 0xffffffff00000000u) | i;
@@ -1289,14 +1347,16 @@ resolve(struct dec *d)
     /* Every record carries one value per sample type. */
     if (d->nsamples_read > 0 && d->nvalues_first != d->stypes.n) {
         FAIL(d, PPD_ECORRUPT,
-             "sample 0: %zu values, but the profile has %zu sample types",
-             d->nvalues_first, d->stypes.n);
+             "sample 0: %zu value%s, but the profile has %zu sample type%s",
+             d->nvalues_first, d->nvalues_first == 1 ? "" : "s", d->stypes.n,
+             d->stypes.n == 1 ? "" : "s");
         return false;
     }
     if (d->have_odd) {
         FAIL(d, PPD_ECORRUPT,
-             "sample %zu: %zu values, but the profile has %zu sample types",
-             d->odd_record, d->odd_nvalues, d->stypes.n);
+             "sample %zu: %zu value%s, but the profile has %zu sample type%s",
+             d->odd_record, d->odd_nvalues, d->odd_nvalues == 1 ? "" : "s",
+             d->stypes.n, d->stypes.n == 1 ? "" : "s");
         return false;
     }
     /* The label-set table is done with: free it before the model grows. */
@@ -1350,10 +1410,11 @@ resolve(struct dec *d)
         struct ppd_function *o = &p->functions[i];
         o->id = f->id;
         o->start_line = f->start_line;
-        if (!str_at(d, f->name, &o->name, "function", i, "name") ||
-            !str_at(d, f->system_name, &o->system_name, "function", i,
-                    "system_name") ||
-            !str_at(d, f->filename, &o->filename, "function", i, "filename"))
+        if (!str_at_id(d, f->name, &o->name, "function", i, f->id, "name") ||
+            !str_at_id(d, f->system_name, &o->system_name, "function", i,
+                       f->id, "system_name") ||
+            !str_at_id(d, f->filename, &o->filename, "function", i, f->id,
+                       "filename"))
             goto out;
     }
     if (!idmap_build(d, &fmap, "function", d->fns.n, d->fns.v,
@@ -1376,8 +1437,10 @@ resolve(struct dec *d)
         o->has_filenames = m->has_filenames;
         o->has_line_numbers = m->has_line_numbers;
         o->has_inline_frames = m->has_inline_frames;
-        if (!str_at(d, m->filename, &o->filename, "mapping", i, "filename") ||
-            !str_at(d, m->build_id, &o->build_id, "mapping", i, "build_id"))
+        if (!str_at_id(d, m->filename, &o->filename, "mapping", i, m->id,
+                       "filename") ||
+            !str_at_id(d, m->build_id, &o->build_id, "mapping", i, m->id,
+                       "build_id"))
             goto out;
     }
     if (!idmap_build(d, &mmap_, "mapping", d->maps.n, d->maps.v,
@@ -1507,16 +1570,23 @@ text_error(struct dec *d)
         kind = "HTML";
     else if (i < n && (s[i] == '{' || s[i] == '['))
         kind = "JSON";
+    /* Quote up to 43 characters; "..." says there is more. Trailing
+     * white space at the very end of the input reads as nothing. */
+    size_t end = n;
+    bool more = d->r.produced > n;
+    while (!more && end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' ||
+                                s[end - 1] == '\n' || s[end - 1] == '\r'))
+        end--;
     char quote[48];
     size_t q = 0;
-    for (; i < n && q + 1 < sizeof quote - 4; i++) {
+    for (; i < end && q < 43; i++) {
         unsigned char c = s[i];
         quote[q++] = (c < 0x20 || c >= 0x7f) ? ' ' : (char)c;
     }
+    more = more || i < end;
     quote[q] = '\0';
     FAIL(d, PPD_ENOTPROF, "not a pprof profile: input is %s%s: \"%s%s\"",
-         kind, d->r.gz ? " (gzipped)" : "", quote,
-         d->r.produced > q ? "..." : "");
+         kind, d->r.gz ? " (gzipped)" : "", quote, more ? "..." : "");
 }
 
 /*
@@ -1573,6 +1643,28 @@ reserve_for(struct dec *d, uint64_t hint)
                  expect) &&
         vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, expect * 16))
         return;
+}
+
+/*
+ * In a gzipped input, protobuf offsets count inflated bytes: say so, by
+ * turning every "byte N" of msg into "inflated byte N".
+ */
+static void
+say_inflated(char *msg, size_t cap)
+{
+    char out[PPD_ERROR_MSG_MAX];
+    size_t o = 0;
+    for (const char *p = msg; *p != '\0' && o + 1 < sizeof out; p++) {
+        if (strncmp(p, "byte ", 5) == 0 && p[5] >= '0' && p[5] <= '9' &&
+            (p == msg || p[-1] == ' ' || p[-1] == '(')) {
+            const char *w = "inflated ";
+            while (*w != '\0' && o + 1 < sizeof out)
+                out[o++] = *w++;
+        }
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+    snprintf(msg, cap, "%s", out);
 }
 
 static enum ppd_status
@@ -1680,6 +1772,9 @@ decode(struct dec *d, struct ppd_profile **out)
     p->gzipped = r->gz;
     if (!walk(d) || !resolve(d)) {
         st = r->st;
+        if (r->gz && (st == PPD_EPROTO || st == PPD_ETOOBIG) &&
+            r->err != NULL)
+            say_inflated(r->err->msg, sizeof r->err->msg);
         goto out;
     }
     p->raw_bytes = r->produced;
@@ -1706,6 +1801,7 @@ out:
     free(d->comments.v);
     free(d->samples.v);
     free(d->key_off.v);
+    free(d->id_uses.v);
     free(d->keys.v);
     free(d->lsets.v);
     free(d->lset_slots.v);

@@ -265,7 +265,7 @@ test_errors(struct check_state *st)
     synth_sample(&sy, 0, NULL, 1, v);
     b = synth_finish(&sy);
     expect_error(st, &b, "x.pb", NULL, PPD_ECORRUPT,
-                 "sample 0: 1 values, but the profile has 2 sample types");
+                 "sample 0: 1 value, but the profile has 2 sample types");
     free(b.buf);
 
     /* A function name past the string table. */
@@ -278,8 +278,8 @@ test_errors(struct check_state *st)
     b = synth_finish(&sy);
     char msg[128];
     snprintf(msg, sizeof msg,
-             "function 0: name string index 99 out of range (string table "
-             "has %d entries)",
+             "function 0 (id 1): name string index 99 out of range (string "
+             "table has %d entries)",
              sy.nstr);
     expect_error(st, &b, "x.pb", NULL, PPD_ECORRUPT, msg);
     free(b.buf);
