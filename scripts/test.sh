@@ -29,6 +29,6 @@ step "libFuzzer smoke run (clang)"
 CC=clang cmake -S . -B "$root/fuzz" -DPPD_WERROR=ON -DPPD_FUZZ=ON \
     -DPPD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 cmake --build "$root/fuzz" -j"$jobs"
-ctest --test-dir "$root/fuzz" --output-on-failure -R fuzz
+ctest --test-dir "$root/fuzz" --output-on-failure --no-tests=error -R fuzz
 
 step "all test stages passed"

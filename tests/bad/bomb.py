@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""bomb.py - write decompression bombs for the limit tests (test time only).
+
+    bomb.py OUTDIR [KIND...]
+
+Each bomb is ~300 MiB of protobuf gzipped into a few hundred KiB, streamed
+through zlib.compressobj in 1 MiB chunks so that this generator itself
+stays small. gzip header with mtime 0, so the output is deterministic.
+Existing files of the right size are kept (the test is rerunnable fast).
+
+Kinds (default: all):
+  zeros     300 MiB of zero bytes: not protobuf at all (field number 0 at
+            byte 0), so the decoder must stop at once, not inflate it all
+  fields    a valid stream of 300 MiB: the sample types and strings of a
+            profile, then time_nanos = 0 (bytes 48 00) over and over; only
+            the size cap can stop it
+  bigfield  one string_table entry that claims 300 MiB, then the zeros
+  samples   32 MiB: a profile head, then the same empty sample (bytes
+            12 00) over and over; run with --max-bytes 16M. Identical
+            samples merge as they arrive, so memory must stay flat
+"""
+import os
+import sys
+import zlib
+
+MIB = 1 << 20
+TOTAL = 300 * MIB
+CHUNK = MIB
+SIZES = {"samples": 32 * MIB}
+
+
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+    return bytes(out)
+
+
+# sample_type {type: 1, unit: 2}, strings "", "space", "bytes".
+PROFILE_HEAD = (b"\x0a\x04\x08\x01\x10\x02" + b"\x32\x00" +
+                b"\x32\x05space" + b"\x32\x05bytes")
+
+
+def chunks(kind):
+    """Yield the uncompressed stream of kind, about TOTAL bytes."""
+    if kind == "zeros":
+        head, unit = b"", b"\x00"
+    elif kind == "fields":
+        head, unit = PROFILE_HEAD, b"\x48\x00"
+    elif kind == "bigfield":
+        head, unit = b"\x32" + varint(TOTAL), b"\x00"
+    elif kind == "samples":
+        head, unit = PROFILE_HEAD, b"\x12\x00"
+    else:
+        raise SystemExit("bomb.py: unknown kind %r" % kind)
+    yield head
+    block = unit * (CHUNK // len(unit))
+    left = SIZES.get(kind, TOTAL)
+    while left > 0:
+        yield block[:left] if left < len(block) else block
+        left -= len(block)
+
+
+def write(path, kind):
+    tmp = path + ".tmp"
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + 15)  # gzip wrapper
+    with open(tmp, "wb") as f:
+        for c in chunks(kind):
+            f.write(z.compress(c))
+        f.write(z.flush())
+    os.replace(tmp, path)
+
+
+def main():
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    outdir = sys.argv[1]
+    kinds = sys.argv[2:] or ["zeros", "fields", "bigfield", "samples"]
+    os.makedirs(outdir, exist_ok=True)
+    for kind in kinds:
+        path = os.path.join(outdir, "bomb-%s.pb.gz" % kind)
+        if not os.path.exists(path):
+            write(path, kind)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

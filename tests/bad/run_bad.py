@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""run_bad.py - malformed-input tests: pin pprofdiff's exit status and
+its exact stderr for every corrupt input.
+
+    run_bad.py --bin PPROFDIFF MODE [ARGS]
+
+Run from the repository root (ctest does), so that input names read
+"testdata/bad/NAME" in the messages. Modes:
+
+  files         every testdata/bad/NAME.expect, run on the file and on
+                stdin ("-", whose messages must be the same with the input
+                named "-")
+  cli           command-line cases: missing file, --max-bytes, usage
+                errors, a bad input as base or as current profile
+  generated     make_bad.py still writes exactly the committed inputs
+  bomb KIND DIR a decompression bomb (tests/bad/bomb.py KIND) generated in
+                DIR: exit status, error line and peak RSS (< 100 MiB; not
+                checked when PPD_SANITIZE=1, as ASan inflates memory)
+
+NAME.expect: line 1 the exit status, then the exact stderr lines. A
+message known to be wrong is not blessed: the expect file holds the
+message it should be, and "# now: LINE" lines hold what pprofdiff prints
+today. Such a case counts as XFAIL (not a failure) while the output is
+exactly the "now" text, and fails as soon as it is anything else, fixed
+included (then delete the "# now:" lines).
+
+Prints one line per failure and a summary "N passed, M failed" (plus
+known-wrong messages); exits 1 if anything failed.
+"""
+import argparse
+import filecmp
+import glob
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+BAD = "testdata/bad"
+RSS_LIMIT_KB = 100 * 1024
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Runner:
+    def __init__(self, binary):
+        self.bin = binary
+        self.passed = 0
+        self.failed = []
+        self.xfail = []
+
+    def run(self, args, stdin_path=None):
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        try:
+            p = subprocess.run([self.bin] + args, stdin=stdin,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=120)
+        finally:
+            if stdin_path:
+                stdin.close()
+        err = p.stderr.decode("utf-8", "replace").splitlines()
+        return p.returncode, err, p.stdout
+
+    def check(self, name, args, code, lines, now=None, stdin_path=None):
+        """Run and compare; now = (code, lines) printed by a known bug."""
+        rc, err, out = self.run(args, stdin_path)
+        got = (rc, err)
+        why = None
+        if rc != 0 and out:
+            why = "wrote %d bytes to stdout on failure" % len(out)
+        elif rc == 0 and not out:
+            why = "exit 0 without output"
+        if why is None and got == (code, lines):
+            if now is not None:
+                self.fail(name, "known-wrong message is fixed (XPASS): "
+                          "delete the '# now:' lines of its expect file",
+                          got)
+                return
+            self.passed += 1
+            return
+        if why is None and now is not None and got == now:
+            self.xfail.append((name, lines))
+            return
+        self.fail(name, why or "want exit %d %r" % (code, lines), got)
+
+    def fail(self, name, why, got):
+        self.failed.append(name)
+        print("FAIL %s: %s\n     got exit %d %r" % (name, why, got[0],
+                                                    got[1]))
+
+    def summary(self):
+        print("%d passed, %d failed" % (self.passed, len(self.failed)) +
+              (", %d known problems (XFAIL)" % len(self.xfail)
+               if self.xfail else ""))
+        for name, lines in self.xfail:
+            print("  XFAIL %s: want %r" % (name, lines))
+        return 1 if self.failed else 0
+
+
+def read_expect(path):
+    """(code, lines, now) from an expect file; now is None or (code, lines)."""
+    with open(path, encoding="utf-8") as f:
+        raw = f.read().splitlines()
+    code = int(raw[0])
+    lines = [l for l in raw[1:] if not l.startswith("#")]
+    now = [l[len("# now: "):] for l in raw[1:] if l.startswith("# now: ")]
+    return code, lines, ((code, now) if now else None)
+
+
+def mode_files(r):
+    expects = sorted(glob.glob(os.path.join(BAD, "*.expect")))
+    if not expects:
+        raise SystemExit("run_bad.py: no %s/*.expect (wrong directory?)"
+                         % BAD)
+    for exp in expects:
+        name = os.path.basename(exp)[:-len(".expect")]
+        path = os.path.join(BAD, name)
+        if not os.path.exists(path):
+            r.fail(name, "input %s is missing" % path, (-1, []))
+            continue
+        code, lines, now = read_expect(exp)
+        r.check(name, [path], code, lines, now)
+        # The same bytes on stdin: same message, input named "-".
+        prefix = "pprofdiff: %s: " % path
+
+        def on_stdin(ls):
+            return ["pprofdiff: -: " + l[len(prefix):]
+                    if l.startswith(prefix) else l for l in ls]
+        r.check(name + " (stdin)", ["-"], code, on_stdin(lines),
+                (now[0], on_stdin(now[1])) if now else None, stdin_path=path)
+
+
+LEAK = "testdata/leak/heap-0.pb.gz"
+USAGE_HINT = "Try 'pprofdiff --help' for more information."
+
+
+def mode_cli(r):
+    if os.path.exists("nosuch.pb.gz"):
+        raise SystemExit("run_bad.py: nosuch.pb.gz exists in %s" % os.getcwd())
+    # The truncated-gzip line, whatever its offset, from its expect file.
+    trunc = read_expect(BAD + "/trunc.pb.gz.expect")[1][0].replace(
+        "pprofdiff: %s/trunc.pb.gz: " % BAD, "pprofdiff: %s: ")
+    undef = "pprofdiff: %s: sample 1: location id 5 not defined"
+    cases = [
+        ("missing file", ["nosuch.pb.gz"], None, 1,
+         ["pprofdiff: nosuch.pb.gz: cannot open: No such file or directory"]),
+        ("missing base", ["nosuch.pb.gz", LEAK], None, 1,
+         ["pprofdiff: nosuch.pb.gz: cannot open: No such file or directory"]),
+        ("directory", [BAD + "/"], None, 1,
+         ["pprofdiff: %s/: read error: Is a directory" % BAD]),
+        ("--max-bytes 1K gzip", ["--max-bytes", "1K", LEAK], None, 1,
+         ["pprofdiff: %s: inflated size exceeds the limit of 1024 bytes "
+          "(raise it with --max-bytes)" % LEAK]),
+        ("--max-bytes 1K stdin", ["--max-bytes", "1K", "-"], LEAK, 1,
+         ["pprofdiff: -: inflated size exceeds the limit of 1024 bytes "
+          "(raise it with --max-bytes)"]),
+        ("--max-bytes raw", ["--max-bytes", "100", BAD + "/control-ok.pb"],
+         None, 1,
+         ["pprofdiff: %s/control-ok.pb: size exceeds the limit of 100 "
+          "bytes (raise it with --max-bytes)" % BAD]),
+        ("--max-bytes exact", ["--max-bytes", "225", BAD + "/control-ok.pb"],
+         None, 0, []),
+        ("--max-bytes 1x", ["--max-bytes", "1x", LEAK], None, 2,
+         ["pprofdiff: invalid --max-bytes value '1x'", USAGE_HINT]),
+        ("--max-bytes 0", ["--max-bytes", "0", LEAK], None, 2,
+         ["pprofdiff: invalid --max-bytes value '0'", USAGE_HINT]),
+        ("--max-bytes -1", ["--max-bytes", "-1", LEAK], None, 2,
+         ["pprofdiff: invalid --max-bytes value '-1'", USAGE_HINT]),
+        ("--max-bytes 16E", ["--max-bytes", "17179869184G", LEAK], None, 2,
+         ["pprofdiff: invalid --max-bytes value '17179869184G'",
+          USAGE_HINT]),
+        ("bad base", [BAD + "/trunc.pb.gz", LEAK], None, 1,
+         [trunc % (BAD + "/trunc.pb.gz")]),
+        ("bad current", [LEAK, BAD + "/undef-location.pb"], None, 1,
+         [undef % (BAD + "/undef-location.pb")]),
+        ("bad current on stdin", [LEAK, "-"], BAD + "/undef-location.pb", 1,
+         [undef % "-"]),
+        ("bad base on stdin", ["-", LEAK], BAD + "/trunc.pb.gz", 1,
+         [trunc % "-"]),
+        # One line per failed input, base first.
+        ("both bad", [BAD + "/empty.pb", BAD + "/trunc.pb.gz"], None, 1,
+         ["pprofdiff: %s/empty.pb: empty input: not a profile" % BAD,
+          trunc % (BAD + "/trunc.pb.gz")]),
+        ("empty stdin", ["-"], BAD + "/empty.pb", 1,
+         ["pprofdiff: -: empty input: not a profile"]),
+    ]
+    for name, args, stdin, code, lines in cases:
+        r.check(name, args, code, lines, stdin_path=stdin)
+    # Valid inputs that pprofdiff rejects today (tests/bad/repro/README.md).
+    fn0 = "tests/bad/repro/function-id0.pb"
+    r.check("line with function_id 0", [fn0], 0, [],
+            now=(1, ["pprofdiff: %s: location 1 (id 2): line 0: function id "
+                     "0 not defined" % fn0]))
+    # A string of the profile quoted in a message: control characters must
+    # be escaped, or one error prints as two lines (and a terminal escape).
+    dst = "tests/bad/repro/default-sample-type-newline.pb"
+    msg = ("pprofdiff: %s: no sample type \"bogus%sinjected line%s[31m\" (%s "
+           "offers alloc_space,inuse_space)")
+    r.check("control characters in a message", [dst], 1,
+            [msg % (dst, "\\n", "\\x1b", dst)],
+            now=(1, (msg % (dst, "\n", "\x1b", dst)).split("\n")))
+
+
+def mode_generated(r, python):
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([python, os.path.join(BAD, "make_bad.py"), tmp],
+                       check=True, stdout=subprocess.DEVNULL)
+        made = sorted(os.listdir(tmp))
+        for name in made:
+            committed = os.path.join(BAD, name)
+            if not os.path.exists(committed):
+                r.fail(name, "make_bad.py writes it but it is not in %s"
+                       % BAD, (-1, []))
+            elif not filecmp.cmp(committed, os.path.join(tmp, name),
+                                 shallow=False):
+                hint = ""
+                if name in ("trunc.pb.gz", "badcrc.pb.gz", "trailing.pb.gz"):
+                    hint = (" (testdata/leak/mutex-0.pb.gz was recaptured? "
+                            "then also update the byte offsets in its "
+                            ".expect)")
+                r.fail(name, "differs from make_bad.py's output: rerun "
+                       "make_bad.py" + hint, (-1, []))
+            elif not os.path.exists(committed + ".expect"):
+                r.fail(name, "no %s.expect" % committed, (-1, []))
+            else:
+                r.passed += 1
+
+
+BOMBS = {
+    # kind: (extra arguments, exit status, right message, message printed
+    # today when that is known to be wrong, else None). KNOWN_RSS lists the
+    # kinds whose peak RSS is known to be over the limit today.
+    # 300 MiB of zeros: invalid at byte 0, so nothing is inflated at all.
+    "zeros": ([], 1, "inflated byte 0: invalid field number 0", None),
+    # A valid stream of 300 MiB: only the cap stops it.
+    "fields": ([], 1, "inflated size exceeds the limit of 268435456 bytes "
+               "(raise it with --max-bytes)", None),
+    # One field claims 300 MiB: that is over the cap, not past the end.
+    "bigfield": ([], 1, "string_table at inflated byte 0: length 314572800 "
+                 "exceeds the limit of 268435456 bytes (raise it with "
+                 "--max-bytes)", None),
+    # 16 MiB of one empty sample, repeated: merged as they arrive, so
+    # memory stays flat (decode.h: memory follows the distinct stacks).
+    "samples": (["--max-bytes", "16M"], 1, "inflated size exceeds the "
+                "limit of 16777216 bytes (raise it with --max-bytes)", None),
+}
+# Since 155d5ba ("faster merging") every sample record is kept until the
+# input ends and merged then: 8M identical empty records take ~300 MiB
+# (~4.8 GiB at the default 256 MiB cap), against decode.h's "memory
+# follows the number of distinct stacks". XFAIL until fixed; then delete.
+KNOWN_RSS = {"samples"}
+
+
+def mode_bomb(r, kind, workdir):
+    sys.path.insert(0, HERE)
+    import bomb
+    path = os.path.join(workdir, "bomb-%s.pb.gz" % kind)
+    os.makedirs(workdir, exist_ok=True)
+    if not os.path.exists(path):
+        bomb.write(path, kind)  # in this process: not a child
+    args, code, want, now = BOMBS[kind]
+    fmt = "pprofdiff: %s: %%s" % path
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    r.check("bomb-" + kind, args + [path], code, [fmt % want],
+            (code, [fmt % now]) if now else None)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if os.environ.get("PPD_SANITIZE") == "1":
+        print("bomb-%s: peak RSS %d KiB (not checked: sanitizer build)"
+              % (kind, rss))
+    elif before >= RSS_LIMIT_KB:
+        # ru_maxrss of RUSAGE_CHILDREN is a maximum over all children:
+        # it starts at a few MiB, but must start below the limit.
+        r.fail("bomb-%s RSS" % kind, "a child before the test already "
+               "peaked at %d KiB" % before, (-1, []))
+    elif rss >= RSS_LIMIT_KB and kind in KNOWN_RSS:
+        r.xfail.append(("bomb-%s RSS" % kind, ["peak RSS < %d KiB, is %d KiB"
+                                               % (RSS_LIMIT_KB, rss)]))
+    elif rss >= RSS_LIMIT_KB:
+        r.fail("bomb-%s RSS" % kind, "peak RSS %d KiB >= %d KiB"
+               % (rss, RSS_LIMIT_KB), (-1, []))
+    elif kind in KNOWN_RSS:
+        r.fail("bomb-%s RSS" % kind, "peak RSS %d KiB is fixed (XPASS): "
+               "remove %s from KNOWN_RSS" % (rss, kind), (-1, []))
+    else:
+        print("bomb-%s: peak RSS %d KiB" % (kind, rss))
+        r.passed += 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("mode", choices=["files", "cli", "generated", "bomb"])
+    ap.add_argument("args", nargs="*")
+    a = ap.parse_args()
+    r = Runner(os.path.abspath(a.bin))
+    if a.mode == "files":
+        mode_files(r)
+    elif a.mode == "cli":
+        mode_cli(r)
+    elif a.mode == "generated":
+        mode_generated(r, a.python)
+    else:
+        if len(a.args) != 2 or a.args[0] not in BOMBS:
+            raise SystemExit("usage: run_bad.py --bin B bomb %s WORKDIR"
+                             % "|".join(BOMBS))
+        mode_bomb(r, a.args[0], a.args[1])
+    return r.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
