@@ -91,17 +91,17 @@ usage(FILE *out)
         out);
 }
 
-static int usage_error(const char *fmt, ...) PPD_PRINTF(1, 2);
-
-static int
-usage_error(const char *fmt, ...)
+int
+ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    char msg[PPD_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    fputs("pprofdiff: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'pprofdiff --help' for more information.\n", stderr);
+    /* One line, like every other error, with the way to the help. */
+    fprintf(stderr, "pprofdiff: %s (see 'pprofdiff%s%s --help')\n", msg,
+            cmd ? " " : "", cmd ? cmd : "");
     return PPD_EXIT_USAGE;
 }
 
@@ -153,7 +153,8 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             break;
         case 'n':
             if (!parse_long(optarg, 0, 1000000000L, &o->top))
-                return usage_error("invalid --top value '%s'", optarg);
+                return ppd__cli_usage_error(NULL, "invalid --top value '%s'",
+                                            optarg);
             break;
         case OPT_FORMAT:
             if (strcmp(optarg, "text") == 0)
@@ -161,7 +162,9 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             else if (strcmp(optarg, "tsv") == 0)
                 o->format = PPD_FORMAT_TSV;
             else
-                return usage_error("unknown --format '%s' (text or tsv)",
+                return ppd__cli_usage_error(NULL,
+                                            "unknown --format '%s' (text or "
+                                            "tsv)",
                                    optarg);
             break;
         case OPT_HIDE_SHRINKING:
@@ -183,7 +186,8 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         }
         case OPT_MAX_BYTES:
             if (!ppd__cli_parse_bytes(optarg, &o->max_bytes))
-                return usage_error("invalid --max-bytes value '%s'", optarg);
+                return ppd__cli_usage_error(
+                    NULL, "invalid --max-bytes value '%s'", optarg);
             break;
         case 'h':
             usage(stdout);
@@ -194,7 +198,8 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             *done = true;
             return PPD_EXIT_OK;
         case ':':
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
+            return ppd__cli_usage_error(NULL, "option '%s' needs a value",
+                                        argv[optind - 1]);
         default: {
             /* Network flags (--timeout, -H, ...) belong to cli_fetch.c. */
             int r = ppd__cli_fetch_flag(&o->net, c, optarg);
@@ -202,15 +207,18 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                 return PPD_EXIT_USAGE;
             if (r > 0)
                 break;
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            return ppd__cli_usage_error(NULL, "unknown option '%s'",
+                                        argv[optind - 1]);
         }
         }
     }
     int rest = argc - optind;
     if (rest < 1)
-        return usage_error("%s", "no input profile given");
+        return ppd__cli_usage_error(NULL, "%s", "no input profile given");
     if (rest > MAX_INPUTS)
-        return usage_error("too many inputs (at most 2), first extra: '%s'",
+        return ppd__cli_usage_error(NULL,
+                                    "too many inputs (at most 2), first "
+                                    "extra: '%s'",
                            argv[optind + MAX_INPUTS]);
     for (int i = 0; i < rest; i++)
         o->inputs[o->ninputs++] = argv[optind + i];
@@ -297,7 +305,9 @@ ppd_cli_main(int argc, char **argv)
         goto out;
     if (o.ninputs == 2 && strcmp(o.inputs[0], "-") == 0 &&
         strcmp(o.inputs[1], "-") == 0) {
-        rc = usage_error("%s", "stdin ('-') can be only one of the inputs");
+        rc = ppd__cli_usage_error(NULL, "%s",
+                                  "stdin ('-') can be only one of the "
+                                  "inputs");
         goto out;
     }
 

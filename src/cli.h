@@ -9,6 +9,16 @@
 #define PPD_EXIT_ERROR 1 /* input or runtime error */
 #define PPD_EXIT_USAGE 2 /* bad command line */
 
+#include "pprofdiff/error.h"
+
+/*
+ * ppd__cli_usage_error - print a usage error as one line on stderr,
+ * "pprofdiff: MESSAGE (see 'pprofdiff [CMD] --help')", and return
+ * PPD_EXIT_USAGE. cmd names the subcommand, or NULL.
+ */
+int ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
+    PPD_PRINTF(2, 3);
+
 /*
  * ppd_cli_main - run pprofdiff with argv; returns the process exit status.
  * The only place that prints to stdout/stderr.

@@ -27,34 +27,18 @@
 
 #define DATA_FILE_MAX ((size_t)64 << 20)
 
-static int cli_usage_error(const char *cmd, const char *fmt, ...)
-    PPD_PRINTF(2, 3);
-
-static int
-cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("pprofdiff: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'pprofdiff%s%s --help' for more information.\n",
-            cmd ? " " : "", cmd ? cmd : "");
-    return PPD_EXIT_USAGE;
-}
-
 static int flag_error(const char *fmt, ...) PPD_PRINTF(1, 2);
 
 /* A bad value of a network flag: print the usage error, return -1. */
 static int
 flag_error(const char *fmt, ...)
 {
+    char msg[PPD_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    fputs("pprofdiff: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'pprofdiff --help' for more information.\n", stderr);
+    ppd__cli_usage_error(NULL, "%s", msg);
     return -1;
 }
 
@@ -403,7 +387,7 @@ ppd__cli_fetch_main(int argc, char **argv)
             break;
         case OPT_MAX_BYTES:
             if (!ppd__cli_parse_bytes(optarg, &dopt.max_bytes)) {
-                rc = cli_usage_error("fetch", "invalid --max-bytes value "
+                rc = ppd__cli_usage_error("fetch", "invalid --max-bytes value "
                                      "'%s'", optarg);
                 goto out;
             }
@@ -413,11 +397,11 @@ ppd__cli_fetch_main(int argc, char **argv)
             rc = PPD_EXIT_OK;
             goto out;
         case ':':
-            rc = cli_usage_error("fetch", "option '%s' needs a value",
+            rc = ppd__cli_usage_error("fetch", "option '%s' needs a value",
                                  argv[optind - 1]);
             goto out;
         case '?':
-            rc = cli_usage_error("fetch", "unknown option '%s'",
+            rc = ppd__cli_usage_error("fetch", "unknown option '%s'",
                                  argv[optind - 1]);
             goto out;
         default: {
@@ -425,7 +409,7 @@ ppd__cli_fetch_main(int argc, char **argv)
             if (r < 0)
                 goto out;
             if (r == 0) {
-                rc = cli_usage_error("fetch", "unknown option '%s'",
+                rc = ppd__cli_usage_error("fetch", "unknown option '%s'",
                                      argv[optind - 1]);
                 goto out;
             }
@@ -434,18 +418,18 @@ ppd__cli_fetch_main(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        rc = cli_usage_error("fetch", argc - optind == 0
+        rc = ppd__cli_usage_error("fetch", argc - optind == 0
                                           ? "no URL or HOST:PORT given"
                                           : "fetch takes one URL");
         goto out;
     }
     if (output == NULL) {
-        rc = cli_usage_error("fetch", "no output file: use -o FILE");
+        rc = ppd__cli_usage_error("fetch", "no output file: use -o FILE");
         goto out;
     }
     const char *spec = argv[optind];
     if (!ppd_fetch_is_remote(spec)) {
-        rc = cli_usage_error("fetch", "'%s' is not a URL or HOST:PORT",
+        rc = ppd__cli_usage_error("fetch", "'%s' is not a URL or HOST:PORT",
                              spec);
         goto out;
     }
@@ -616,7 +600,7 @@ ppd__cli_capture_main(int argc, char **argv)
             break;
         case OPT_PARALLEL:
             if (!parse_long(optarg, 1, 1000, &v)) {
-                rc = cli_usage_error("capture", "invalid --parallel value "
+                rc = ppd__cli_usage_error("capture", "invalid --parallel value "
                                      "'%s' (1-1000)", optarg);
                 goto out;
             }
@@ -624,7 +608,7 @@ ppd__cli_capture_main(int argc, char **argv)
             break;
         case OPT_KEEP:
             if (!parse_long(optarg, 1, 1000000000L, &v)) {
-                rc = cli_usage_error("capture", "invalid --keep value '%s' "
+                rc = ppd__cli_usage_error("capture", "invalid --keep value '%s' "
                                      "(at least 1)", optarg);
                 goto out;
             }
@@ -632,7 +616,7 @@ ppd__cli_capture_main(int argc, char **argv)
             break;
         case OPT_MAX_BYTES:
             if (!ppd__cli_parse_bytes(optarg, &dopt.max_bytes)) {
-                rc = cli_usage_error("capture", "invalid --max-bytes value "
+                rc = ppd__cli_usage_error("capture", "invalid --max-bytes value "
                                      "'%s'", optarg);
                 goto out;
             }
@@ -645,11 +629,11 @@ ppd__cli_capture_main(int argc, char **argv)
             rc = PPD_EXIT_OK;
             goto out;
         case ':':
-            rc = cli_usage_error("capture", "option '%s' needs a value",
+            rc = ppd__cli_usage_error("capture", "option '%s' needs a value",
                                  argv[optind - 1]);
             goto out;
         case '?':
-            rc = cli_usage_error("capture", "unknown option '%s'",
+            rc = ppd__cli_usage_error("capture", "unknown option '%s'",
                                  argv[optind - 1]);
             goto out;
         default: {
@@ -657,7 +641,7 @@ ppd__cli_capture_main(int argc, char **argv)
             if (r < 0)
                 goto out;
             if (r == 0) {
-                rc = cli_usage_error("capture", "unknown option '%s'",
+                rc = ppd__cli_usage_error("capture", "unknown option '%s'",
                                      argv[optind - 1]);
                 goto out;
             }
@@ -666,11 +650,11 @@ ppd__cli_capture_main(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        rc = cli_usage_error("capture", "no TARGET given");
+        rc = ppd__cli_usage_error("capture", "no TARGET given");
         goto out;
     }
     if (typebufs != NULL && ntypes == 0) {
-        rc = cli_usage_error("capture", "empty --type list");
+        rc = ppd__cli_usage_error("capture", "empty --type list");
         goto out;
     }
     for (int i = optind; i < argc; i++) {
@@ -679,7 +663,7 @@ ppd__cli_capture_main(int argc, char **argv)
         if (t != NULL && !ppd_fetch_is_remote(spec))
             spec = t + 1;
         if (!ppd_fetch_is_remote(spec)) {
-            rc = cli_usage_error("capture", "'%s' is not a URL, HOST:PORT "
+            rc = ppd__cli_usage_error("capture", "'%s' is not a URL, HOST:PORT "
                                  "or NAME=TARGET", argv[i]);
             goto out;
         }

@@ -30,6 +30,39 @@ ppd_status_str(enum ppd_status code)
     return "unknown error";
 }
 
+/*
+ * Copy s into dst (size n) with control characters written as escapes
+ * (\n, \t, \r, \xHH), so that a message quoting a profile's strings or
+ * a server's answer stays one line and cannot drive the terminal.
+ */
+static void
+escape_into(char *dst, size_t n, const char *s)
+{
+    size_t o = 0;
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[5];
+        if (c == '\n')
+            snprintf(esc, sizeof esc, "\\n");
+        else if (c == '\t')
+            snprintf(esc, sizeof esc, "\\t");
+        else if (c == '\r')
+            snprintf(esc, sizeof esc, "\\r");
+        else if (c < 0x20 || c == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+        else {
+            esc[0] = (char)c;
+            esc[1] = '\0';
+        }
+        size_t len = strlen(esc);
+        if (o + len + 1 > n)
+            break;
+        memcpy(dst + o, esc, len);
+        o += len;
+    }
+    dst[o] = '\0';
+}
+
 enum ppd_status
 ppd_error_set(struct ppd_error *err, enum ppd_status code, const char *input,
               const char *fmt, ...)
@@ -37,11 +70,13 @@ ppd_error_set(struct ppd_error *err, enum ppd_status code, const char *input,
     if (err == NULL)
         return code;
     err->code = code;
-    snprintf(err->input, sizeof err->input, "%s", input ? input : "");
+    escape_into(err->input, sizeof err->input, input ? input : "");
+    char raw[PPD_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    escape_into(err->msg, sizeof err->msg, raw);
     return code;
 }
 

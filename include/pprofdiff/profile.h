@@ -56,7 +56,9 @@ struct ppd_function {
 };
 
 struct ppd_line {
-    const struct ppd_function *function; /* NULL when function_id was 0 */
+    const struct ppd_function *function; /* never NULL: like pprof, the
+                                            decoder rejects a line without
+                                            a defined function */
     int64_t line;
     int64_t column;
 };
