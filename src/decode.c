@@ -293,6 +293,27 @@ fill(struct reader *r, size_t need)
     return true;
 }
 
+/*
+ * Consume n bytes without keeping them; false at a premature end (st
+ * unchanged) or on error (st set).
+ */
+static bool
+skip(struct reader *r, uint64_t n)
+{
+    while (n > 0) {
+        size_t have = r->end - r->pos;
+        if (have == 0) {
+            if (!fill(r, 1))
+                return false;
+            continue;
+        }
+        size_t take = (uint64_t)have < n ? have : (size_t)n;
+        r->pos += take;
+        n -= take;
+    }
+    return true;
+}
+
 static uint64_t
 offset_now(const struct reader *r)
 {
@@ -330,11 +351,11 @@ struct fn_raw {
  * While decoding, a sample record's key (the varint location ids at
  * keys[key_off[i] .. + stack_len)) and label-set id are kept in fields of
  * struct ppd_sample that are only filled in for real once the input has
- * ended: stack_len holds the key length and nlabels the label-set id.
+ * ended: stack_len holds the key length (labelset is final already).
  * Only the key offset needs a side vector, so a record costs 4 bytes of
  * bookkeeping on top of what the model keeps anyway.
  */
-#define NO_SET UINT32_MAX
+#define NO_SET PPD_NO_LABELS
 
 /* A distinct label set: raw varint bytes of its (key,str,num,unit) tuples. */
 struct lset_raw {
@@ -368,10 +389,16 @@ struct dec {
     VEC(struct loc_raw) locs;
     VEC(struct fn_raw) fns;
     VEC(const char *) strs;
-    VEC(uint32_t) strlens;
+    bool str0_nonempty; /* string 0 must be "" */
     VEC(int64_t) comments;
     VEC(struct ppd_sample) samples;
     VEC(uint32_t) key_off;
+    VEC(uint32_t) orig;  /* wire index of each kept record, for errors */
+    VEC(int64_t) vals;   /* nvalues_first values per kept record */
+    struct slots merge;  /* kept records by key, see merge_batch() */
+    size_t merged;       /* records [0, merged) are distinct */
+    uint64_t held;       /* bytes of the vectors above, for the budget */
+    uint64_t budget;     /* cap on held + arena bytes */
     /* Samples per location id (ids below USES_MAX), counted as records
      * stream in, to put the most used locations first. */
     VEC(uint32_t) id_uses;
@@ -415,6 +442,7 @@ vec_grow(struct dec *d, void **v, size_t *cap, size_t elem, size_t need)
     if (nv == NULL)
         goto oom;
     *v = nv;
+    d->held += (uint64_t)(ncap - *cap) * elem;
     *cap = ncap;
     return true;
 oom:
@@ -603,10 +631,17 @@ grow_uses(struct dec *d, size_t n)
     return true;
 }
 
+/* Records merged at a time: enough to keep many probes in flight. */
+#define MERGE_BATCH 65536
+
+static bool merge_batch(struct dec *d);
+static bool merge_rehash(struct dec *d, size_t kept, size_t want);
+
 /*
- * Record one sample. Records are only appended here; merging records
- * with the same stack and labels happens once the input has ended, in
- * merge_samples(), where the hash-table probes can be batched.
+ * Record one sample. Records are appended, and every MERGE_BATCH of them
+ * merged into the distinct samples so far (merge_batch()), so memory
+ * follows the number of distinct samples while the hash-table probes are
+ * still batched.
  */
 static bool
 add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
@@ -620,6 +655,19 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
         return FAIL(d, PPD_ETOOBIG,
                     "sample %zu: too many locations, labels or values", index),
                false;
+    /* Every record must carry as many values as the first; the count is
+     * checked against the sample types once they are all read. A record
+     * that differs is remembered for that error and not kept. */
+    if (index == 0) {
+        d->nvalues_first = s->n_value;
+    } else if (s->n_value != d->nvalues_first) {
+        if (!d->have_odd) {
+            d->have_odd = true;
+            d->odd_record = index;
+            d->odd_nvalues = s->n_value;
+        }
+        return true;
+    }
     uint32_t lset;
     if (!labelset_for(d, s, (uint32_t)index, &lset))
         return false;
@@ -640,30 +688,28 @@ add_sample(struct dec *d, const Perftools__Profiles__Sample *s)
             d->id_uses.v[id]++;
         }
     }
-    int64_t *values = ppd__arena_alloc(d->arena, s->n_value * sizeof *values);
-    if (values == NULL)
-        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
-    if (s->n_value > 0)
-        memcpy(values, s->value, s->n_value * sizeof *values);
-    if (index == 0) {
-        d->nvalues_first = s->n_value;
-    } else if (s->n_value != d->nvalues_first && !d->have_odd) {
-        d->have_odd = true;
-        d->odd_record = index;
-        d->odd_nvalues = s->n_value;
-    }
     if (d->keys.n + k > UINT32_MAX)
         return FAIL(d, PPD_ETOOBIG, "sample %zu: stacks exceed 4 GiB", index),
                false;
+    size_t nv = s->n_value;
+    if (d->vals.n + nv > d->vals.cap &&
+        !vec_grow(d, (void **)&d->vals.v, &d->vals.cap, sizeof *d->vals.v,
+                  d->vals.n + nv))
+        return false;
+    if (nv > 0)
+        memcpy(d->vals.v + d->vals.n, s->value, nv * sizeof *d->vals.v);
+    d->vals.n += nv;
     struct ppd_sample smp = {
-        .values = values,
         .stack_len = (uint32_t)k, /* key length until resolved */
-        .nlabels = lset,          /* label-set id until resolved */
+        .labelset = lset,
     };
     if (!VEC_PUSH(d, d->samples, smp) ||
-        !VEC_PUSH(d, d->key_off, (uint32_t)d->keys.n))
+        !VEC_PUSH(d, d->key_off, (uint32_t)d->keys.n) ||
+        !VEC_PUSH(d, d->orig, (uint32_t)index))
         return false;
     d->keys.n += k;
+    if (d->samples.n - d->merged >= MERGE_BATCH)
+        return merge_batch(d);
     return true;
 }
 
@@ -715,6 +761,10 @@ on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
             perftools__profiles__mapping__unpack(al, len, data);
         if (m == NULL)
             return unpack_failed(d, "mapping", d->maps.n, len, off);
+        if (m->id == 0)
+            return FAIL(d, PPD_ECORRUPT, "mapping %zu: id 0 is reserved",
+                        d->maps.n),
+                   false;
         struct map_raw mr = {*m};
         ok = VEC_PUSH(d, d->maps, mr);
         break;
@@ -724,6 +774,10 @@ on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
             perftools__profiles__location__unpack(al, len, data);
         if (l == NULL)
             return unpack_failed(d, "location", d->locs.n, len, off);
+        if (l->id == 0)
+            return FAIL(d, PPD_ECORRUPT, "location %zu: id 0 is reserved",
+                        d->locs.n),
+                   false;
         if (l->n_line > UINT32_MAX / 2)
             return FAIL(d, PPD_ETOOBIG, "location %zu: too many lines",
                         d->locs.n),
@@ -754,6 +808,10 @@ on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
             perftools__profiles__function__unpack(al, len, data);
         if (f == NULL)
             return unpack_failed(d, "function", d->fns.n, len, off);
+        if (f->id == 0)
+            return FAIL(d, PPD_ECORRUPT, "function %zu: id 0 is reserved",
+                        d->fns.n),
+                   false;
         struct fn_raw fr = {f->id, f->name, f->system_name, f->filename,
                             f->start_line};
         ok = VEC_PUSH(d, d->fns, fr);
@@ -763,10 +821,16 @@ on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
         if (len > UINT32_MAX)
             return FAIL(d, PPD_ETOOBIG, "string %zu too long", d->strs.n),
                    false;
-        const char *s = ppd__arena_strndup(d->arena, (const char *)data, len);
+        /* Empty strings share one constant: a table of them costs only
+         * its pointers. */
+        const char *s = len == 0 ? ""
+                                 : ppd__arena_strndup(d->arena,
+                                                      (const char *)data, len);
         if (s == NULL)
             return FAIL(d, PPD_ENOMEM, "out of memory"), false;
-        ok = VEC_PUSH(d, d->strs, s) && VEC_PUSH(d, d->strlens, (uint32_t)len);
+        if (d->strs.n == 0 && len != 0)
+            d->str0_nonempty = true;
+        ok = VEC_PUSH(d, d->strs, s);
         break;
     }
     case 13: { /* packed comments */
@@ -874,6 +938,15 @@ walk(struct dec *d)
 {
     struct reader *r = &d->r;
     for (;;) {
+        /* Decoded tables may take more room than their wire bytes (a
+         * two-byte record becomes a struct): bound them too. */
+        if (d->held + ppd__arena_used(d->arena) > d->budget)
+            return FAIL(d, PPD_ETOOBIG,
+                        "decoded tables exceed %" PRIu64
+                        " bytes of memory at byte %" PRIu64
+                        " (4 x --max-bytes + 64 MiB; raise --max-bytes)",
+                        d->budget, offset_now(r)),
+                   false;
         if (!fill(r, 1))
             return r->st == PPD_OK;
         uint64_t off = offset_now(r);
@@ -928,6 +1001,22 @@ walk(struct dec *d)
                             " bytes (raise it with --max-bytes)",
                             field_name(field), off, len, r->max),
                        false;
+            if (field > 15) {
+                /* An unknown field is skipped as it streams by, never
+                 * held whole in the window. */
+                if (!skip(r, len)) {
+                    if (r->st != PPD_OK)
+                        return false;
+                    return FAIL(d, PPD_EPROTO,
+                                "%s at byte %" PRIu64 ": length %" PRIu64
+                                " is past the end of the input (%" PRIu64
+                                " bytes)",
+                                field_name(field), off, len,
+                                r->base + r->end),
+                           false;
+                }
+                break;
+            }
             if (!fill(r, (size_t)len)) {
                 if (r->st != PPD_OK)
                     return false;
@@ -1113,87 +1202,116 @@ static uint64_t
 record_hash(const struct dec *d, size_t i)
 {
     const struct ppd_sample *s = &d->samples.v[i];
-    return sample_hash(d->keys.v + d->key_off.v[i], s->stack_len, s->nlabels);
+    return sample_hash(d->keys.v + d->key_off.v[i], s->stack_len,
+                       s->labelset);
+}
+
+/* Rebuild the merge table for the kept records with room for want. */
+static bool
+merge_rehash(struct dec *d, size_t kept, size_t want)
+{
+    size_t size = ppd__table_size(want);
+    uint64_t *t = ppd__table64_new(size);
+    if (t == NULL)
+        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
+    uint64_t ring[PREFETCH_AHEAD];
+    for (size_t i = 0; i < kept && i < PREFETCH_AHEAD; i++) {
+        ring[i] = record_hash(d, i);
+        ppd__prefetch(&t[ring[i] & (size - 1)]);
+    }
+    for (size_t i = 0; i < kept; i++) {
+        uint64_t h = ring[i % PREFETCH_AHEAD];
+        if (i + PREFETCH_AHEAD < kept) {
+            uint64_t ahead = record_hash(d, i + PREFETCH_AHEAD);
+            ring[i % PREFETCH_AHEAD] = ahead;
+            ppd__prefetch(&t[ahead & (size - 1)]);
+        }
+        size_t j = (size_t)h & (size - 1);
+        while (t[j] != 0)
+            j = (j + 1) & (size - 1);
+        t[j] = SLOT(h, i);
+    }
+    d->held += (uint64_t)(size - d->merge.size) * sizeof *t;
+    free(d->merge.v);
+    d->merge.v = t;
+    d->merge.size = size;
+    return true;
 }
 
 /*
- * Merge the records that share a stack and label set: values are added
- * into the first record and the others are dropped. Every record has
- * nvalues values (checked before). The location ids of each distinct key
- * are checked against lmap here, where records still have their wire
- * index to report. Hashes are computed a little ahead of the probes and
- * their slots prefetched, so the table's random accesses overlap instead
- * of each waiting for memory.
+ * Merge the records appended since the last batch into the distinct ones
+ * before them: a record whose stack and label set are already kept adds
+ * its values there and is dropped; a new one moves down, key bytes and
+ * values with it, so every vector stays dense. Hashes are computed a
+ * little ahead of the probes and their slots prefetched, so the table's
+ * random accesses overlap instead of each waiting for memory.
  */
 static bool
-merge_samples(struct dec *d, size_t nvalues, const struct idmap *lmap)
+merge_batch(struct dec *d)
 {
-    size_t n = d->samples.n;
-    struct slots t = {0};
-    t.size = ppd__table_size(n);
-    t.v = ppd__table64_new(t.size);
-    if (t.v == NULL)
-        return FAIL(d, PPD_ENOMEM, "out of memory"), false;
-    size_t mask = t.size - 1;
+    size_t n = d->samples.n, kept = d->merged;
+    size_t nv = d->nvalues_first;
+    size_t kend = kept > 0 ? (size_t)d->key_off.v[kept - 1] +
+                                 d->samples.v[kept - 1].stack_len
+                           : 0;
+    if (ppd__table_full(n, d->merge.size) && !merge_rehash(d, kept, n))
+        return false;
+    size_t mask = d->merge.size - 1;
     uint64_t ring[PREFETCH_AHEAD];
-    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
-        ring[i] = record_hash(d, i);
-        ppd__prefetch(&t.v[ring[i] & mask]);
+    for (size_t i = kept; i < n && i < kept + PREFETCH_AHEAD; i++) {
+        ring[i % PREFETCH_AHEAD] = record_hash(d, i);
+        ppd__prefetch(&d->merge.v[ring[i % PREFETCH_AHEAD] & mask]);
     }
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = d->merged; i < n; i++) {
         uint64_t h = ring[i % PREFETCH_AHEAD];
         if (i + PREFETCH_AHEAD < n) {
             uint64_t ahead = record_hash(d, i + PREFETCH_AHEAD);
             ring[i % PREFETCH_AHEAD] = ahead;
-            ppd__prefetch(&t.v[ahead & mask]);
+            ppd__prefetch(&d->merge.v[ahead & mask]);
         }
         const struct ppd_sample *x = &d->samples.v[i];
         const unsigned char *xk = d->keys.v + d->key_off.v[i];
+        const int64_t *xv = d->vals.v + i * nv;
         size_t j = (size_t)h & mask;
         uint64_t sl;
         bool merged = false;
-        while ((sl = t.v[j]) != 0) {
-            if (SLOT_MATCH(sl, h)) {
-                uint32_t e = SLOT_INDEX(sl);
-                struct ppd_sample *y = &d->samples.v[e];
-                if (y->stack_len == x->stack_len && y->nlabels == x->nlabels &&
-                    (x->stack_len == 0 ||
-                     memcmp(d->keys.v + d->key_off.v[e], xk, x->stack_len) ==
-                         0)) {
-                    int64_t *v = (int64_t *)(uintptr_t)y->values;
-                    for (size_t k = 0; k < nvalues; k++)
-                        v[k] = (int64_t)((uint64_t)v[k] +
-                                         (uint64_t)x->values[k]);
-                    merged = true;
-                    break;
-                }
+        while ((sl = d->merge.v[j]) != 0) {
+            uint32_t e = SLOT_INDEX(sl);
+            const struct ppd_sample *y = &d->samples.v[e];
+            if (SLOT_MATCH(sl, h) && y->stack_len == x->stack_len &&
+                y->labelset == x->labelset &&
+                (x->stack_len == 0 ||
+                 memcmp(d->keys.v + d->key_off.v[e], xk, x->stack_len) ==
+                     0)) {
+                int64_t *v = d->vals.v + (size_t)e * nv;
+                for (size_t k = 0; k < nv; k++)
+                    v[k] = (int64_t)((uint64_t)v[k] + (uint64_t)xv[k]);
+                merged = true;
+                break;
             }
             j = (j + 1) & mask;
         }
         if (merged)
             continue;
-        for (const unsigned char *k = xk, *end = xk + x->stack_len; k < end;) {
-            uint64_t id = get_varint(&k);
-            uint32_t li;
-            if (!idmap_get(lmap, id, &li)) {
-                FAIL(d, PPD_ECORRUPT,
-                     "sample %zu: location id %" PRIu64 " not defined", i,
-                     id);
-                free(t.v);
-                return false;
-            }
+        /* Keep record i as the kept-th distinct one. Kept records never
+         * move again, so their slots stay valid; a record only ever moves
+         * down, over bytes already read. */
+        d->merge.v[j] = SLOT(h, kept);
+        uint32_t len = x->stack_len;
+        memmove(d->keys.v + kend, xk, len);
+        d->key_off.v[kept] = (uint32_t)kend;
+        kend += len;
+        if (kept != i) {
+            d->samples.v[kept] = *x;
+            d->orig.v[kept] = d->orig.v[i];
+            memmove(d->vals.v + kept * nv, xv, nv * sizeof *xv);
         }
-        /* Keep record i as the kept-th distinct sample. Earlier kept
-         * indices never move again, so slots stay valid. */
-        t.v[j] = SLOT(h, kept);
-        d->samples.v[kept] = d->samples.v[i];
-        d->key_off.v[kept] = d->key_off.v[i];
         kept++;
     }
-    d->samples.n = kept;
-    d->key_off.n = kept;
-    free(t.v);
+    d->samples.n = d->key_off.n = d->orig.n = kept;
+    d->vals.n = kept * nv;
+    d->keys.n = kend;
+    d->merged = kept;
     return true;
 }
 
@@ -1212,8 +1330,7 @@ cmp_uses(const void *x, const void *y)
  * and the key buffer is handed to the profile.
  */
 static bool
-resolve_stacks(struct dec *d, const struct idmap *lmap,
-               struct ppd_label *const *sets)
+resolve_stacks(struct dec *d, const struct idmap *lmap)
 {
     struct ppd_profile *p = d->p;
     size_t nloc = p->nlocations;
@@ -1225,8 +1342,6 @@ resolve_stacks(struct dec *d, const struct idmap *lmap,
     if (order == NULL || rank == NULL)
         goto oom;
 
-    if (!merge_samples(d, p->nsample_types, lmap))
-        goto out;
     /* Use counts by location, unless some id was too big to count. */
     for (size_t i = 0; i < nloc && !d->uses_overflow; i++) {
         uint64_t id = p->locations[i].id;
@@ -1250,7 +1365,7 @@ resolve_stacks(struct dec *d, const struct idmap *lmap,
 
     for (size_t i = 0; i < d->samples.n; i++) {
         struct ppd_sample *s = &d->samples.v[i];
-        uint32_t key_len = s->stack_len, lset = s->nlabels;
+        uint32_t key_len = s->stack_len;
         const unsigned char *k = d->keys.v + d->key_off.v[i];
         const unsigned char *end = k + key_len;
         size_t n = 0, newlen = 0;
@@ -1263,8 +1378,14 @@ resolve_stacks(struct dec *d, const struct idmap *lmap,
                 ids = n2;
                 ids_cap = ncap;
             }
-            uint32_t li = 0;
-            (void)idmap_get(lmap, get_varint(&k), &li); /* checked above */
+            uint64_t id = get_varint(&k);
+            uint32_t li;
+            if (!idmap_get(lmap, id, &li)) {
+                FAIL(d, PPD_ECORRUPT,
+                     "sample %u: location id %" PRIu64 " not defined",
+                     d->orig.v[i], id);
+                goto out;
+            }
             ids[n] = rank[li];
             newlen += varint_len(ids[n++]);
         }
@@ -1286,19 +1407,20 @@ resolve_stacks(struct dec *d, const struct idmap *lmap,
         for (size_t j = 0; j < n; j++)
             w += put_varint(dst + w, ids[j]);
         s->stack_len = (uint32_t)w;
-        s->labels = NULL;
-        s->nlabels = 0;
-        if (lset != NO_SET) {
-            s->labels = sets[lset];
-            s->nlabels = d->lsets.v[lset].count;
-        }
+
     }
     /* The keys move when trimmed: point the stacks into them after. */
     d->keys.n = packed;
     shrink_to_fit((void **)&d->keys.v, d->keys.n, 1);
-    for (size_t i = 0; i < d->samples.n; i++)
+    shrink_to_fit((void **)&d->vals.v, d->vals.n, sizeof *d->vals.v);
+    for (size_t i = 0; i < d->samples.n; i++) {
         if (d->key_off.v[i] != UINT32_MAX)
             d->samples.v[i].stack = d->keys.v + d->key_off.v[i];
+        d->samples.v[i].values = d->vals.v + i * p->nsample_types;
+    }
+    if (!ppd__arena_adopt(d->arena, d->vals.v))
+        goto oom;
+    d->vals.v = NULL;
     if (!ppd__arena_adopt(d->arena, d->keys.v))
         goto oom;
     d->keys.v = NULL;
@@ -1328,7 +1450,7 @@ resolve(struct dec *d)
     bool ok = false;
     struct idmap fmap = {0}, lmap = {0}, mmap_ = {0};
 
-    if (d->strs.n == 0 || d->strlens.v[0] != 0) {
+    if (d->strs.n == 0 || d->str0_nonempty) {
         if (d->strs.n == 0 && d->stypes.n == 0 && d->samples.n == 0 &&
             d->locs.n == 0)
             FAIL(d, PPD_ENOTPROF, "not a profile: no sample types, samples "
@@ -1359,6 +1481,10 @@ resolve(struct dec *d)
              d->stypes.n, d->stypes.n == 1 ? "" : "s");
         return false;
     }
+    if (!merge_batch(d))
+        return false;
+    free(d->merge.v);
+    d->merge.v = NULL;
     /* The label-set table is done with: free it before the model grows. */
     free(d->lset_slots.v);
     d->lset_slots.v = NULL;
@@ -1495,17 +1621,16 @@ resolve(struct dec *d)
         goto out;
 
     /* Label sets, shared by the samples that carry them. */
-    struct ppd_label **sets =
-        calloc(d->lsets.n ? d->lsets.n : 1, sizeof *sets);
-    if (sets == NULL)
+    p->nlabelsets = d->lsets.n;
+    p->labelsets = ppd__arena_calloc(a, d->lsets.n ? d->lsets.n : 1,
+                                     sizeof *p->labelsets);
+    if (p->labelsets == NULL)
         goto oom;
     for (size_t i = 0; i < d->lsets.n; i++) {
         const struct lset_raw *l = &d->lsets.v[i];
         struct ppd_label *labels = ppd__arena_calloc(a, l->count, sizeof *labels);
-        if (labels == NULL) {
-            free(sets);
+        if (labels == NULL)
             goto oom;
-        }
         const unsigned char *k = d->lbytes.v + l->off;
         for (uint32_t j = 0; j < l->count; j++) {
             int64_t key = (int64_t)get_varint(&k);
@@ -1517,17 +1642,14 @@ resolve(struct dec *d)
                 !str_at(d, str, &labels[j].str, "sample", l->first,
                         "label str") ||
                 !str_at(d, unit, &labels[j].unit, "sample", l->first,
-                        "label num_unit")) {
-                free(sets);
+                        "label num_unit"))
                 goto out;
-            }
         }
-        sets[i] = labels;
+        p->labelsets[i].labels = labels;
+        p->labelsets[i].nlabels = l->count;
     }
 
-    bool stacks_ok = resolve_stacks(d, &lmap, sets);
-    free(sets);
-    if (!stacks_ok)
+    if (!resolve_stacks(d, &lmap))
         goto out;
     ok = true;
     goto out;
@@ -1642,7 +1764,7 @@ reserve_for(struct dec *d, uint64_t hint)
                  sizeof *d->key_off.v,
                  expect) &&
         vec_grow(d, (void **)&d->keys.v, &d->keys.cap, 1, expect * 16))
-        return;
+        (void)merge_rehash(d, 0, expect);
 }
 
 /*
@@ -1688,6 +1810,9 @@ decode(struct dec *d, struct ppd_profile **out)
     }
     p->arena = d->arena;
     d->p = p;
+    d->budget = r->max > (UINT64_MAX - ((uint64_t)64 << 20)) / 4
+                    ? UINT64_MAX
+                    : r->max * 4 + ((uint64_t)64 << 20);
     d->alloc.alloc = scratch_alloc;
     d->alloc.free = scratch_free;
     d->alloc.allocator_data = d->scratch;
@@ -1797,10 +1922,12 @@ out:
     free(d->locs.v);
     free(d->fns.v);
     free(d->strs.v);
-    free(d->strlens.v);
     free(d->comments.v);
     free(d->samples.v);
     free(d->key_off.v);
+    free(d->orig.v);
+    free(d->vals.v);
+    free(d->merge.v);
     free(d->id_uses.v);
     free(d->keys.v);
     free(d->lsets.v);

@@ -38,10 +38,12 @@ struct locframes {
 
 #define HASH_BASE 0x100000001b3u
 
-/* A row while merging; its values are vals[row * nprof ...]. */
+/*
+ * A row while merging: the first sample with this stack. Its values are
+ * vals[row * nprof ...]; its hash is recomputed when the table grows.
+ */
 struct rowacc {
-    uint64_t hash;
-    uint32_t prof;   /* the first sample with this stack */
+    uint32_t prof;
     uint32_t sample;
 };
 
@@ -258,7 +260,10 @@ reserve_rows(struct acc *a, size_t more)
     if (t == NULL)
         return false;
     for (size_t i = 0; i < a->nrows; i++) {
-        uint64_t h = a->rows[i].hash;
+        const struct rowacc *r = &a->rows[i];
+        uint32_t nf;
+        uint64_t h = stack_hash(&a->lfs[r->prof],
+                                &a->profiles[r->prof]->samples[r->sample], &nf);
         size_t j = h & (size - 1);
         while (t[j] != 0)
             j = (j + 1) & (size - 1);
@@ -286,7 +291,7 @@ row_for(struct acc *a, uint64_t h, uint32_t pi, uint32_t si)
     size_t n = SIZE_MAX;
     while ((sl = a->rtab[j]) != 0) {
         const struct rowacc *r = &a->rows[SLOT_INDEX(sl)];
-        if (SLOT_MATCH(sl, h) && r->hash == h) {
+        if (SLOT_MATCH(sl, h)) {
             if (n == SIZE_MAX) {
                 n = expand(lf, s, &a->seq, &a->seq_cap);
                 if (n == SIZE_MAX)
@@ -318,7 +323,6 @@ row_for(struct acc *a, uint64_t h, uint32_t pi, uint32_t si)
               a->nvals + a->nprof))
         return SIZE_MAX;
     struct rowacc *r = &a->rows[a->nrows];
-    r->hash = h;
     r->prof = pi;
     r->sample = si;
     memset(a->vals + a->nvals, 0, a->nprof * sizeof *a->vals);

@@ -78,10 +78,18 @@ struct ppd_location {
  * walk it with ppd_stack_next().
  */
 struct ppd_sample {
-    const unsigned char *stack;     /* stack_len bytes; empty: no stack */
-    const struct ppd_label *labels; /* shared between samples; may be NULL */
-    const int64_t *values;          /* profile->nsample_types values */
+    const unsigned char *stack; /* stack_len bytes; empty: no stack */
+    const int64_t *values;      /* profile->nsample_types values */
     uint32_t stack_len;
+    uint32_t labelset; /* index into profile->labelsets; PPD_NO_LABELS */
+};
+
+/* The labelset of a sample without labels. */
+#define PPD_NO_LABELS UINT32_MAX
+
+/* A distinct set of labels, shared by every sample that carries it. */
+struct ppd_labelset {
+    const struct ppd_label *labels;
     uint32_t nlabels;
 };
 
@@ -118,6 +126,8 @@ struct ppd_profile {
 
     struct ppd_sample *samples;
     size_t nsamples;
+    struct ppd_labelset *labelsets;
+    size_t nlabelsets;
     size_t nsamples_read;
 
     struct ppd_mapping *mappings;

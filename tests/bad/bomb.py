@@ -18,6 +18,13 @@ Kinds (default: all):
   samples   32 MiB: a profile head, then the same empty sample (bytes
             12 00) over and over; run with --max-bytes 16M. Identical
             samples merge as they arrive, so memory must stay flat
+  mappings  8 MiB of the mapping {id: 1} (bytes 1a 02 08 01), 2 million
+            four-byte records that each decode to a struct; run with
+            --max-bytes 8M, the decoded-table budget must stop it
+  strings   8 MiB of empty strings (bytes 32 00): a valid profile whose
+            string table is 4 million entries; run with --max-bytes 16M
+  unknown   a profile head, then one unknown field (number 100) of
+            200 MiB: skipped as it streams by, never buffered
 """
 import os
 import sys
@@ -26,7 +33,8 @@ import zlib
 MIB = 1 << 20
 TOTAL = 300 * MIB
 CHUNK = MIB
-SIZES = {"samples": 32 * MIB}
+SIZES = {"samples": 32 * MIB, "mappings": 8 * MIB, "strings": 8 * MIB,
+         "unknown": 200 * MIB}
 
 
 def varint(v):
@@ -53,6 +61,13 @@ def chunks(kind):
         head, unit = b"\x32" + varint(TOTAL), b"\x00"
     elif kind == "samples":
         head, unit = PROFILE_HEAD, b"\x12\x00"
+    elif kind == "mappings":
+        head, unit = PROFILE_HEAD, b"\x1a\x02\x08\x01"
+    elif kind == "strings":
+        head, unit = PROFILE_HEAD, b"\x32\x00"
+    elif kind == "unknown":
+        head, unit = PROFILE_HEAD + varint(100 << 3 | 2) + varint(200 * MIB), \
+            b"\x00"
     else:
         raise SystemExit("bomb.py: unknown kind %r" % kind)
     yield head
@@ -77,7 +92,8 @@ def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
     outdir = sys.argv[1]
-    kinds = sys.argv[2:] or ["zeros", "fields", "bigfield", "samples"]
+    kinds = sys.argv[2:] or ["zeros", "fields", "bigfield", "samples",
+                             "mappings", "strings", "unknown"]
     os.makedirs(outdir, exist_ok=True)
     for kind in kinds:
         path = os.path.join(outdir, "bomb-%s.pb.gz" % kind)

@@ -204,13 +204,17 @@ test_unpacked_and_labels(struct check_state *st)
         CHECK_EQ_INT(st, ppd_sample_locations(s, NULL, 0), 1);
         CHECK_EQ_INT(st, s->values[0], 2);
         CHECK_EQ_INT(st, s->values[1], 1024);
-        CHECK_EQ_INT(st, s->nlabels, 2);
-        if (s->nlabels == 2) {
-            CHECK_EQ_STR(st, s->labels[0].key, "bytes");
-            CHECK_EQ_INT(st, s->labels[0].num, 512);
-            CHECK_EQ_STR(st, s->labels[0].unit, "bytes");
-            CHECK_EQ_STR(st, s->labels[1].key, "handler");
-            CHECK_EQ_STR(st, s->labels[1].str, "job");
+        CHECK_EQ_INT(st, p->nlabelsets, 1);
+        CHECK_EQ_INT(st, s->labelset, 0);
+        const struct ppd_labelset *ls =
+            s->labelset < p->nlabelsets ? &p->labelsets[s->labelset] : NULL;
+        CHECK(st, ls != NULL && ls->nlabels == 2);
+        if (ls != NULL && ls->nlabels == 2) {
+            CHECK_EQ_STR(st, ls->labels[0].key, "bytes");
+            CHECK_EQ_INT(st, ls->labels[0].num, 512);
+            CHECK_EQ_STR(st, ls->labels[0].unit, "bytes");
+            CHECK_EQ_STR(st, ls->labels[1].key, "handler");
+            CHECK_EQ_STR(st, ls->labels[1].str, "job");
         }
         /* pprof's default: the last sample type. */
         CHECK_EQ_INT(st, ppd_profile_sample_index(p, NULL), 1);
