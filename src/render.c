@@ -114,6 +114,10 @@ struct scratch {
 static void
 put_clean(FILE *out, const char *s)
 {
+    if (strpbrk(s, "\t\n\r") == NULL) {
+        fputs(s, out);
+        return;
+    }
     for (; *s; s++)
         fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, out);
 }
