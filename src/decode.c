@@ -4,10 +4,13 @@
  * The input is consumed as a stream: a reader inflates (or copies) bytes
  * into a sliding window, the top-level Profile fields are walked by hand,
  * and each embedded message is handed to protobuf-c's generated unpack
- * with a scratch arena as its allocator. Samples are merged by their
- * location-id sequence (plus labels) as they arrive, because the tables
- * they point to may come later on the wire; once the input ends, ids are
- * resolved to table indices and every cross-reference is checked.
+ * with a scratch arena as its allocator -- except Sample, most of the
+ * records, which is parsed in place into reused buffers. Samples are
+ * merged by their location-id sequence (plus labels) in batches as they
+ * arrive, because the tables they point to may come later on the wire;
+ * once the input ends, ids are resolved to table indices and every
+ * cross-reference is checked. Decoded tables are charged against a
+ * budget tied to --max-bytes, so no input can take unbounded memory.
  *
  * The one non-obvious decision: a sample's stack is kept as the varint
  * bytes of its location ids (the merge key), rewritten in place into
@@ -15,13 +18,13 @@
  * about one or two bytes per frame from the wire to the finished model.
  */
 #include <errno.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <zlib.h>
 

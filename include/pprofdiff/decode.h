@@ -4,8 +4,9 @@
  * The decoder streams: it inflates and walks the top-level Profile fields
  * as they arrive, unpacking each embedded message into a scratch arena and
  * merging samples by location sequence, so memory follows the number of
- * distinct stacks, not the size of the input. Every cross-reference is
- * validated; a violation is an error naming the record, never a crash.
+ * distinct stacks, not the size of the input. Decoded tables are capped at
+ * 4 x max_bytes + 64 MiB. Every cross-reference is validated; a violation
+ * is an error naming the record, never a crash.
  */
 #ifndef PPROFDIFF_DECODE_H
 #define PPROFDIFF_DECODE_H
