@@ -507,7 +507,8 @@ out:
 
 static enum ppd_status
 missing_sample(const struct ppd_profile *const *profiles, size_t n,
-               size_t bad, const char *spec, struct ppd_error *err)
+               size_t bad, const char *spec, const char *default_of,
+               struct ppd_error *err)
 {
     char list[PPD_ERROR_MSG_MAX];
     size_t used = 0;
@@ -527,6 +528,12 @@ missing_sample(const struct ppd_profile *const *profiles, size_t n,
             used += (size_t)w;
         }
     }
+    if (default_of != NULL)
+        return ppd_error_set(err, PPD_ESAMPLE, profiles[bad]->name,
+                             "no sample type \"%s\", the default of %s: "
+                             "profiles of different kinds? choose one with "
+                             "-s (%s)",
+                             spec, default_of, list);
     return ppd_error_set(err, PPD_ESAMPLE, profiles[bad]->name,
                          "no sample type \"%s\" (%s)", spec, list);
 }
@@ -564,10 +571,11 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
      * the others, so type lists in a different order still line up. */
     const struct ppd_profile *last = profiles[n - 1];
     const char *spec = opt != NULL ? opt->sample : NULL;
+    bool chosen = spec != NULL && spec[0] != '\0';
     long li = ppd_profile_sample_index(last, spec);
     if (li < 0) {
         st = missing_sample(profiles, n, n - 1,
-                            spec && spec[0] ? spec : last->default_sample_type,
+                            chosen ? spec : last->default_sample_type, NULL,
                             err);
         goto fail;
     }
@@ -575,7 +583,10 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
     for (size_t i = 0; i < n; i++) {
         sidx[i] = ppd_profile_sample_index(profiles[i], tname);
         if (sidx[i] < 0) {
-            st = missing_sample(profiles, n, i, tname, err);
+            /* Without -s the type is the last profile's default: when
+             * the profiles are of different kinds, say whose it is. */
+            st = missing_sample(profiles, n, i, tname,
+                                chosen ? NULL : last->name, err);
             goto fail;
         }
     }

@@ -79,8 +79,8 @@ ppd_render_duration(char *buf, size_t n, int64_t ns)
 static void
 growth_text(char *buf, size_t n, int64_t base, int64_t cur)
 {
-    if (base == 0) {
-        snprintf(buf, n, cur == 0 ? "0%%" : "new");
+    if (base == 0 || cur == base) {
+        snprintf(buf, n, cur == base ? "0%%" : "new");
         return;
     }
     double pct = ((double)cur - (double)base) * 100.0 / fabs((double)base);
@@ -382,8 +382,14 @@ render_text(FILE *out, const struct ppd_diff *d,
     if (base->time_nanos != 0 && cur->time_nanos != 0) {
         span = cur->time_nanos - base->time_nanos;
         char sp[32];
-        ppd_render_duration(sp, sizeof sp, span);
-        fprintf(out, "   (%s%s later)", span >= 0 ? "+" : "", sp);
+        if (span >= 0) {
+            ppd_render_duration(sp, sizeof sp, span);
+            fprintf(out, "   (+%s later)", sp);
+        } else {
+            /* Swapped arguments are a common slip: say so plainly. */
+            ppd_render_duration(sp, sizeof sp, -span);
+            fprintf(out, "   (%s EARLIER than base: arguments swapped?)", sp);
+        }
     }
     fputc('\n', out);
     int64_t tb = d->totals[0], tc = d->totals[d->nprofiles - 1];

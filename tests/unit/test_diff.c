@@ -249,11 +249,15 @@ test_sample_choice(struct check_state *st)
     CHECK(st, d == NULL);
     CHECK_EQ_STR(st, err.input, "leak.pb");
     CHECK_EQ_STR(st, err.msg,
-                 "no sample type \"inuse_space\" (leak.pb offers goroutine; "
-                 "heap.pb offers alloc_objects,inuse_space)");
+                 "no sample type \"inuse_space\", the default of heap.pb: "
+                 "profiles of different kinds? choose one with -s (leak.pb "
+                 "offers goroutine; heap.pb offers alloc_objects,inuse_space)");
     struct ppd_diff_options opt = {.sample = "bogus"};
     CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, &opt, &d, &err), PPD_ESAMPLE);
     CHECK_EQ_STR(st, err.input, "heap.pb");
+    CHECK_EQ_STR(st, err.msg,
+                 "no sample type \"bogus\" (leak.pb offers goroutine; "
+                 "heap.pb offers alloc_objects,inuse_space)");
     ppd_profile_free(g);
     ppd_profile_free(h);
 }
