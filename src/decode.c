@@ -754,6 +754,8 @@ next_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
     uint64_t x = 0;
     for (unsigned i = 0; i < 10 && *p < end; i++) {
         unsigned char b = *(*p)++;
+        if (i == 9 && b > 1)
+            return false; /* overflows 64 bits, as at the top level */
         x |= (uint64_t)(b & 0x7f) << (7 * i);
         if (!(b & 0x80)) {
             *v = x;
@@ -803,13 +805,17 @@ scalars(struct dec *d, const unsigned char **p, const unsigned char *end,
     } else if (wt != 0) {
         return false;
     }
+    /* One value for wire type 0; for a packed field, as many as its
+     * bytes hold, none included. */
     do {
+        if (wt == 2 && *p == stop)
+            break;
         if (!next_varint(p, stop, &v))
             return false;
         if (*n == *cap && !vec_grow(d, vec, cap, sizeof(uint64_t), *n + 1))
             return false;
         ((uint64_t *)*vec)[(*n)++] = v;
-    } while (wt == 2 && *p < stop);
+    } while (wt == 2);
     return true;
 }
 
@@ -829,7 +835,8 @@ parse_sample(struct dec *d, const unsigned char *p, size_t len,
     d->sv_locs.n = d->sv_vals.n = d->sv_labels.n = 0;
     while (p < end) {
         uint64_t tag;
-        if (!next_varint(&p, end, &tag) || (tag >> 3) == 0)
+        if (!next_varint(&p, end, &tag) || (tag >> 3) == 0 ||
+            (tag >> 3) > 536870911u)
             return false;
         unsigned wt = (unsigned)(tag & 7);
         switch (tag >> 3) {
@@ -852,7 +859,8 @@ parse_sample(struct dec *d, const unsigned char *p, size_t len,
             struct label_raw l = {0, 0, 0, 0};
             while (p < lend) {
                 uint64_t ltag, v;
-                if (!next_varint(&p, lend, &ltag) || (ltag >> 3) == 0)
+                if (!next_varint(&p, lend, &ltag) || (ltag >> 3) == 0 ||
+                    (ltag >> 3) > 536870911u)
                     return false;
                 unsigned lwt = (unsigned)(ltag & 7);
                 uint64_t f = ltag >> 3;

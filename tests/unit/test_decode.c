@@ -195,11 +195,27 @@ test_unpacked_and_labels(struct check_state *st)
     pb_uint(&l2, 2, (uint64_t)S(&sy, "job"));
     pb_msg(&m, 3, &l2);
     pb_msg(&sy.body, 2, &m);
+    /* An empty packed field is valid protobuf: a sample without a stack,
+     * its values in two packed runs, one of them empty. */
+    struct pb e = {0};
+    pb_bytes(&e, 1, "", 0);
+    uint64_t one[] = {1};
+    pb_packed(&e, 2, one, 1);
+    pb_bytes(&e, 2, "", 0);
+    uint64_t two[] = {2048};
+    pb_packed(&e, 2, two, 1);
+    pb_msg(&sy.body, 2, &e);
     struct pb b = synth_finish(&sy);
     struct ppd_error err = {0};
     struct ppd_profile *p = synth_decode(&b, "labels.pb", &err);
     CHECK(st, p != NULL);
-    if (p != NULL && p->nsamples == 1) {
+    CHECK(st, p != NULL && p->nsamples == 2);
+    if (p != NULL && p->nsamples == 2) {
+        const struct ppd_sample *e2 = &p->samples[1];
+        CHECK_EQ_INT(st, e2->stack_len, 0);
+        CHECK_EQ_INT(st, e2->values[0], 1);
+        CHECK_EQ_INT(st, e2->values[1], 2048);
+        CHECK_EQ_INT(st, e2->labelset, PPD_NO_LABELS);
         const struct ppd_sample *s = &p->samples[0];
         CHECK_EQ_INT(st, ppd_sample_locations(s, NULL, 0), 1);
         CHECK_EQ_INT(st, s->values[0], 2);
