@@ -23,37 +23,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 LEAK = os.path.join(ROOT, "testdata", "leak")
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from pbenc import f_bytes, f_packed, f_varint, tag, varint  # noqa: E402
 
 
-# ---- A tiny protobuf encoder. ----
-
-def varint(v):
-    """Encode an unsigned (or two's-complement int64) varint."""
-    if v < 0:
-        v += 1 << 64
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
-
-
-def tag(field, wire):
-    return varint(field << 3 | wire)
-
-
-def f_varint(field, v):
-    return tag(field, 0) + varint(v)
-
-
-def f_bytes(field, data):
-    return tag(field, 2) + varint(len(data)) + data
-
-
-def f_packed(field, values):
-    return f_bytes(field, b"".join(varint(v) for v in values))
-
+# ---- Profile records, with the shared encoder (tests/pbenc.py). ----
 
 def value_type(t, u):
     return f_varint(1, t) + f_varint(2, u)

@@ -30,20 +30,14 @@ import os
 import sys
 import zlib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pbenc import varint  # noqa: E402
+
 MIB = 1 << 20
 TOTAL = 300 * MIB
 CHUNK = MIB
 SIZES = {"samples": 32 * MIB, "mappings": 8 * MIB, "strings": 8 * MIB,
          "unknown": 200 * MIB}
-
-
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
 
 
 # sample_type {type: 1, unit: 2}, strings "", "space", "bytes".

@@ -16,7 +16,11 @@ this script leaves them alone.
 import glob
 import gzip
 import os
+import sys
 import shutil
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pbenc import varint  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -27,15 +31,6 @@ GZ = ["mutex-0", "threadcreate-0", "block-0", "goroutine-0", "cpu",
 RAW = ["mutex-0", "goroutine-1"]
 PAIRS = [("mutex-0", "mutex-1"), ("goroutine-0", "goroutine-2"),
          ("block-0", "block-2")]
-
-
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
 
 
 def pad(data, n):

@@ -13,42 +13,24 @@ import os
 import subprocess
 import sys
 
-
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
-
-
-def field_varint(f, v):
-    return varint(f << 3) + varint(v)
-
-
-def field_bytes(f, b):
-    return varint(f << 3 | 2) + varint(len(b)) + b
-
-
-def packed(f, vals):
-    return field_bytes(f, b"".join(varint(v) for v in vals))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pbenc import f_bytes, f_packed, f_varint  # noqa: E402
 
 
 def profile(nfuncs, samples):
     """samples: iterable of (location ids leaf first, value)."""
     strings = ["", "samples", "count"] + ["f%d" % i for i in range(nfuncs)]
     out = bytearray()
-    out += field_bytes(1, field_varint(1, 1) + field_varint(2, 2))
+    out += f_bytes(1, f_varint(1, 1) + f_varint(2, 2))
     for i in range(nfuncs):
-        out += field_bytes(5, field_varint(1, i + 1) +
-                           field_varint(2, 3 + i))
-        out += field_bytes(4, field_varint(1, i + 1) +
-                           field_bytes(4, field_varint(1, i + 1)))
+        out += f_bytes(5, f_varint(1, i + 1) +
+                           f_varint(2, 3 + i))
+        out += f_bytes(4, f_varint(1, i + 1) +
+                           f_bytes(4, f_varint(1, i + 1)))
     for locs, value in samples:
-        out += field_bytes(2, packed(1, locs) + packed(2, [value]))
+        out += f_bytes(2, f_packed(1, locs) + f_packed(2, [value]))
     for s in strings:
-        out += field_bytes(6, s.encode())
+        out += f_bytes(6, s.encode())
     return bytes(out)
 
 
