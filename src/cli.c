@@ -105,8 +105,8 @@ ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
     return PPD_EXIT_USAGE;
 }
 
-static bool
-parse_long(const char *s, long lo, long hi, long *out)
+bool
+ppd__cli_parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end;
     errno = 0;
@@ -152,7 +152,7 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             o->sample = optarg;
             break;
         case 'n':
-            if (!parse_long(optarg, 0, 1000000000L, &o->top))
+            if (!ppd__cli_parse_long(optarg, 0, 1000000000L, &o->top))
                 return ppd__cli_usage_error(NULL, "invalid --top value '%s'",
                                             optarg);
             break;
@@ -225,8 +225,8 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     return PPD_EXIT_OK;
 }
 
-static void
-print_error(const struct ppd_error *err)
+void
+ppd__cli_print_error(const struct ppd_error *err)
 {
     char line[PPD_ERROR_INPUT_MAX + PPD_ERROR_MSG_MAX + 8];
     fprintf(stderr, "pprofdiff: %s\n", ppd_error_format(err, line, sizeof line));
@@ -278,7 +278,7 @@ load_all(struct load_job *jobs, size_t n)
     bool ok = true;
     for (size_t i = 0; i < n; i++)
         if (jobs[i].st != PPD_OK) {
-            print_error(&jobs[i].err);
+            ppd__cli_print_error(&jobs[i].err);
             ok = false;
         }
     return ok;
@@ -358,7 +358,7 @@ ppd_cli_main(int argc, char **argv)
     struct ppd_error err = {0};
     if (ppd_diff_compute(profiles, o.ninputs, &diffopt, &diff, &err) !=
         PPD_OK) {
-        print_error(&err);
+        ppd__cli_print_error(&err);
         rc = PPD_EXIT_ERROR;
         goto out;
     }
@@ -372,7 +372,7 @@ ppd_cli_main(int argc, char **argv)
     else
         ropt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
     if (ppd_render(stdout, diff, &ropt, &err) != PPD_OK) {
-        print_error(&err);
+        ppd__cli_print_error(&err);
         rc = PPD_EXIT_ERROR;
         goto out;
     }

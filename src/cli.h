@@ -9,6 +9,8 @@
 #define PPD_EXIT_ERROR 1 /* input or runtime error */
 #define PPD_EXIT_USAGE 2 /* bad command line */
 
+#include <stdbool.h>
+
 #include "pprofdiff/error.h"
 
 /*
@@ -18,6 +20,18 @@
  */
 int ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
     PPD_PRINTF(2, 3);
+
+/*
+ * ppd__cli_print_error - print err as the one error line,
+ * "pprofdiff: INPUT: MESSAGE", on stderr.
+ */
+void ppd__cli_print_error(const struct ppd_error *err);
+
+/*
+ * ppd__cli_parse_long - parse a decimal integer in [lo, hi] that fills
+ * the whole of s; false otherwise.
+ */
+bool ppd__cli_parse_long(const char *s, long lo, long hi, long *out);
 
 /*
  * ppd_cli_main - run pprofdiff with argv; returns the process exit status.

@@ -42,26 +42,6 @@ flag_error(const char *fmt, ...)
     return -1;
 }
 
-static void
-print_error(const struct ppd_error *err)
-{
-    char line[PPD_ERROR_INPUT_MAX + PPD_ERROR_MSG_MAX + 8];
-    fprintf(stderr, "pprofdiff: %s\n",
-            ppd_error_format(err, line, sizeof line));
-}
-
-static bool
-parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
 static bool
 parse_seconds(const char *s, double *out)
 {
@@ -133,7 +113,7 @@ ppd__cli_fetch_flag(struct ppd__cli_net *n, int code, const char *arg)
         return 1;
     }
     case PPD_CLI_OPT_SECONDS:
-        if (!parse_long(arg, 1, 86400 * 7, &o->seconds))
+        if (!ppd__cli_parse_long(arg, 1, 86400 * 7, &o->seconds))
             return flag_error("invalid --seconds value '%s'",
                                    arg);
         return 1;
@@ -148,13 +128,13 @@ ppd__cli_fetch_flag(struct ppd__cli_net *n, int code, const char *arg)
                                    "'%s' (seconds > 0)", arg);
         return 1;
     case PPD_CLI_OPT_RETRIES:
-        if (!parse_long(arg, 0, 100, &v))
+        if (!ppd__cli_parse_long(arg, 0, 100, &v))
             return flag_error("invalid --retries value '%s' "
                                    "(0-100)", arg);
         o->retries = v == 0 ? -1 : (int)v;
         return 1;
     case PPD_CLI_OPT_MAX_REDIRECTS:
-        if (!parse_long(arg, 0, 1000, &v))
+        if (!ppd__cli_parse_long(arg, 0, 1000, &v))
             return flag_error("invalid --max-redirects value "
                                    "'%s' (0-1000)", arg);
         o->max_redirects = v == 0 ? -1 : v;
@@ -440,19 +420,19 @@ ppd__cli_fetch_main(int argc, char **argv)
     rc = PPD_EXIT_ERROR;
     if (ppd_fetch_target_url(spec, net.opt.type, net.opt.seconds, &url,
                              &err) != PPD_OK) {
-        print_error(&err);
+        ppd__cli_print_error(&err);
         goto out;
     }
     struct ppd_fetch_info info;
     if (ppd_fetch_url(url, &net.opt, &body, &info, &err) != PPD_OK) {
-        print_error(&err);
+        ppd__cli_print_error(&err);
         goto out;
     }
     char name[PPD_ERROR_INPUT_MAX];
     ppd_fetch_mask_url(url, name, sizeof name);
     if (ppd_fetch_check_profile(name, &info, body.data, body.len, &dopt,
                                 NULL, &err) != PPD_OK) {
-        print_error(&err);
+        ppd__cli_print_error(&err);
         goto out;
     }
     if (strcmp(output, "-") == 0) {
@@ -464,7 +444,7 @@ ppd__cli_fetch_main(int argc, char **argv)
         }
     } else if (ppd_fetch_save_atomic(output, body.data, body.len, &err) !=
                PPD_OK) {
-        print_error(&err);
+        ppd__cli_print_error(&err);
         goto out;
     }
     rc = PPD_EXIT_OK;
@@ -522,7 +502,7 @@ capture_report(void *ctx, const struct ppd_capture_result *r)
 {
     const struct capture_cli *c = ctx;
     if (r->err != NULL) {
-        print_error(r->err);
+        ppd__cli_print_error(r->err);
         return;
     }
     if (c->verbose)
@@ -599,7 +579,7 @@ ppd__cli_capture_main(int argc, char **argv)
             copt.outdir = optarg;
             break;
         case OPT_PARALLEL:
-            if (!parse_long(optarg, 1, 1000, &v)) {
+            if (!ppd__cli_parse_long(optarg, 1, 1000, &v)) {
                 rc = ppd__cli_usage_error("capture", "invalid --parallel value "
                                      "'%s' (1-1000)", optarg);
                 goto out;
@@ -607,7 +587,7 @@ ppd__cli_capture_main(int argc, char **argv)
             copt.parallel = (size_t)v;
             break;
         case OPT_KEEP:
-            if (!parse_long(optarg, 1, 1000000000L, &v)) {
+            if (!ppd__cli_parse_long(optarg, 1, 1000000000L, &v)) {
                 rc = ppd__cli_usage_error("capture", "invalid --keep value '%s' "
                                      "(at least 1)", optarg);
                 goto out;
@@ -685,7 +665,7 @@ ppd__cli_capture_main(int argc, char **argv)
     rc = PPD_EXIT_OK;
     if (st != PPD_OK) {
         /* Failed captures were reported one by one; add the summary. */
-        print_error(&err);
+        ppd__cli_print_error(&err);
         /* Before any transfer, a bad target is a command-line mistake. */
         rc = nfailed == 0 && st == PPD_EINVAL ? PPD_EXIT_USAGE
                                               : PPD_EXIT_ERROR;
