@@ -20,8 +20,9 @@ void
 ppd__big_advise(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-    uintptr_t start = ((uintptr_t)p + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1);
-    uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_SIZE - 1);
+    uintptr_t mask = ~(uintptr_t)(HUGE_SIZE - 1);
+    uintptr_t start = ((uintptr_t)p + HUGE_SIZE - 1) & mask;
+    uintptr_t end = ((uintptr_t)p + n) & mask;
     if (end > start)
         (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
 #else

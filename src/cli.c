@@ -57,20 +57,24 @@ usage(FILE *out)
         "\n"
         "Options:\n"
         "  -s, --sample NAME|INDEX  sample type to compare (inuse_space,\n"
-        "                           alloc_objects, goroutine, cpu, delay, ...);\n"
-        "                           default: the profile's default_sample_type,\n"
-        "                           else its last type, as pprof does\n"
+        "                           alloc_objects, goroutine, cpu, delay,\n"
+        "                           ...); default: the profile's\n"
+        "                           default_sample_type, else its last type,\n"
+        "                           as pprof does\n"
         "  -n, --top N              rows per section (default 20 for text,\n"
         "                           all for tsv); 0 shows all\n"
         "      --format FMT         text (default) or tsv\n"
         "      --hide-shrinking     leave out stacks that shrank\n"
-        "      --show-unchanged     also list stacks whose value did not change\n"
+        "      --show-unchanged     also list stacks whose value did not\n"
+        "                           change\n"
         "      --runtime-prefix P   treat frames starting with P as runtime\n"
         "                           frames when picking the culprit column\n"
-        "                           (repeatable; built in: runtime., runtime/,\n"
-        "                           internal/, sync., time.Sleep)\n"
+        "                           (repeatable; built in: runtime.,\n"
+        "                           runtime/, internal/, sync., time.Sleep)\n"
         "      --max-bytes N        refuse inputs larger than N bytes after\n"
-        "                           decompression (default 256M; K/M/G suffix)\n"
+        "                           decompression (default 256M; K/M/G\n"
+        "                           suffix); decoded tables may take up to\n"
+        "                           4 x N + 64 MiB\n"
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
         "\n",
@@ -229,7 +233,8 @@ void
 ppd__cli_print_error(const struct ppd_error *err)
 {
     char line[PPD_ERROR_INPUT_MAX + PPD_ERROR_MSG_MAX + 8];
-    fprintf(stderr, "pprofdiff: %s\n", ppd_error_format(err, line, sizeof line));
+    fprintf(stderr, "pprofdiff: %s\n",
+            ppd_error_format(err, line, sizeof line));
 }
 
 struct load_job {

@@ -588,16 +588,19 @@ ppd__cli_capture_main(int argc, char **argv)
             break;
         case OPT_KEEP:
             if (!ppd__cli_parse_long(optarg, 1, 1000000000L, &v)) {
-                rc = ppd__cli_usage_error("capture", "invalid --keep value '%s' "
-                                     "(at least 1)", optarg);
+                rc = ppd__cli_usage_error("capture",
+                                          "invalid --keep value '%s' (at "
+                                          "least 1)",
+                                          optarg);
                 goto out;
             }
             copt.keep = (size_t)v;
             break;
         case OPT_MAX_BYTES:
             if (!ppd__cli_parse_bytes(optarg, &dopt.max_bytes)) {
-                rc = ppd__cli_usage_error("capture", "invalid --max-bytes value "
-                                     "'%s'", optarg);
+                rc = ppd__cli_usage_error("capture",
+                                          "invalid --max-bytes value '%s'",
+                                          optarg);
                 goto out;
             }
             break;

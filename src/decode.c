@@ -1670,7 +1670,8 @@ resolve(struct dec *d)
     p->nstrings = d->strs.n;
 
     p->nsample_types = d->stypes.n;
-    p->sample_types = ppd__arena_calloc(a, d->stypes.n, sizeof *p->sample_types);
+    p->sample_types =
+        ppd__arena_calloc(a, d->stypes.n, sizeof *p->sample_types);
     if (p->sample_types == NULL)
         goto oom;
     for (size_t i = 0; i < d->stypes.n; i++) {
@@ -1803,7 +1804,8 @@ resolve(struct dec *d)
         goto oom;
     for (size_t i = 0; i < d->lsets.n; i++) {
         const struct lset_raw *l = &d->lsets.v[i];
-        struct ppd_label *labels = ppd__arena_calloc(a, l->count, sizeof *labels);
+        struct ppd_label *labels =
+            ppd__arena_calloc(a, l->count, sizeof *labels);
         if (labels == NULL)
             goto oom;
         const unsigned char *k = d->lbytes.v + l->off;

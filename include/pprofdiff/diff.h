@@ -4,9 +4,10 @@
  * Stacks are matched by their symbolized frames (function names, leaf to
  * root, inline frames expanded), never by ids or addresses, so profiles of
  * different processes or builds line up. A location without symbols reads
- * "<mapping file>+0x<file offset>" ("0x<address>" without a mapping). The model holds any number of
- * profiles: column 0 is the base, the last column is the current profile,
- * and delta = last - first. With one profile, delta is its value.
+ * "<mapping file>+0x<file offset>" ("0x<address>" without a mapping).
+ * The model holds any number of profiles: column 0 is the base, the last
+ * column is the current profile, and delta = last - first. With one
+ * profile, delta is its value.
  *
  * The diff borrows strings from its input profiles: free the diff first.
  */
