@@ -220,7 +220,7 @@ z_produce(struct reader *r, unsigned char *dst, size_t room)
                 r->err, PPD_EGZIP, r->name,
                 "gzip: length mismatch, data corrupt (trailer at compressed "
                 "byte %" PRIu64 ")",
-                z_offset(r) - 4);
+                z_offset(r) - 8);
         else
             r->st = ppd_error_set(r->err, PPD_EGZIP, r->name,
                                   "gzip: %s (compressed byte %" PRIu64 ")", msg,
@@ -243,21 +243,20 @@ fill(struct reader *r, size_t need)
             r->base += r->pos;
             r->pos = r->end = 0;
         }
-        if (r->cap - r->end < need - (r->end - r->pos) ||
-            r->cap - r->end < 4096) {
-            /* Slide the live bytes down, then grow if still short. */
+        if (r->cap - r->end < 4096) {
+            /* No room left: slide the live bytes down, and grow only when
+             * they fill the window (a long field is arriving), so memory
+             * follows the bytes that really come, never a claimed length. */
             if (r->pos > 0) {
                 memmove(r->buf, r->buf + r->pos, r->end - r->pos);
                 r->end -= r->pos;
                 r->base += r->pos;
                 r->pos = 0;
             }
-            size_t want = need > WINDOW_FIRST ? need : WINDOW_FIRST;
-            if (r->cap < want || r->cap - r->end < 4096) {
-                size_t ncap = r->cap ? r->cap : WINDOW_FIRST;
-                while (ncap < want || ncap - r->end < 4096)
-                    ncap *= 2;
-                unsigned char *nb = realloc(r->buf, ncap);
+            if (r->cap - r->end < 4096) {
+                size_t ncap = r->cap ? r->cap * 2 : WINDOW_FIRST;
+                unsigned char *nb =
+                    r->cap > SIZE_MAX / 2 ? NULL : realloc(r->buf, ncap);
                 if (nb == NULL) {
                     r->st = ppd_error_set(r->err, PPD_ENOMEM, r->name,
                                           "out of memory (window of %zu "
@@ -900,7 +899,7 @@ parse_sample(struct dec *d, const unsigned char *p, size_t len,
 /* Handle one length-delimited top-level field. */
 static bool
 on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
-         uint64_t off)
+         uint64_t off, uint64_t data_off)
 {
     ProtobufCAllocator *al = &d->alloc;
     bool ok = true;
@@ -1013,12 +1012,13 @@ on_bytes(struct dec *d, uint32_t field, const unsigned char *data, size_t len,
         while (i < len && ok) {
             uint64_t v = 0;
             int shift = 0;
+            size_t start = i;
             for (;;) {
                 if (i >= len || shift > 63)
                     return FAIL(d, PPD_EPROTO,
                                 "comment: malformed packed varint at byte "
                                 "%" PRIu64,
-                                off + i),
+                                data_off + start),
                            false;
                 unsigned char b = data[i++];
                 v |= (uint64_t)(b & 0x7f) << shift;
@@ -1203,8 +1203,9 @@ walk(struct dec *d)
                        false;
             }
             const unsigned char *data = r->buf + r->pos;
+            uint64_t data_off = offset_now(r);
             r->pos += (size_t)len;
-            if (!on_bytes(d, field, data, (size_t)len, off))
+            if (!on_bytes(d, field, data, (size_t)len, off, data_off))
                 return false;
             break;
         }
@@ -1446,7 +1447,7 @@ merge_batch(struct dec *d)
         }
         const struct ppd_sample *x = &d->samples.v[i];
         const unsigned char *xk = d->keys.v + d->key_off.v[i];
-        const int64_t *xv = d->vals.v + i * nv;
+        const int64_t *xv = nv > 0 ? d->vals.v + i * nv : NULL;
         size_t j = (size_t)h & mask;
         uint64_t sl;
         bool merged = false;
@@ -1479,7 +1480,8 @@ merge_batch(struct dec *d)
         if (kept != i) {
             d->samples.v[kept] = *x;
             d->orig.v[kept] = d->orig.v[i];
-            memmove(d->vals.v + kept * nv, xv, nv * sizeof *xv);
+            if (nv > 0)
+                memmove(d->vals.v + kept * nv, xv, nv * sizeof *xv);
         }
         kept++;
     }
@@ -2119,11 +2121,13 @@ out:
 
 /* ---- Entry points. ---- */
 
+/* The cap in force: the caller's, at most 2^62 so that sums stay exact. */
 static uint64_t
 max_of(const struct ppd_decode_options *opt)
 {
-    return opt != NULL && opt->max_bytes != 0 ? opt->max_bytes
-                                              : PPD_DEFAULT_MAX_BYTES;
+    uint64_t max = opt != NULL && opt->max_bytes != 0 ? opt->max_bytes
+                                                      : PPD_DEFAULT_MAX_BYTES;
+    return max > ((uint64_t)1 << 62) ? (uint64_t)1 << 62 : max;
 }
 
 enum ppd_status

@@ -505,6 +505,31 @@ out:
     return ok;
 }
 
+/*
+ * The index in p of the sample type t (index at in the profile it comes
+ * from): the type with t's name and unit, preferring the same index when
+ * several match; else the only type of that name; else -1.
+ */
+static long
+same_type(const struct ppd_profile *p, const struct ppd_value_type *t,
+          size_t at)
+{
+    long found = -1, by_name = -1;
+    size_t names = 0;
+    for (size_t k = 0; k < p->nsample_types; k++) {
+        const struct ppd_value_type *v = &p->sample_types[k];
+        if (strcmp(v->type, t->type) != 0)
+            continue;
+        names++;
+        by_name = (long)k;
+        if (strcmp(v->unit, t->unit) == 0 && (found < 0 || k == at))
+            found = (long)k;
+    }
+    if (found >= 0)
+        return found;
+    return names == 1 ? by_name : -1;
+}
+
 static enum ppd_status
 missing_sample(const struct ppd_profile *const *profiles, size_t n,
                size_t bad, const char *spec, const char *default_of,
@@ -581,7 +606,9 @@ ppd_diff_compute(const struct ppd_profile *const *profiles, size_t n,
     }
     const char *tname = last->sample_types[li].type;
     for (size_t i = 0; i < n; i++) {
-        sidx[i] = ppd_profile_sample_index(profiles[i], tname);
+        sidx[i] = i == n - 1 ? li
+                             : same_type(profiles[i], &last->sample_types[li],
+                                         (size_t)li);
         if (sidx[i] < 0) {
             /* Without -s the type is the last profile's default: when
              * the profiles are of different kinds, say whose it is. */

@@ -39,8 +39,12 @@ ppd_profile_sample_index(const struct ppd_profile *p, const char *spec)
     if (p->nsample_types == 0)
         return -1;
     if (spec == NULL || spec[0] == '\0') {
-        if (p->default_sample_type[0] != '\0')
-            return ppd_profile_sample_index(p, p->default_sample_type);
+        /* As pprof: the default type when the profile names one of its
+         * types exactly, else the last type. */
+        for (size_t i = 0; i < p->nsample_types; i++)
+            if (p->default_sample_type[0] != '\0' &&
+                strcmp(p->sample_types[i].type, p->default_sample_type) == 0)
+                return (long)i;
         return (long)p->nsample_types - 1;
     }
     for (size_t i = 0; i < p->nsample_types; i++)

@@ -356,6 +356,20 @@ render_section(FILE *out, const struct ppd_diff *d,
                 total - n == 1 ? "" : "s");
 }
 
+/*
+ * cur - base in *out, false when that does not fit in int64 (or its
+ * negation would not: the caller prints -span for an earlier cur).
+ */
+static bool
+span_of(int64_t base, int64_t cur, int64_t *out)
+{
+    if ((base < 0 && cur > INT64_MAX + base) ||
+        (base > 0 && cur < INT64_MIN + base + 1))
+        return false;
+    *out = cur - base;
+    return true;
+}
+
 static void
 render_text(FILE *out, const struct ppd_diff *d,
             const struct ppd_render_options *o, struct scratch *sc)
@@ -371,6 +385,8 @@ render_text(FILE *out, const struct ppd_diff *d,
         ppd_render_value(v1, sizeof v1, d->totals[0], unit, false);
         fprintf(out, "total:   %s in %zu stacks\n", v1, d->nrows);
         render_section(out, d, o, PPD_GROWING, "top stacks", sc);
+        /* Negative values (a profile written as a difference) too. */
+        render_section(out, d, o, PPD_SHRINKING, "negative values", sc);
         return;
     }
     const struct ppd_profile *base = d->profiles[0];
@@ -379,8 +395,8 @@ render_text(FILE *out, const struct ppd_diff *d,
     time_text(t, sizeof t, cur->time_nanos);
     fprintf(out, "cur:     %s   %s", cur->name, t);
     int64_t span = 0;
-    if (base->time_nanos != 0 && cur->time_nanos != 0) {
-        span = cur->time_nanos - base->time_nanos;
+    if (base->time_nanos != 0 && cur->time_nanos != 0 &&
+        span_of(base->time_nanos, cur->time_nanos, &span)) {
         char sp[32];
         if (span >= 0) {
             ppd_render_duration(sp, sizeof sp, span);
@@ -399,8 +415,9 @@ render_text(FILE *out, const struct ppd_diff *d,
     char g[32];
     growth_text(g, sizeof g, tb, tc);
     fprintf(out, "total:   %s (%s -> %s, %s)", v1, v2, v3, g);
-    if (span > 0) {
-        double per_h = (double)d->total_delta * 3.6e12 / (double)span;
+    double per_h = span > 0 ? (double)d->total_delta * 3.6e12 / (double)span
+                            : 0;
+    if (span > 0 && fabs(per_h) < 9.2e18) {
         char r[MAXCELL];
         ppd_render_value(r, sizeof r, (int64_t)llround(per_h), unit, true);
         fprintf(out, "   rate %s/h", r);

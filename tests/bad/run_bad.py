@@ -193,13 +193,18 @@ def mode_cli(r):
     r.check("line with function_id 0", [fn0], 1,
             ["pprofdiff: %s: location 1 (id 2): line 0: function id 0 not "
              "defined" % fn0])
-    # A string of the profile quoted in a message: control characters must
-    # be escaped, or one error prints as two lines (and a terminal escape).
+    # A string quoted in a message: control characters must be escaped, or
+    # one error prints as two lines (and a terminal escape). The profile's
+    # default_sample_type holds such a string; as in pprof, an unknown
+    # default falls back to the last type, so it decodes and diffs fine.
     dst = "tests/bad/repro/default-sample-type-newline.pb"
     msg = ("pprofdiff: %s: no sample type \"bogus%sinjected line%s[31m\" (%s "
            "offers alloc_space,inuse_space)")
-    r.check("control characters in a message", [dst], 1,
+    r.check("control characters in a message",
+            ["-s", "bogus\ninjected line\x1b[31m", dst], 1,
             [msg % (dst, "\\n", "\\x1b", dst)])
+    r.check("unknown default_sample_type falls back", ["--format", "tsv", dst],
+            0, [])
 
 
 def mode_generated(r, python):

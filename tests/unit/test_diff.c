@@ -262,6 +262,66 @@ test_sample_choice(struct check_state *st)
     ppd_profile_free(h);
 }
 
+/*
+ * Two types with one name: the chosen column is used in every profile,
+ * never looked up again by name alone; an unknown or numeric
+ * default_sample_type falls back to the last type, as in pprof.
+ */
+static struct ppd_profile *
+twin_types(const char *dflt)
+{
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "samples", "count");
+    synth_sample_type(&sy, "samples", "nanoseconds");
+    synth_function(&sy, 1, "main.f");
+    uint64_t f[] = {1};
+    synth_location(&sy, 1, 0, 16, 1, f);
+    int64_t v[] = {3, 5000};
+    synth_sample(&sy, 1, f, 2, v);
+    if (dflt != NULL)
+        pb_uint(&sy.body, 14, (uint64_t)S(&sy, dflt));
+    struct pb b = synth_finish(&sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *p = synth_decode(&b, "twin.pb", &err);
+    free(b.buf);
+    return p;
+}
+
+static void
+test_type_choice(struct check_state *st)
+{
+    struct ppd_profile *a = twin_types(NULL);
+    struct ppd_profile *bogus = twin_types("bogus");
+    struct ppd_profile *numeric = twin_types("0");
+    CHECK(st, a != NULL && bogus != NULL && numeric != NULL);
+    if (a == NULL || bogus == NULL || numeric == NULL)
+        return;
+    CHECK_EQ_INT(st, ppd_profile_sample_index(bogus, NULL), 1);
+    CHECK_EQ_INT(st, ppd_profile_sample_index(numeric, NULL), 1);
+    const struct ppd_profile *ps[] = {a, a};
+    struct ppd_diff *d = NULL;
+    struct ppd_error err = {0};
+    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, NULL, &d, &err), PPD_OK);
+    if (d != NULL) {
+        CHECK_EQ_STR(st, d->sample_type.unit, "nanoseconds");
+        CHECK_EQ_INT(st, d->sample_index[0], 1);
+        CHECK_EQ_INT(st, d->totals[0], 5000);
+        CHECK_EQ_INT(st, d->totals[1], 5000);
+        ppd_diff_free(d);
+    }
+    struct ppd_diff_options first = {.sample = "0"};
+    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, &first, &d, &err), PPD_OK);
+    if (d != NULL) {
+        CHECK_EQ_STR(st, d->sample_type.unit, "count");
+        CHECK_EQ_INT(st, d->totals[0], 3);
+        ppd_diff_free(d);
+    }
+    ppd_profile_free(a);
+    ppd_profile_free(bogus);
+    ppd_profile_free(numeric);
+}
+
 int
 main(void)
 {
@@ -270,5 +330,6 @@ main(void)
     test_ties(&st);
     test_frames(&st);
     test_sample_choice(&st);
+    test_type_choice(&st);
     return check_report("test_diff", &st);
 }

@@ -162,11 +162,54 @@ test_layouts(struct check_state *st)
     ppd_profile_free(b);
 }
 
+/* Extreme times and values print without overflow; negatives show. */
+static void
+test_extremes(struct check_state *st)
+{
+    struct ppd_profile *a = profile("a.pb", -9000000000000000000ll, 1, 1);
+    struct ppd_profile *b = profile("b.pb", 9000000000000000000ll, 2, 2);
+    struct ppd_profile *c = profile("c.pb", 9000000000000000001ll,
+                                    (int64_t)1 << 60, -3);
+    CHECK(st, a != NULL && b != NULL && c != NULL);
+    if (a == NULL || b == NULL || c == NULL)
+        return;
+    const struct ppd_profile *far[] = {a, b};
+    struct ppd_diff *d = NULL;
+    struct ppd_error err = {0};
+    struct ppd_render_options text = {0};
+    CHECK_EQ_INT(st, ppd_diff_compute(far, 2, NULL, &d, &err), PPD_OK);
+    char *out = render(d, &text);
+    /* The span does not fit in 64 bits: neither it nor a rate is shown. */
+    CHECK(st, out != NULL && strstr(out, "later") == NULL &&
+                  strstr(out, "rate") == NULL);
+    free(out);
+    ppd_diff_free(d);
+    const struct ppd_profile *near[] = {b, c};
+    CHECK_EQ_INT(st, ppd_diff_compute(near, 2, NULL, &d, &err), PPD_OK);
+    out = render(d, &text);
+    /* 1 ns apart, +1 EiB: the rate does not fit either. */
+    CHECK(st, out != NULL && strstr(out, "(+0.0s later)") != NULL &&
+                  strstr(out, "rate") == NULL);
+    free(out);
+    ppd_diff_free(d);
+    const struct ppd_profile *one[] = {c};
+    CHECK_EQ_INT(st, ppd_diff_compute(one, 1, NULL, &d, &err), PPD_OK);
+    out = render(d, &text);
+    CHECK(st, out != NULL && strstr(out, "negative values (1 stack)\n"));
+    CHECK(st, out != NULL && strstr(out, "-3B  -0.0%  main.main  "));
+    free(out);
+    ppd_diff_free(d);
+    ppd_profile_free(a);
+    ppd_profile_free(b);
+    ppd_profile_free(c);
+}
+
 int
 main(void)
 {
     struct check_state st = {0};
     test_values(&st);
     test_layouts(&st);
+    test_extremes(&st);
     return check_report("test_render", &st);
 }
