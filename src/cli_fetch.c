@@ -312,6 +312,27 @@ ppd__cli_fetch_input(const struct ppd__cli_net *n, const char *spec,
     return ppd_fetch_profile(spec, &o, dopt, out, err);
 }
 
+/*
+ * The getopt cases fetch and capture share: a missing value, an unknown
+ * option, and the network flags. Returns -1 to go on parsing, else the
+ * exit status to return (the error already printed).
+ */
+static int
+common_opt(const char *cmd, struct ppd__cli_net *net, int c, char **argv)
+{
+    if (c == ':')
+        return ppd__cli_usage_error(cmd, "option '%s' needs a value",
+                                    argv[optind - 1]);
+    if (c != '?') {
+        int r = ppd__cli_fetch_flag(net, c, optarg);
+        if (r < 0)
+            return PPD_EXIT_USAGE;
+        if (r > 0)
+            return -1;
+    }
+    return ppd__cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
 /* ---- pprofdiff fetch ---- */
 
 static void
@@ -376,25 +397,11 @@ ppd__cli_fetch_main(int argc, char **argv)
             fetch_usage(stdout);
             rc = PPD_EXIT_OK;
             goto out;
-        case ':':
-            rc = ppd__cli_usage_error("fetch", "option '%s' needs a value",
-                                 argv[optind - 1]);
-            goto out;
-        case '?':
-            rc = ppd__cli_usage_error("fetch", "unknown option '%s'",
-                                 argv[optind - 1]);
-            goto out;
-        default: {
-            int r = ppd__cli_fetch_flag(&net, c, optarg);
-            if (r < 0)
+        default:
+            rc = common_opt("fetch", &net, c, argv);
+            if (rc >= 0)
                 goto out;
-            if (r == 0) {
-                rc = ppd__cli_usage_error("fetch", "unknown option '%s'",
-                                     argv[optind - 1]);
-                goto out;
-            }
             break;
-        }
         }
     }
     if (argc - optind != 1) {
@@ -611,25 +618,11 @@ ppd__cli_capture_main(int argc, char **argv)
             capture_usage(stdout);
             rc = PPD_EXIT_OK;
             goto out;
-        case ':':
-            rc = ppd__cli_usage_error("capture", "option '%s' needs a value",
-                                 argv[optind - 1]);
-            goto out;
-        case '?':
-            rc = ppd__cli_usage_error("capture", "unknown option '%s'",
-                                 argv[optind - 1]);
-            goto out;
-        default: {
-            int r = ppd__cli_fetch_flag(&net, c, optarg);
-            if (r < 0)
+        default:
+            rc = common_opt("capture", &net, c, argv);
+            if (rc >= 0)
                 goto out;
-            if (r == 0) {
-                rc = ppd__cli_usage_error("capture", "unknown option '%s'",
-                                     argv[optind - 1]);
-                goto out;
-            }
             break;
-        }
         }
     }
     if (optind >= argc) {

@@ -9,42 +9,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${1:-"$here/../leak"}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	if [[ -n "$pid" ]]; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
-if [[ -z "${GOCACHE:-}" ]] && ! [[ -n "${HOME:-}" && -w "$HOME" ]]; then
-	export GOCACHE="$tmp/gocache" GOPATH="$tmp/gopath"
-fi
-(cd "$here" && go build -o "$tmp/leakd" .)
-
-"$tmp/leakd" >"$tmp/stdout" 2>"$tmp/stderr" &
-pid=$!
-
-addr=
-for _ in $(seq 1 200); do
-	addr=$(sed -n 's/^listening on //p' "$tmp/stdout")
-	[[ -n "$addr" ]] && break
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/stderr" >&2; echo "leakd exited early" >&2; exit 1; }
-	sleep 0.05
-done
-[[ -n "$addr" ]] || { echo "leakd did not report its address" >&2; exit 1; }
-base="http://$addr"
-echo "leakd pid $pid at $base"
-
-fetch() { # fetch URL FILE
-	curl -fsS -o "$2" "$1"
-	[[ -s "$2" ]] || { echo "empty capture: $2" >&2; exit 1; }
-}
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+start_leakd 200
 
 job() {
 	curl -fsS "$base/job?n=$1" >/dev/null
