@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite, as CI runs it:
 #   1. a plain build with -Werror, then every ctest test (unit, golden,
-#      interop against go tool pprof, malformed inputs, fetch/capture);
+#      interop against go tool pprof, malformed inputs, fetch/capture),
+#      inflating with ISA-L, then the same with zlib (the portable path);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. libFuzzer targets built with clang, with a short smoke run.
 # Build trees go to build-test/ (override with BUILD_ROOT=DIR).
@@ -16,6 +17,12 @@ step "plain build"
 cmake -S . -B "$root/plain" -DPPD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$root/plain" -j"$jobs"
 ctest --test-dir "$root/plain" --output-on-failure -j"$jobs"
+
+step "plain build, inflating with zlib"
+cmake -S . -B "$root/zlib" -DPPD_WERROR=ON -DPPD_INFLATE=zlib \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "$root/zlib" -j"$jobs"
+ctest --test-dir "$root/zlib" --output-on-failure -j"$jobs" -E '^fetch_'
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer build"
 cmake -S . -B "$root/asan" -DPPD_WERROR=ON -DPPD_SANITIZE=ON \

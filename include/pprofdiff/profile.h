@@ -22,16 +22,26 @@
 extern "C" {
 #endif
 
+/*
+ * A string of the profile: bytes with a length, since names may hold any
+ * byte (profiles converted from other runtimes carry NULs). ptr is also
+ * NUL-terminated, for the common case of a plain name.
+ */
+struct ppd_str {
+    const char *ptr;
+    size_t len;
+};
+
 struct ppd_value_type {
     const char *type; /* "inuse_space", "goroutine", "cpu", ... */
     const char *unit; /* "bytes", "count", "nanoseconds", ... */
 };
 
 struct ppd_label {
-    const char *key;
-    const char *str;  /* "" for numeric labels */
+    struct ppd_str key;
+    struct ppd_str str; /* "" for numeric labels */
     int64_t num;
-    const char *unit; /* unit of num, "" when unset */
+    struct ppd_str unit; /* unit of num, "" when unset */
 };
 
 struct ppd_mapping {
@@ -39,8 +49,8 @@ struct ppd_mapping {
     uint64_t memory_start;
     uint64_t memory_limit;
     uint64_t file_offset;
-    const char *filename;
-    const char *build_id;
+    struct ppd_str filename;
+    struct ppd_str build_id;
     bool has_functions;
     bool has_filenames;
     bool has_line_numbers;
@@ -49,9 +59,9 @@ struct ppd_mapping {
 
 struct ppd_function {
     uint64_t id;
-    const char *name;
-    const char *system_name;
-    const char *filename;
+    struct ppd_str name;
+    struct ppd_str system_name;
+    struct ppd_str filename;
     int64_t start_line;
 };
 
@@ -137,7 +147,7 @@ struct ppd_profile {
     struct ppd_function *functions;
     size_t nfunctions;
 
-    const char **strings;
+    struct ppd_str *strings;
     size_t nstrings;
 
     const char *drop_frames; /* "" when unset */

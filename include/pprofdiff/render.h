@@ -2,7 +2,8 @@
  * render.h - turn a computed diff into text for people or for scripts.
  *
  * Rendering only reads the diff; it never computes. It writes to a FILE *
- * the caller owns and reports write errors (a closed pipe) as PPD_EIO.
+ * the caller owns and reports write errors (a closed pipe) as PPD_EIO
+ * naming that stream. One file per format under src/output/.
  */
 #ifndef PPROFDIFF_RENDER_H
 #define PPROFDIFF_RENDER_H
@@ -26,15 +27,23 @@ enum ppd_format {
 
 struct ppd_render_options {
     enum ppd_format format;
+    const char *out_name; /* the stream's name in errors; NULL: "<stdout>" */
     size_t top;          /* rows per section; 0 = all */
     bool hide_shrinking; /* leave out stacks that shrank */
     bool show_unchanged; /* text: also list stacks whose delta is 0 */
 };
 
 /*
+ * ppd_format_parse - the format called name ("text", "tsv"); false when
+ * there is none. ppd_format_names lists them for messages.
+ */
+bool ppd_format_parse(const char *name, enum ppd_format *out);
+extern const char ppd_format_names[];
+
+/*
  * ppd_render - write d to out in the chosen format. opt may be NULL (text,
- * all rows). Returns PPD_EIO when writing fails. Thread-safe for distinct
- * outputs.
+ * all rows). Returns PPD_EIO when writing fails, PPD_ENOMEM when out of
+ * memory (never a different output). Thread-safe for distinct outputs.
  */
 PPD_NODISCARD enum ppd_status
 ppd_render(FILE *out, const struct ppd_diff *d,

@@ -11,7 +11,7 @@
 
 #include <curl/curl.h>
 
-#include "fetch_int.h"
+#include "net/fetch_int.h"
 #include "pprofdiff/fetch.h"
 
 static int failures;

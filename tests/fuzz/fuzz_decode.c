@@ -13,6 +13,7 @@
 
 #include "pprofdiff/decode.h"
 #include "pprofdiff/diff.h"
+#include "../unit/compat.h"
 #include "pprofdiff/profile.h"
 #include "pprofdiff/render.h"
 
@@ -20,10 +21,10 @@ static void
 diff_and_render(const struct ppd_profile *p, bool variant)
 {
     const struct ppd_profile *const one[] = {p};
-    struct ppd_diff_options dopt = {.keep_unchanged = variant};
+    struct test_opts dopt = {.keep_unchanged = variant};
     struct ppd_diff *d = NULL;
     struct ppd_error err;
-    enum ppd_status st = ppd_diff_compute(one, 1, &dopt, &d, &err);
+    enum ppd_status st = test_diff(one, 1, &dopt, &d, &err);
     fuzz_check_error(st, d, &err, NULL);
     if (st != PPD_OK)
         return;
@@ -36,7 +37,7 @@ diff_and_render(const struct ppd_profile *p, bool variant)
     if (ppd_render(fuzz_sink(), d, &text, &err) != PPD_OK ||
         ppd_render(fuzz_sink(), d, &tsv, &err) != PPD_OK)
         abort(); /* /dev/null never fails */
-    ppd_diff_free(d);
+    test_diff_free(d);
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include "pprofdiff/decode.h"
 #include "pprofdiff/diff.h"
+#include "../unit/compat.h"
 #include "pprofdiff/profile.h"
 #include "pprofdiff/render.h"
 
@@ -39,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (st == PPD_OK) {
         static const char *const prefixes[] = {"main.", ""};
-        struct ppd_diff_options dopt = {
+        struct test_opts dopt = {
             .sample = (flags & 1) ? "0" : NULL,
             .keep_unchanged = (flags & 2) != 0,
             .runtime_prefixes = prefixes,
@@ -47,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         };
         const struct ppd_profile *const in[] = {p[0], p[1]};
         struct ppd_diff *d = NULL;
-        st = ppd_diff_compute(in, 2, &dopt, &d, &err);
+        st = test_diff(in, 2, &dopt, &d, &err);
         fuzz_check_error(st, d, &err, NULL);
         if (st == PPD_OK) {
             struct ppd_render_options ropt = {
@@ -62,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (ppd_render(fuzz_sink(), d, &ropt, &err) != PPD_OK)
                 abort();
         }
-        ppd_diff_free(d);
+        test_diff_free(d);
     }
     ppd_profile_free(p[0]);
     ppd_profile_free(p[1]);

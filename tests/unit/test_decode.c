@@ -76,7 +76,7 @@ check_sample_profile(struct check_state *st, const struct ppd_profile *p)
     CHECK_EQ_STR(st, p->drop_frames, "^runtime\\.");
     CHECK_EQ_STR(st, p->keep_frames, "^main\\.");
     CHECK_EQ_INT(st, p->nmappings, 1);
-    CHECK_EQ_STR(st, p->mappings[0].filename, "/bin/leakd");
+    CHECK_EQ_STR(st, p->mappings[0].filename.ptr, "/bin/leakd");
     CHECK_EQ_INT(st, p->nlocations, 2);
     CHECK_EQ_INT(st, p->nfunctions, 3);
     for (size_t i = 0; i < p->nsamples; i++) {
@@ -95,9 +95,9 @@ check_sample_profile(struct check_state *st, const struct ppd_profile *p)
         CHECK_EQ_INT(st, leaf->id, 10);
         CHECK_EQ_INT(st, caller->id, 20);
         CHECK_EQ_INT(st, caller->nlines, 2);
-        CHECK_EQ_STR(st, caller->lines[0].function->name,
+        CHECK_EQ_STR(st, caller->lines[0].function->name.ptr,
                      "pool.(*ConnPool).reaper");
-        CHECK_EQ_STR(st, caller->lines[1].function->name,
+        CHECK_EQ_STR(st, caller->lines[1].function->name.ptr,
                      "pool.NewConnPool.func1");
         CHECK_EQ_INT(st, caller->lines[1].line, 11);
         CHECK(st, caller->mapping == &p->mappings[0]);
@@ -226,11 +226,11 @@ test_unpacked_and_labels(struct check_state *st)
             s->labelset < p->nlabelsets ? &p->labelsets[s->labelset] : NULL;
         CHECK(st, ls != NULL && ls->nlabels == 2);
         if (ls != NULL && ls->nlabels == 2) {
-            CHECK_EQ_STR(st, ls->labels[0].key, "bytes");
+            CHECK_EQ_STR(st, ls->labels[0].key.ptr, "bytes");
             CHECK_EQ_INT(st, ls->labels[0].num, 512);
-            CHECK_EQ_STR(st, ls->labels[0].unit, "bytes");
-            CHECK_EQ_STR(st, ls->labels[1].key, "handler");
-            CHECK_EQ_STR(st, ls->labels[1].str, "job");
+            CHECK_EQ_STR(st, ls->labels[0].unit.ptr, "bytes");
+            CHECK_EQ_STR(st, ls->labels[1].key.ptr, "handler");
+            CHECK_EQ_STR(st, ls->labels[1].str.ptr, "job");
         }
         /* pprof's default: the last sample type. */
         CHECK_EQ_INT(st, ppd_profile_sample_index(p, NULL), 1);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "compat.h"
 #include "synth.h"
 
 #include "pprofdiff/render.h"
@@ -102,7 +103,7 @@ test_layouts(struct check_state *st)
     const struct ppd_profile *ps[] = {a, b};
     struct ppd_diff *d = NULL;
     struct ppd_error err = {0};
-    CHECK_EQ_INT(st, ppd_diff_compute(ps, 2, NULL, &d, &err), PPD_OK);
+    CHECK_EQ_INT(st, test_diff(ps, 2, NULL, &d, &err), PPD_OK);
     if (d == NULL)
         return;
     struct ppd_render_options tsv = {.format = PPD_FORMAT_TSV};
@@ -145,9 +146,9 @@ test_layouts(struct check_state *st)
         "runtime.mallocgc < main.main\n");
     free(out);
     /* --top 1 with a single input: the rest is counted, not dropped. */
-    ppd_diff_free(d);
+    test_diff_free(d);
     const struct ppd_profile *one[] = {b};
-    CHECK_EQ_INT(st, ppd_diff_compute(one, 1, NULL, &d, &err), PPD_OK);
+    CHECK_EQ_INT(st, test_diff(one, 1, NULL, &d, &err), PPD_OK);
     text.top = 1;
     out = render(d, &text);
     CHECK(st, out != NULL && strstr(out, "total:   3.00MiB in 2 stacks\n"));
@@ -157,7 +158,7 @@ test_layouts(struct check_state *st)
     CHECK(st, out != NULL &&
                   strstr(out, "... 1 more stack (-n 0 shows all)\n"));
     free(out);
-    ppd_diff_free(d);
+    test_diff_free(d);
     ppd_profile_free(a);
     ppd_profile_free(b);
 }
@@ -177,28 +178,28 @@ test_extremes(struct check_state *st)
     struct ppd_diff *d = NULL;
     struct ppd_error err = {0};
     struct ppd_render_options text = {0};
-    CHECK_EQ_INT(st, ppd_diff_compute(far, 2, NULL, &d, &err), PPD_OK);
+    CHECK_EQ_INT(st, test_diff(far, 2, NULL, &d, &err), PPD_OK);
     char *out = render(d, &text);
     /* The span does not fit in 64 bits: neither it nor a rate is shown. */
     CHECK(st, out != NULL && strstr(out, "later") == NULL &&
                   strstr(out, "rate") == NULL);
     free(out);
-    ppd_diff_free(d);
+    test_diff_free(d);
     const struct ppd_profile *near[] = {b, c};
-    CHECK_EQ_INT(st, ppd_diff_compute(near, 2, NULL, &d, &err), PPD_OK);
+    CHECK_EQ_INT(st, test_diff(near, 2, NULL, &d, &err), PPD_OK);
     out = render(d, &text);
     /* 1 ns apart, +1 EiB: the rate does not fit either. */
     CHECK(st, out != NULL && strstr(out, "(+0.0s later)") != NULL &&
                   strstr(out, "rate") == NULL);
     free(out);
-    ppd_diff_free(d);
+    test_diff_free(d);
     const struct ppd_profile *one[] = {c};
-    CHECK_EQ_INT(st, ppd_diff_compute(one, 1, NULL, &d, &err), PPD_OK);
+    CHECK_EQ_INT(st, test_diff(one, 1, NULL, &d, &err), PPD_OK);
     out = render(d, &text);
     CHECK(st, out != NULL && strstr(out, "negative values (1 stack)\n"));
     CHECK(st, out != NULL && strstr(out, "-3B  -0.0%  main.main  "));
     free(out);
-    ppd_diff_free(d);
+    test_diff_free(d);
     ppd_profile_free(a);
     ppd_profile_free(b);
     ppd_profile_free(c);

@@ -1,15 +1,14 @@
 /*
- * cli_fetch.h - the network part of the command line: the flags shared by
- * the diff command and the fetch/capture subcommands, and the
- * subcommands themselves.
+ * net_opts.h - the network flags shared by the diff command and the
+ * fetch/capture subcommands.
  *
  * To accept the network flags, a getopt_long table includes
  * PPD_CLI_FETCH_LONGOPTS (codes 't', 'H', 'q' and >= 1000), its short
  * option string includes "t:H:q", and every code the table's owner does
  * not handle itself goes to ppd__cli_fetch_flag().
  */
-#ifndef PPD_CLI_FETCH_H
-#define PPD_CLI_FETCH_H
+#ifndef PPD_CLI_NET_OPTS_H
+#define PPD_CLI_NET_OPTS_H
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -101,18 +100,11 @@ ppd__cli_fetch_input(const struct ppd__cli_net *n, const char *spec,
                      struct ppd_profile **out, struct ppd_error *err);
 
 /*
- * ppd__cli_fetch_main, ppd__cli_capture_main - the `pprofdiff fetch` and
- * `pprofdiff capture` subcommands; argv[0] is the subcommand name.
- * Return the process exit status.
+ * ppd__cli_common_opt - the getopt cases fetch and capture share: a
+ * missing value, an unknown option, and the network flags. Returns -1 to
+ * go on parsing, else the exit status to return (the error printed).
  */
-/*
- * ppd__cli_parse_bytes - a positive byte count with an optional K/M/G
- * suffix (binary; "KiB", "MB" and the like accepted). Shared by every
- * size flag of every subcommand.
- */
-bool ppd__cli_parse_bytes(const char *s, uint64_t *out);
-
-int ppd__cli_fetch_main(int argc, char **argv);
-int ppd__cli_capture_main(int argc, char **argv);
+int ppd__cli_common_opt(const char *cmd, struct ppd__cli_net *net, int c,
+                        char **argv);
 
 #endif

@@ -1,9 +1,11 @@
 /*
- * cli.c - argument parsing, reading the inputs, printing the result.
+ * diff_cmd.c - `pprofdiff BASE CUR` and `pprofdiff PROFILE`: read the
+ * inputs, add them to an accumulator, rank, print.
  *
- * The only module that knows about argv, stdout, stderr and exit codes.
- * Two inputs are decoded on two threads: decoding dominates the run time
- * and the inputs are independent.
+ * Inputs are decoded on threads (decoding dominates the run time and the
+ * inputs are independent); each decoded profile is added to the
+ * accumulator and freed at once, the last input first, because its
+ * default sample type is the one compared (as pprof does).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,18 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_fetch.h"
+#include "cli/common.h"
+#include "cli/net_opts.h"
+#include "pprofdiff/accum.h"
 #include "pprofdiff/decode.h"
 #include "pprofdiff/diff.h"
 #include "pprofdiff/fetch.h"
 #include "pprofdiff/render.h"
 
-#define MAX_INPUTS 2
 #define DEFAULT_TEXT_TOP 20
 
 struct cli_options {
-    const char *inputs[MAX_INPUTS];
+    char **inputs; /* point into argv */
     size_t ninputs;
     const char *sample;
     long top; /* -1 = format default */
@@ -36,7 +38,7 @@ struct cli_options {
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
     uint64_t max_bytes;
-    struct ppd__cli_net net; /* URL inputs: see cli_fetch.h */
+    struct ppd__cli_net net; /* URL inputs: see net_opts.h */
 };
 
 static void
@@ -95,32 +97,6 @@ usage(FILE *out)
         out);
 }
 
-int
-ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-    char msg[PPD_ERROR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    /* One line, like every other error, with the way to the help. */
-    fprintf(stderr, "pprofdiff: %s (see 'pprofdiff%s%s --help')\n", msg,
-            cmd ? " " : "", cmd ? cmd : "");
-    return PPD_EXIT_USAGE;
-}
-
-bool
-ppd__cli_parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
 enum {
     OPT_FORMAT = 256,
     OPT_HIDE_SHRINKING,
@@ -161,15 +137,9 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                                             optarg);
             break;
         case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0)
-                o->format = PPD_FORMAT_TEXT;
-            else if (strcmp(optarg, "tsv") == 0)
-                o->format = PPD_FORMAT_TSV;
-            else
-                return ppd__cli_usage_error(NULL,
-                                            "unknown --format '%s' (text or "
-                                            "tsv)",
-                                   optarg);
+            if (!ppd_format_parse(optarg, &o->format))
+                return ppd__cli_usage_error(NULL, "unknown --format '%s' (%s)",
+                                            optarg, ppd_format_names);
             break;
         case OPT_HIDE_SHRINKING:
             o->hide_shrinking = true;
@@ -205,7 +175,7 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             return ppd__cli_usage_error(NULL, "option '%s' needs a value",
                                         argv[optind - 1]);
         default: {
-            /* Network flags (--timeout, -H, ...) belong to cli_fetch.c. */
+            /* Network flags (--timeout, -H, ...) belong to net_opts.c. */
             int r = ppd__cli_fetch_flag(&o->net, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
@@ -219,22 +189,14 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     int rest = argc - optind;
     if (rest < 1)
         return ppd__cli_usage_error(NULL, "%s", "no input profile given");
-    if (rest > MAX_INPUTS)
+    if (rest > 2)
         return ppd__cli_usage_error(NULL,
                                     "too many inputs (at most 2), first "
                                     "extra: '%s'",
-                           argv[optind + MAX_INPUTS]);
-    for (int i = 0; i < rest; i++)
-        o->inputs[o->ninputs++] = argv[optind + i];
+                                    argv[optind + 2]);
+    o->inputs = argv + optind;
+    o->ninputs = (size_t)rest;
     return PPD_EXIT_OK;
-}
-
-void
-ppd__cli_print_error(const struct ppd_error *err)
-{
-    char line[PPD_ERROR_INPUT_MAX + PPD_ERROR_MSG_MAX + 8];
-    fprintf(stderr, "pprofdiff: %s\n",
-            ppd_error_format(err, line, sizeof line));
 }
 
 struct load_job {
@@ -263,12 +225,12 @@ load_thread(void *arg)
     return NULL;
 }
 
-/* Decode every input, the first ones on helper threads. */
+/* Decode every input, all but the last on helper threads. */
 static bool
 load_all(struct load_job *jobs, size_t n)
 {
-    pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
-    bool started[MAX_INPUTS] = {false};
+    pthread_t th[2] = {0}; /* zeroed for -Wmaybe-uninitialized */
+    bool started[2] = {false};
     /* stdin cannot be shared, and one input needs no thread. */
     for (size_t i = 0; i + 1 < n; i++)
         if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
@@ -290,16 +252,12 @@ load_all(struct load_job *jobs, size_t n)
 }
 
 int
-ppd_cli_main(int argc, char **argv)
+ppd__cli_diff_main(int argc, char **argv)
 {
-    /* subcommands */
-    if (argc > 1 && strcmp(argv[1], "fetch") == 0)
-        return ppd__cli_fetch_main(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "capture") == 0)
-        return ppd__cli_capture_main(argc - 1, argv + 1);
     struct cli_options o = {0};
     bool done = false;
-    struct load_job jobs[MAX_INPUTS];
+    struct load_job jobs[2];
+    struct ppd_accum *acc = NULL;
     struct ppd_diff *diff = NULL;
     int rc = parse_args(argc, argv, &o, &done);
     memset(jobs, 0, sizeof jobs);
@@ -317,7 +275,6 @@ ppd_cli_main(int argc, char **argv)
     }
 
     struct ppd_decode_options dopt = {.max_bytes = o.max_bytes};
-    /* remote inputs */
     size_t nremote = 0;
     for (size_t i = 0; i < o.ninputs; i++) {
         jobs[i].path = o.inputs[i];
@@ -350,23 +307,19 @@ ppd_cli_main(int argc, char **argv)
         rc = PPD_EXIT_ERROR;
         goto out;
     }
-
-    const struct ppd_profile *profiles[MAX_INPUTS];
-    for (size_t i = 0; i < o.ninputs; i++)
-        profiles[i] = jobs[i].profile;
-    struct ppd_diff_options diffopt = {
-        .sample = o.sample,
-        .runtime_prefixes = o.runtime_prefixes,
-        .nruntime_prefixes = o.nruntime_prefixes,
-        .keep_unchanged = o.show_unchanged,
-    };
+    /* The accumulator owns what it needs: each input goes once added. */
+    struct ppd_profile *ps[2] = {jobs[0].profile, jobs[1].profile};
     struct ppd_error err = {0};
-    if (ppd_diff_compute(profiles, o.ninputs, &diffopt, &diff, &err) !=
-        PPD_OK) {
+    enum ppd_status ast =
+        ppd_accum_take_profiles(ps, o.ninputs, o.sample, &acc, &err);
+    for (size_t i = 0; i < 2; i++)
+        jobs[i].profile = ps[i];
+    if (ast != PPD_OK) {
         ppd__cli_print_error(&err);
         rc = PPD_EXIT_ERROR;
         goto out;
     }
+
     struct ppd_render_options ropt = {
         .format = o.format,
         .hide_shrinking = o.hide_shrinking,
@@ -376,7 +329,14 @@ ppd_cli_main(int argc, char **argv)
         ropt.top = (size_t)o.top;
     else
         ropt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
-    if (ppd_render(stdout, diff, &ropt, &err) != PPD_OK) {
+    struct ppd_diff_options diffopt = {
+        .runtime_prefixes = o.runtime_prefixes,
+        .nruntime_prefixes = o.nruntime_prefixes,
+        .keep_unchanged = o.show_unchanged,
+        .top = ropt.top,
+    };
+    if (ppd_diff_compute(acc, &diffopt, &diff, &err) != PPD_OK ||
+        ppd_render(stdout, diff, &ropt, &err) != PPD_OK) {
         ppd__cli_print_error(&err);
         rc = PPD_EXIT_ERROR;
         goto out;
@@ -384,7 +344,8 @@ ppd_cli_main(int argc, char **argv)
     rc = PPD_EXIT_OK;
 out:
     ppd_diff_free(diff);
-    for (size_t i = 0; i < MAX_INPUTS; i++)
+    ppd_accum_free(acc);
+    for (size_t i = 0; i < 2; i++)
         ppd_profile_free(jobs[i].profile);
     free(o.runtime_prefixes);
     ppd__cli_net_free(&o.net);

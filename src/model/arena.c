@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "model/arena.h"
 
 #define ARENA_ALIGN 16
 #define ARENA_FIRST ((size_t)64 << 10)

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "bigmem.h"
+#include "model/bigmem.h"
 
 #define HUGE_SIZE ((size_t)2 << 20)
 

@@ -33,7 +33,8 @@
 
 #include <curl/curl.h>
 
-#include "fetch_int.h"
+#include "input/sniff.h"
+#include "net/fetch_int.h"
 #include "pprofdiff/fetch.h"
 
 #define MAX_URL 8192
@@ -106,22 +107,6 @@ ppd_fetch_is_remote(const char *spec)
     if (has_http_scheme(spec))
         return true;
     return hostport_len(spec) > 0;
-}
-
-const char *
-ppd_fetch_type_for_kind(const char *kind)
-{
-    static const char *const same[] = {"heap", "allocs", "goroutine",
-                                       "block", "mutex", "threadcreate"};
-    if (kind == NULL)
-        return NULL;
-    if (strcmp(kind, "cpu") == 0 || strcmp(kind, "profile") == 0)
-        return "profile";
-    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
-        if (strcmp(kind, same[i]) == 0)
-            return same[i];
-    }
-    return NULL;
 }
 
 static bool
@@ -1235,7 +1220,10 @@ out:
     return st;
 }
 
-/* Does the body look like text (an error page, JSON) rather than bytes? */
+/*
+ * Does the body look like text (an error page, JSON) rather than bytes?
+ * The Content-Type says so first; else the bytes (input/sniff.c).
+ */
 static bool
 looks_like_text(const struct ppd_fetch_info *info, const unsigned char *d,
                 size_t len)
@@ -1246,17 +1234,7 @@ looks_like_text(const struct ppd_fetch_info *info, const unsigned char *d,
             strstr(ct, "html") || strstr(ct, "xml"))
             return true;
     }
-    /*
-     * A raw protobuf Profile starts with a field tag and a varint length,
-     * so its first few bytes are almost never all printable.
-     */
-    size_t n = len < 64 ? len : 64;
-    for (size_t i = 0; i < n; i++) {
-        int c = d[i];
-        if ((c < 0x20 || c == 0x7f) && c != '\t' && c != '\n' && c != '\r')
-            return false;
-    }
-    return true;
+    return ppd__sniff_is_text(d, len) || (len == 1 && d[0] >= 0x20);
 }
 
 enum ppd_status

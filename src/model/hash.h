@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bigmem.h"
+#include "model/bigmem.h"
 
 /* ppd__hash_bytes - a fast 64-bit hash of n bytes (not cryptographic). */
 static inline uint64_t

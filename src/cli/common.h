@@ -1,8 +1,11 @@
 /*
- * cli.h - the command line: argv in, exit status out.
+ * common.h - what every subcommand of the command line shares: exit
+ * statuses, the one error line, number parsers. The command line is the
+ * only part of pprofdiff that knows about argv, stdout, stderr and exit
+ * codes.
  */
-#ifndef PPD_CLI_H
-#define PPD_CLI_H
+#ifndef PPD_CLI_COMMON_H
+#define PPD_CLI_COMMON_H
 
 /* Exit statuses, as documented in the README and --help. */
 #define PPD_EXIT_OK 0
@@ -10,6 +13,7 @@
 #define PPD_EXIT_USAGE 2 /* bad command line */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "pprofdiff/error.h"
 
@@ -34,9 +38,18 @@ void ppd__cli_print_error(const struct ppd_error *err);
 bool ppd__cli_parse_long(const char *s, long lo, long hi, long *out);
 
 /*
- * ppd_cli_main - run pprofdiff with argv; returns the process exit status.
- * The only place that prints to stdout/stderr.
+ * ppd__cli_parse_bytes - a positive byte count with an optional K/M/G
+ * suffix (binary; "KiB", "MB" and the like accepted). Shared by every
+ * size flag of every subcommand.
  */
-int ppd_cli_main(int argc, char **argv);
+bool ppd__cli_parse_bytes(const char *s, uint64_t *out);
+
+/*
+ * The subcommands; argv[0] is the subcommand's name (the program's for
+ * the diff). Each returns the process exit status.
+ */
+int ppd__cli_diff_main(int argc, char **argv);
+int ppd__cli_fetch_main(int argc, char **argv);
+int ppd__cli_capture_main(int argc, char **argv);
 
 #endif

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fetch_int.h"
+#include "net/fetch_int.h"
 #include "pprofdiff/fetch.h"
 
 #define DEFAULT_PARALLEL 8

@@ -1,0 +1,140 @@
+/*
+ * accum.h - aggregate any number of profiles by symbolized stack.
+ *
+ * An accumulator has one value column per input. Profiles are added one
+ * at a time, in any order; each stack's frames are matched by their
+ * symbolized names (function names, leaf to root, inline frames
+ * expanded), never by ids or addresses, so profiles of different
+ * processes or builds line up. A location without symbols reads
+ * "<mapping file>+0x<file offset>" ("0x<address>" without a mapping).
+ *
+ * The accumulator owns everything it keeps (frame names, stacks, values,
+ * what it needs of each input's header): a profile may be freed as soon
+ * as it has been added, so memory follows the distinct stacks times the
+ * columns, not the size of the inputs. Every stack is kept, unchanged
+ * ones included. Not thread-safe: add from one thread at a time.
+ */
+#ifndef PPROFDIFF_ACCUM_H
+#define PPROFDIFF_ACCUM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pprofdiff/error.h"
+#include "pprofdiff/profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ppd_accum;
+
+/* An interned frame. For the stack view, file is "" and line 0. */
+struct ppd_frame {
+    struct ppd_str name;
+    struct ppd_str file;
+    int64_t line;
+};
+
+/* What the accumulator keeps of one input. Strings are its own. */
+struct ppd_column {
+    const char *name;    /* the input's name */
+    const char *kind;    /* ppd_profile_kind() of the input */
+    int64_t time_nanos;  /* 0 when unset */
+    int64_t duration_nanos;
+    int64_t total;       /* of the chosen sample type, over all samples */
+    bool added;
+};
+
+/*
+ * ppd_accum_new - an accumulator of ncolumns >= 1 columns for the sample
+ * type *type (copied; it names the type to find in every profile added,
+ * by name and unit). default_of, when not NULL, names the input whose
+ * default type this is, for the error when another input lacks it.
+ * NULL in *out and an error when out of memory.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
+              const char *default_of, struct ppd_accum **out,
+              struct ppd_error *err);
+
+/*
+ * ppd_accum_add - add p's values of the accumulator's sample type to
+ * column col (each column at most once). p is only read during the call.
+ * Fails with PPD_ESAMPLE when p lacks the type; the message lists what
+ * every column added so far and p offer. On failure the accumulator may
+ * have taken part of p: free it.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+              struct ppd_error *err);
+
+/*
+ * ppd_accum_profiles - an accumulator of n >= 1 profiles, column i from
+ * ps[i], for the sample type spec (name or index) as pprof chooses it:
+ * on the last profile, its default when spec is NULL or "", then found
+ * by name and unit in the others. The last profile is added first. The
+ * profiles are only read. On failure *out is NULL and err lists what
+ * every profile offers when the type is missing.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_profiles(const struct ppd_profile *const *ps, size_t n,
+                   const char *spec, struct ppd_accum **out,
+                   struct ppd_error *err);
+
+/*
+ * ppd_accum_take_profiles - as ppd_accum_profiles, freeing each profile
+ * as soon as it has been added (and setting ps[i] to NULL), so that at
+ * most one decoded profile and the accumulator are held at once. On
+ * failure the profiles not yet freed are still the caller's.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_take_profiles(struct ppd_profile **ps, size_t n, const char *spec,
+                        struct ppd_accum **out, struct ppd_error *err);
+
+/* Sizes and the kept facts. */
+size_t ppd_accum_ncolumns(const struct ppd_accum *a);
+const struct ppd_column *ppd_accum_column(const struct ppd_accum *a,
+                                          size_t col);
+const struct ppd_value_type *ppd_accum_type(const struct ppd_accum *a);
+size_t ppd_accum_nstacks(const struct ppd_accum *a);
+size_t ppd_accum_nframes(const struct ppd_accum *a);
+const struct ppd_frame *ppd_accum_frame(const struct ppd_accum *a,
+                                        uint32_t id);
+
+/* ppd_accum_values - stack s's values, one per column. */
+const int64_t *ppd_accum_values(const struct ppd_accum *a, size_t s);
+
+/* ppd_accum_depth - the number of frames of stack s (0: no stack). */
+uint32_t ppd_accum_depth(const struct ppd_accum *a, size_t s);
+
+/*
+ * ppd_accum_stack - write up to cap frame ids of stack s, leaf first,
+ * into out. Returns the stack's depth.
+ */
+size_t ppd_accum_stack(const struct ppd_accum *a, size_t s, uint32_t *out,
+                       size_t cap);
+
+/*
+ * ppd_accum_stack_cmp - compare stacks x and y by their text, root first
+ * (frame names compared as bytes), as sort order. rank is the frame
+ * order from ppd_accum_name_order().
+ */
+int ppd_accum_stack_cmp(const struct ppd_accum *a, const uint32_t *rank,
+                        size_t x, size_t y);
+
+/*
+ * ppd_accum_name_order - a new array (free with free()) giving each
+ * frame id its position in name order; NULL when out of memory.
+ */
+uint32_t *ppd_accum_name_order(const struct ppd_accum *a);
+
+/* ppd_accum_free - release an accumulator. Accepts NULL. */
+void ppd_accum_free(struct ppd_accum *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,719 @@
+/*
+ * accum.c - stacks of many profiles, matched by frame names, in N columns.
+ *
+ * Each profile's locations are translated once into interned frame ids
+ * (inline frames expanded) and a polynomial hash per location, so a
+ * sample's stack hash is one multiply-add per location and equals the
+ * hash of its expanded frames however they are split into locations. A
+ * stack is looked up by that hash and confirmed by comparing its frames,
+ * never by the hash alone.
+ *
+ * The one non-obvious decision: stacks are stored as varints of frame
+ * ids, root first, in one pool. Frame ids are handed out in order of
+ * first use, so the frames that every stack shares (the root side) take
+ * one byte each, and comparing two stacks as text, root first, decodes
+ * only up to their first difference.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/arena.h"
+#include "model/hash.h"
+#include "model/sort.h"
+#include "model/vec.h"
+#include "pprofdiff/accum.h"
+
+#define HASH_BASE 0x100000001b3u
+
+struct ppd_accum {
+    struct ppd_arena *arena; /* frame names, column facts */
+    size_t ncols;
+    struct ppd_value_type type;
+    struct ppd_column *cols;
+    const char **offers; /* per column: its sample types, for errors */
+    const char *default_of; /* the input whose default type this is */
+
+    PPD_VEC(struct ppd_frame) frames;
+    uint32_t *ftab; /* frame id + 1, by name hash */
+    size_t ftab_size;
+
+    PPD_VEC(unsigned char) pool; /* stacks: varint frame ids, root first */
+    PPD_VEC(uint64_t) off;       /* stack i starts at pool[off[i]] */
+    PPD_VEC(uint32_t) depth;
+    PPD_VEC(uint64_t) hash;
+    PPD_VEC(int64_t) vals; /* ncols per stack */
+    uint64_t *stab;        /* tagged slots (hash.h) */
+    size_t stab_size;
+
+    uint32_t *buf; /* scratch: a sample's frames, leaf first */
+    size_t bufcap;
+};
+
+/* Per profile while it is added: location -> frames and hash parts. */
+struct locframes {
+    uint32_t *first; /* frames of location i: lf[first[i] .. first[i+1]) */
+    uint32_t *lf;
+    uint64_t *pow;
+    uint64_t *sum;
+};
+
+static uint64_t
+name_hash(const char *s, size_t n)
+{
+    return ppd__hash_bytes(s, n);
+}
+
+static bool
+rehash_frames(struct ppd_accum *a)
+{
+    size_t size = ppd__table_size(a->frames.n + 1);
+    if (size <= a->ftab_size)
+        return true;
+    uint32_t *t = ppd__table_new(size);
+    if (t == NULL)
+        return false;
+    for (size_t i = 0; i < a->frames.n; i++) {
+        const struct ppd_str *nm = &a->frames.v[i].name;
+        size_t j = name_hash(nm->ptr, nm->len) & (size - 1);
+        while (t[j] != 0)
+            j = (j + 1) & (size - 1);
+        t[j] = (uint32_t)(i + 1);
+    }
+    free(a->ftab);
+    a->ftab = t;
+    a->ftab_size = size;
+    return true;
+}
+
+/* Intern a frame name (copied); returns its id, UINT32_MAX when out of
+ * memory. */
+static uint32_t
+intern(struct ppd_accum *a, const char *name, size_t len)
+{
+    if (ppd__table_full(a->frames.n, a->ftab_size) && !rehash_frames(a))
+        return UINT32_MAX;
+    size_t mask = a->ftab_size - 1;
+    size_t j = name_hash(name, len) & mask;
+    while (a->ftab[j] != 0) {
+        const struct ppd_str *s = &a->frames.v[a->ftab[j] - 1].name;
+        if (s->len == len && memcmp(s->ptr, name, len) == 0)
+            return a->ftab[j] - 1;
+        j = (j + 1) & mask;
+    }
+    if (a->frames.n >= UINT32_MAX - 1)
+        return UINT32_MAX;
+    char *copy = ppd__arena_strndup(a->arena, name, len);
+    struct ppd_frame f = {{copy, len}, {"", 0}, 0};
+    if (copy == NULL || !PPD_VEC_PUSH(a->frames, f, NULL))
+        return UINT32_MAX;
+    a->ftab[j] = (uint32_t)a->frames.n;
+    return (uint32_t)(a->frames.n - 1);
+}
+
+/* The frame id of a location without symbols: "file+0xoffset". */
+static uint32_t
+intern_fallback(struct ppd_accum *a, const struct ppd_location *l)
+{
+    char off[32];
+    const struct ppd_mapping *m = l->mapping;
+    if (m == NULL) {
+        int n = snprintf(off, sizeof off, "0x%" PRIx64, l->address);
+        return intern(a, off, (size_t)n);
+    }
+    int n = snprintf(off, sizeof off, "+0x%" PRIx64,
+                     l->address - m->memory_start + m->file_offset);
+    struct ppd_str file = m->filename;
+    if (file.len == 0)
+        file = (struct ppd_str){"<unknown>", 9};
+    char *s = malloc(file.len + (size_t)n + 1);
+    if (s == NULL)
+        return UINT32_MAX;
+    memcpy(s, file.ptr, file.len);
+    memcpy(s + file.len, off, (size_t)n + 1);
+    uint32_t id = intern(a, s, file.len + (size_t)n);
+    free(s);
+    return id;
+}
+
+static void
+locframes_free(struct locframes *lf)
+{
+    free(lf->first);
+    free(lf->lf);
+    free(lf->pow);
+    free(lf->sum);
+}
+
+/* Frame ids and hash parts of every location of p. */
+static bool
+locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
+                struct locframes *out)
+{
+    size_t nloc = p->nlocations;
+    size_t total = 0;
+    for (size_t i = 0; i < nloc; i++)
+        total += p->locations[i].nlines ? p->locations[i].nlines : 1;
+    out->first = malloc((nloc + 1) * sizeof *out->first);
+    out->lf = malloc((total ? total : 1) * sizeof *out->lf);
+    out->pow = malloc((nloc ? nloc : 1) * sizeof *out->pow);
+    out->sum = malloc((nloc ? nloc : 1) * sizeof *out->sum);
+    if (out->first == NULL || out->lf == NULL || out->pow == NULL ||
+        out->sum == NULL)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < nloc; i++) {
+        const struct ppd_location *l = &p->locations[i];
+        out->first[i] = (uint32_t)n;
+        uint64_t pw = 1, sm = 0;
+        uint32_t nl = l->nlines ? l->nlines : 1;
+        for (uint32_t k = 0; k < nl; k++) {
+            uint32_t id = UINT32_MAX;
+            bool named = false;
+            if (l->nlines > 0) {
+                const struct ppd_function *f = l->lines[k].function;
+                struct ppd_str nm = f->name.len ? f->name : f->system_name;
+                if (nm.len > 0) {
+                    id = intern(a, nm.ptr, nm.len);
+                    named = true;
+                }
+            }
+            if (!named)
+                id = intern_fallback(a, l);
+            if (id == UINT32_MAX)
+                return false;
+            out->lf[n++] = id;
+            sm = sm * HASH_BASE + id + 1;
+            pw *= HASH_BASE;
+        }
+        out->pow[i] = pw;
+        out->sum[i] = sm;
+    }
+    out->first[nloc] = (uint32_t)n;
+    return true;
+}
+
+/* The hash and frame count of a sample's expanded stack. */
+static uint64_t
+stack_hash(const struct locframes *lf, const struct ppd_sample *s,
+           uint32_t *nframes)
+{
+    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    uint64_t h = 0;
+    uint32_t n = 0, loc;
+    while (ppd_stack_next(&p, end, &loc)) {
+        h = h * lf->pow[loc] + lf->sum[loc];
+        n += lf->first[loc + 1] - lf->first[loc];
+    }
+    *nframes = n;
+    return ppd__hash_u64(h ^ n);
+}
+
+/* Expand a sample's stack into a->buf, leaf first; false when out of
+ * memory. */
+static bool
+expand(struct ppd_accum *a, const struct locframes *lf,
+       const struct ppd_sample *s, uint32_t n)
+{
+    if (!ppd__grow((void **)&a->buf, &a->bufcap, sizeof *a->buf, n + 1,
+                   NULL))
+        return false;
+    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    size_t k = 0;
+    uint32_t loc;
+    while (ppd_stack_next(&p, end, &loc)) {
+        uint32_t b = lf->first[loc], e = lf->first[loc + 1];
+        memcpy(a->buf + k, lf->lf + b, (e - b) * sizeof *a->buf);
+        k += e - b;
+    }
+    return true;
+}
+
+/* The end of stack s's bytes in the pool. */
+static const unsigned char *
+stack_end(const struct ppd_accum *a, size_t s)
+{
+    return a->pool.v + (s + 1 < a->off.n ? a->off.v[s + 1] : a->pool.n);
+}
+
+/* Does stack s hold the n frames in a->buf (leaf first)? */
+static bool
+same_stack(const struct ppd_accum *a, size_t s, uint32_t n)
+{
+    if (a->depth.v[s] != n)
+        return false;
+    const unsigned char *p = a->pool.v + a->off.v[s], *end = stack_end(a, s);
+    uint32_t id;
+    for (uint32_t k = n; k > 0; k--)
+        if (!ppd_stack_next(&p, end, &id) || id != a->buf[k - 1])
+            return false;
+    return true;
+}
+
+static bool
+reserve_stacks(struct ppd_accum *a, size_t more)
+{
+    size_t size = ppd__table_size(a->off.n + more);
+    if (size <= a->stab_size)
+        return true;
+    uint64_t *t = ppd__table64_new(size);
+    if (t == NULL)
+        return false;
+    for (size_t i = 0; i < a->off.n; i++) {
+        uint64_t h = a->hash.v[i];
+        size_t j = h & (size - 1);
+        while (t[j] != 0)
+            j = (j + 1) & (size - 1);
+        t[j] = SLOT(h, i);
+    }
+    free(a->stab);
+    a->stab = t;
+    a->stab_size = size;
+    return true;
+}
+
+/* A new stack of the n frames in a->buf; SIZE_MAX when out of memory. */
+static size_t
+new_stack(struct ppd_accum *a, uint64_t h, uint32_t n)
+{
+    if (a->off.n >= UINT32_MAX - 1 ||
+        !PPD_VEC_RESERVE(a->pool, (size_t)n * 5, NULL) ||
+        !PPD_VEC_RESERVE(a->off, 1, NULL) ||
+        !PPD_VEC_RESERVE(a->depth, 1, NULL) ||
+        !PPD_VEC_RESERVE(a->hash, 1, NULL) ||
+        !PPD_VEC_RESERVE(a->vals, a->ncols, NULL))
+        return SIZE_MAX;
+    size_t s = a->off.n;
+    a->off.v[a->off.n++] = a->pool.n;
+    a->depth.v[a->depth.n++] = n;
+    a->hash.v[a->hash.n++] = h;
+    memset(a->vals.v + a->vals.n, 0, a->ncols * sizeof *a->vals.v);
+    a->vals.n += a->ncols;
+    unsigned char *w = a->pool.v + a->pool.n;
+    for (uint32_t k = n; k > 0; k--) {
+        uint32_t v = a->buf[k - 1];
+        while (v >= 0x80) {
+            *w++ = (unsigned char)(v | 0x80);
+            v >>= 7;
+        }
+        *w++ = (unsigned char)v;
+    }
+    a->pool.n = (size_t)(w - a->pool.v);
+    return s;
+}
+
+/* The stack of sample x, hash h and depth n; SIZE_MAX when out of memory. */
+static size_t
+stack_for(struct ppd_accum *a, const struct locframes *lf,
+          const struct ppd_sample *x, uint64_t h, uint32_t n)
+{
+    if (!expand(a, lf, x, n))
+        return SIZE_MAX;
+    size_t mask = a->stab_size - 1;
+    size_t j = h & mask;
+    uint64_t sl;
+    while ((sl = a->stab[j]) != 0) {
+        if (SLOT_MATCH(sl, h) && a->hash.v[SLOT_INDEX(sl)] == h &&
+            same_stack(a, SLOT_INDEX(sl), n))
+            return SLOT_INDEX(sl);
+        j = (j + 1) & mask;
+    }
+    if (ppd__table_full(a->off.n, a->stab_size)) {
+        if (!reserve_stacks(a, 1))
+            return SIZE_MAX;
+        mask = a->stab_size - 1;
+        for (j = h & mask; a->stab[j] != 0; j = (j + 1) & mask)
+            ;
+    }
+    size_t s = new_stack(a, h, n);
+    if (s != SIZE_MAX)
+        a->stab[j] = SLOT(h, s);
+    return s;
+}
+
+/*
+ * The index in p of the sample type t: the type with t's name and unit;
+ * else the only type of that name; else -1.
+ */
+static long
+same_type(const struct ppd_profile *p, const struct ppd_value_type *t)
+{
+    long found = -1, by_name = -1;
+    size_t names = 0;
+    for (size_t k = 0; k < p->nsample_types; k++) {
+        const struct ppd_value_type *v = &p->sample_types[k];
+        if (strcmp(v->type, t->type) != 0)
+            continue;
+        names++;
+        by_name = (long)k;
+        if (found < 0 && strcmp(v->unit, t->unit) == 0)
+            found = (long)k;
+    }
+    if (found >= 0)
+        return found;
+    return names == 1 ? by_name : -1;
+}
+
+/* "NAME offers a,b,c" for p, in the arena; NULL when out of memory. */
+static const char *
+offers_of(struct ppd_accum *a, const struct ppd_profile *p)
+{
+    char buf[PPD_ERROR_MSG_MAX];
+    size_t used = 0;
+    int w = snprintf(buf, sizeof buf, "%s offers ", p->name);
+    if (w > 0)
+        used = (size_t)w < sizeof buf ? (size_t)w : sizeof buf - 1;
+    for (size_t k = 0; k < p->nsample_types && used + 1 < sizeof buf; k++) {
+        w = snprintf(buf + used, sizeof buf - used, "%s%s", k ? "," : "",
+                     p->sample_types[k].type);
+        if (w < 0)
+            break;
+        used += (size_t)w < sizeof buf - used ? (size_t)w
+                                              : sizeof buf - used - 1;
+    }
+    return ppd__arena_strndup(a->arena, buf, used);
+}
+
+static enum ppd_status
+missing_type(struct ppd_accum *a, size_t col, struct ppd_error *err)
+{
+    char list[PPD_ERROR_MSG_MAX];
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < a->ncols; i++) {
+        if (a->offers[i] == NULL)
+            continue;
+        int w = snprintf(list + used, sizeof list - used, "%s%s",
+                         used ? "; " : "", a->offers[i]);
+        if (w < 0 || (size_t)w >= sizeof list - used)
+            break;
+        used += (size_t)w;
+    }
+    if (a->default_of != NULL)
+        return ppd_error_set(err, PPD_ESAMPLE, a->cols[col].name,
+                             "no sample type \"%s\", the default of %s: "
+                             "profiles of different kinds? choose one with "
+                             "-s (%s)",
+                             a->type.type, a->default_of, list);
+    return ppd_error_set(err, PPD_ESAMPLE, a->cols[col].name,
+                         "no sample type \"%s\" (%s)", a->type.type, list);
+}
+
+enum ppd_status
+ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+              struct ppd_error *err)
+{
+    struct locframes lf = {0};
+    enum ppd_status st = PPD_ENOMEM;
+    if (col >= a->ncols || a->cols[col].added)
+        return ppd_error_set(err, PPD_EINVAL, p->name,
+                             "column %zu is not free", col);
+    struct ppd_column *c = &a->cols[col];
+    c->name = ppd__arena_strndup(a->arena, p->name, strlen(p->name));
+    const char *kind = ppd_profile_kind(p);
+    c->kind = ppd__arena_strndup(a->arena, kind, strlen(kind));
+    a->offers[col] = offers_of(a, p);
+    if (c->name == NULL || c->kind == NULL || a->offers[col] == NULL)
+        goto oom;
+    c->time_nanos = p->time_nanos;
+    c->duration_nanos = p->duration_nanos;
+    c->added = true;
+    long idx = same_type(p, &a->type);
+    if (idx < 0)
+        return missing_type(a, col, err);
+
+    if (!locframes_build(a, p, &lf))
+        goto oom;
+    size_t live = 0;
+    for (size_t i = 0; i < p->nsamples; i++)
+        live += p->samples[i].values[idx] != 0;
+    if (!reserve_stacks(a, a->off.n == 0 ? live + 1 : 1))
+        goto oom;
+    /* Each sample's hash is computed a little ahead of its lookup and
+     * the slot it points at prefetched, so the table's random accesses
+     * overlap instead of each waiting for memory. */
+    uint64_t ring[PREFETCH_AHEAD];
+    uint32_t rdepth[PREFETCH_AHEAD];
+    size_t n = p->nsamples;
+    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
+        ring[i] = stack_hash(&lf, &p->samples[i], &rdepth[i]);
+        ppd__prefetch(&a->stab[ring[i] & (a->stab_size - 1)]);
+    }
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = ring[i % PREFETCH_AHEAD];
+        uint32_t depth = rdepth[i % PREFETCH_AHEAD];
+        if (i + PREFETCH_AHEAD < n) {
+            size_t k = (i + PREFETCH_AHEAD) % PREFETCH_AHEAD;
+            ring[k] = stack_hash(&lf, &p->samples[i + PREFETCH_AHEAD],
+                                 &rdepth[k]);
+            ppd__prefetch(&a->stab[ring[k] & (a->stab_size - 1)]);
+        }
+        int64_t v = p->samples[i].values[idx];
+        if (v == 0)
+            continue;
+        size_t s = stack_for(a, &lf, &p->samples[i], h, depth);
+        if (s == SIZE_MAX)
+            goto oom;
+        int64_t *cell = &a->vals.v[s * a->ncols + col];
+        *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
+        sum += (uint64_t)v;
+    }
+    c->total = (int64_t)sum;
+    st = PPD_OK;
+    goto out;
+oom:
+    st = ppd_error_set(err, PPD_ENOMEM, p->name, "out of memory");
+out:
+    locframes_free(&lf);
+    return st;
+}
+
+enum ppd_status
+ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
+              const char *default_of, struct ppd_accum **out,
+              struct ppd_error *err)
+{
+    *out = NULL;
+    if (ncolumns == 0 || ncolumns > UINT32_MAX)
+        return ppd_error_set(err, PPD_EINVAL, NULL, "no profiles to compare");
+    struct ppd_accum *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    a->ncols = ncolumns;
+    a->arena = ppd__arena_new();
+    if (a->arena != NULL) {
+        a->cols = ppd__arena_calloc(a->arena, ncolumns, sizeof *a->cols);
+        a->offers = ppd__arena_calloc(a->arena, ncolumns, sizeof *a->offers);
+        a->type.type =
+            ppd__arena_strndup(a->arena, type->type, strlen(type->type));
+        a->type.unit =
+            ppd__arena_strndup(a->arena, type->unit, strlen(type->unit));
+        if (default_of != NULL)
+            a->default_of = ppd__arena_strndup(a->arena, default_of,
+                                               strlen(default_of));
+    }
+    if (a->arena == NULL || a->cols == NULL || a->offers == NULL ||
+        a->type.type == NULL || a->type.unit == NULL ||
+        !PPD_VEC_RESERVE(a->pool, 64, NULL)) {
+        ppd_accum_free(a);
+        return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    }
+    *out = a;
+    return PPD_OK;
+}
+
+void
+ppd_accum_free(struct ppd_accum *a)
+{
+    if (a == NULL)
+        return;
+    ppd__arena_free(a->arena);
+    free(a->frames.v);
+    free(a->ftab);
+    free(a->pool.v);
+    free(a->off.v);
+    free(a->depth.v);
+    free(a->hash.v);
+    free(a->vals.v);
+    free(a->stab);
+    free(a->buf);
+    free(a);
+}
+
+size_t
+ppd_accum_ncolumns(const struct ppd_accum *a)
+{
+    return a->ncols;
+}
+
+const struct ppd_column *
+ppd_accum_column(const struct ppd_accum *a, size_t col)
+{
+    return &a->cols[col];
+}
+
+const struct ppd_value_type *
+ppd_accum_type(const struct ppd_accum *a)
+{
+    return &a->type;
+}
+
+size_t
+ppd_accum_nstacks(const struct ppd_accum *a)
+{
+    return a->off.n;
+}
+
+size_t
+ppd_accum_nframes(const struct ppd_accum *a)
+{
+    return a->frames.n;
+}
+
+const struct ppd_frame *
+ppd_accum_frame(const struct ppd_accum *a, uint32_t id)
+{
+    return &a->frames.v[id];
+}
+
+const int64_t *
+ppd_accum_values(const struct ppd_accum *a, size_t s)
+{
+    return a->vals.v + s * a->ncols;
+}
+
+uint32_t
+ppd_accum_depth(const struct ppd_accum *a, size_t s)
+{
+    return a->depth.v[s];
+}
+
+size_t
+ppd_accum_stack(const struct ppd_accum *a, size_t s, uint32_t *out,
+                size_t cap)
+{
+    uint32_t n = a->depth.v[s];
+    const unsigned char *p = a->pool.v + a->off.v[s], *end = stack_end(a, s);
+    uint32_t id;
+    for (uint32_t k = n; k > 0 && ppd_stack_next(&p, end, &id); k--)
+        if (k - 1 < cap)
+            out[k - 1] = id;
+    return n;
+}
+
+int
+ppd_accum_stack_cmp(const struct ppd_accum *a, const uint32_t *rank,
+                    size_t x, size_t y)
+{
+    uint32_t nx = a->depth.v[x], ny = a->depth.v[y];
+    const unsigned char *p = a->pool.v + a->off.v[x], *pe = stack_end(a, x);
+    const unsigned char *q = a->pool.v + a->off.v[y], *qe = stack_end(a, y);
+    uint32_t n = nx < ny ? nx : ny;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t u = 0, v = 0;
+        ppd_stack_next(&p, pe, &u);
+        ppd_stack_next(&q, qe, &v);
+        if (u != v)
+            return rank[u] < rank[v] ? -1 : 1;
+    }
+    return nx < ny ? -1 : nx > ny;
+}
+
+static int
+cmp_frame_name(const void *x, const void *y, void *ctx)
+{
+    const struct ppd_accum *acc = ctx;
+    const struct ppd_str *a = &acc->frames.v[*(const uint32_t *)x].name;
+    const struct ppd_str *b = &acc->frames.v[*(const uint32_t *)y].name;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->ptr, b->ptr, n) : 0;
+    if (c != 0)
+        return c;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+uint32_t *
+ppd_accum_name_order(const struct ppd_accum *a)
+{
+    size_t n = a->frames.n;
+    uint32_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
+    if (ids == NULL || rank == NULL) {
+        free(ids);
+        free(rank);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        ids[i] = (uint32_t)i;
+    if (!ppd__sort(ids, n, sizeof *ids, cmp_frame_name, (void *)a)) {
+        free(ids);
+        free(rank);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        rank[ids[i]] = (uint32_t)i;
+    free(ids);
+    return rank;
+}
+
+/* The type was not found in the last profile: say what each offers. */
+static enum ppd_status
+missing_in_last(const struct ppd_profile *const *ps, size_t n,
+                const char *spec, struct ppd_error *err)
+{
+    char list[PPD_ERROR_MSG_MAX];
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const struct ppd_profile *p = ps[i];
+        int w = snprintf(list + used, sizeof list - used, "%s%s offers ",
+                         i ? "; " : "", p->name);
+        for (size_t k = 0; w >= 0 && k < p->nsample_types; k++) {
+            if ((size_t)w >= sizeof list - used)
+                break;
+            used += (size_t)w;
+            w = snprintf(list + used, sizeof list - used, "%s%s",
+                         k ? "," : "", p->sample_types[k].type);
+        }
+        if (w < 0 || (size_t)w >= sizeof list - used)
+            break;
+        used += (size_t)w;
+    }
+    return ppd_error_set(err, PPD_ESAMPLE, ps[n - 1]->name,
+                         "no sample type \"%s\" (%s)", spec, list);
+}
+
+static enum ppd_status
+accum_profiles(struct ppd_profile **take, const struct ppd_profile *const *ps,
+               size_t n, const char *spec, struct ppd_accum **out,
+               struct ppd_error *err)
+{
+    *out = NULL;
+    if (n == 0)
+        return ppd_error_set(err, PPD_EINVAL, NULL, "no profiles to compare");
+    const struct ppd_profile *last = ps[n - 1];
+    bool chosen = spec != NULL && spec[0] != '\0';
+    long idx = ppd_profile_sample_index(last, spec);
+    if (idx < 0)
+        return missing_in_last(ps, n,
+                               chosen ? spec : last->default_sample_type,
+                               err);
+    struct ppd_accum *a = NULL;
+    enum ppd_status st =
+        ppd_accum_new(n, &last->sample_types[idx], chosen ? NULL : last->name,
+                      &a, err);
+    for (size_t k = 0; k < n && st == PPD_OK; k++) {
+        size_t i = k == 0 ? n - 1 : k - 1;
+        st = ppd_accum_add(a, i, ps[i], err);
+        if (st == PPD_OK && take != NULL) {
+            /* Added: the profile's memory can go before the next one
+             * is added. */
+            ppd_profile_free(take[i]);
+            take[i] = NULL;
+        }
+    }
+    if (st != PPD_OK) {
+        ppd_accum_free(a);
+        return st;
+    }
+    *out = a;
+    return PPD_OK;
+}
+
+enum ppd_status
+ppd_accum_profiles(const struct ppd_profile *const *ps, size_t n,
+                   const char *spec, struct ppd_accum **out,
+                   struct ppd_error *err)
+{
+    return accum_profiles(NULL, ps, n, spec, out, err);
+}
+
+enum ppd_status
+ppd_accum_take_profiles(struct ppd_profile **ps, size_t n, const char *spec,
+                        struct ppd_accum **out, struct ppd_error *err)
+{
+    return accum_profiles(ps, (const struct ppd_profile *const *)ps, n, spec,
+                          out, err);
+}

@@ -1,0 +1,75 @@
+/*
+ * common.c - what every subcommand shares: the one error line, the
+ * number parsers. Only the command line prints.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/common.h"
+
+int
+ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    char msg[PPD_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* One line, like every other error, with the way to the help. */
+    fprintf(stderr, "pprofdiff: %s (see 'pprofdiff%s%s --help')\n", msg,
+            cmd ? " " : "", cmd ? cmd : "");
+    return PPD_EXIT_USAGE;
+}
+
+bool
+ppd__cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+void
+ppd__cli_print_error(const struct ppd_error *err)
+{
+    char line[PPD_ERROR_INPUT_MAX + PPD_ERROR_MSG_MAX + 8];
+    fprintf(stderr, "pprofdiff: %s\n",
+            ppd_error_format(err, line, sizeof line));
+}
+
+bool
+ppd__cli_parse_bytes(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (s[0] == '-' || s[0] == '\0')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s)
+        return false;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift != 0) {
+        end++;
+        if (*end == 'i' && end[1] == 'B')
+            end += 2;
+        else if (*end == 'B')
+            end++;
+    }
+    if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}

@@ -1,0 +1,60 @@
+/*
+ * escape.c - names as one printable field. Profiles carry any bytes in
+ * their names (NULs from converted profiles, newlines from careless
+ * writers); a row must stay one line and never drive the terminal.
+ */
+#include "output/output.h"
+
+static bool
+is_blank_ctl(unsigned char c)
+{
+    return c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool
+is_ctl(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+void
+ppd__put_name(FILE *out, struct ppd_str s)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (!is_ctl(c))
+            continue;
+        fwrite(s.ptr + start, 1, i - start, out);
+        if (is_blank_ctl(c))
+            fputc(' ', out);
+        else
+            fprintf(out, "\\x%02x", c);
+        start = i + 1;
+    }
+    fwrite(s.ptr + start, 1, s.len - start, out);
+}
+
+int
+ppd__name_width(struct ppd_str s)
+{
+    int w = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (is_ctl(c))
+            w += is_blank_ctl(c) ? 1 : 4;
+        else if ((c & 0xC0) != 0x80)
+            w++;
+    }
+    return w;
+}
+
+int
+ppd__utf8_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}

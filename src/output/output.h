@@ -1,0 +1,64 @@
+/*
+ * output.h - what every output format shares: the escaper, the row
+ * iterator's frame buffer, and the cells (values, growth, times) people
+ * read. One file per format sits beside this (text.c, tsv.c); render.c
+ * picks the format from a table.
+ */
+#ifndef PPD_OUTPUT_OUTPUT_H
+#define PPD_OUTPUT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "pprofdiff/diff.h"
+#include "pprofdiff/render.h"
+
+/*
+ * ppd__put_name - write a name as one field: tab, newline and CR become
+ * spaces, other control bytes (NUL included) "\xNN"; other bytes,
+ * UTF-8 included, pass through.
+ */
+void ppd__put_name(FILE *out, struct ppd_str s);
+
+/* ppd__name_width - the display width of s as ppd__put_name writes it. */
+int ppd__name_width(struct ppd_str s);
+
+/* ppd__utf8_width - display width of a NUL-terminated UTF-8 string. */
+int ppd__utf8_width(const char *s);
+
+/* A row's frames, leaf first, in a buffer reused from row to row. */
+struct ppd__frames {
+    uint32_t *v;
+    size_t cap, n;
+};
+
+/* ppd__row_frames - load r's frames into f; false when out of memory. */
+bool ppd__row_frames(const struct ppd_diff *d, const struct ppd_diff_row *r,
+                     struct ppd__frames *f);
+
+/* ppd__frame_name - the name of frame id in d. */
+struct ppd_str ppd__frame_name(const struct ppd_diff *d, uint32_t id);
+
+/* ppd__culprit - r's culprit name, "(no stack)" for an empty stack. */
+struct ppd_str ppd__culprit(const struct ppd_diff *d,
+                            const struct ppd_diff_row *r);
+
+/* ppd__shown - rows of section s to print under opt->top. */
+size_t ppd__shown(const struct ppd_diff *d, enum ppd_diff_section s,
+                  size_t top);
+
+/* ppd__growth_text - "+50.0%", "+2500%", "new", "0%" for base -> cur. */
+void ppd__growth_text(char *buf, size_t n, int64_t base, int64_t cur);
+
+/* ppd__time_text - a capture time for people, "(no time)" when 0. */
+void ppd__time_text(char *buf, size_t n, int64_t ns);
+
+/* The formats. Each returns false when out of memory. */
+bool ppd__render_text(FILE *out, const struct ppd_diff *d,
+                      const struct ppd_render_options *o,
+                      struct ppd__frames *f);
+bool ppd__render_tsv(FILE *out, const struct ppd_diff *d,
+                     const struct ppd_render_options *o,
+                     struct ppd__frames *f);
+
+#endif

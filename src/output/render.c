@@ -1,0 +1,51 @@
+/*
+ * render.c - the table of output formats and the one entry point.
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include "output/output.h"
+
+static const struct {
+    const char *name;
+    enum ppd_format format;
+    bool (*render)(FILE *, const struct ppd_diff *,
+                   const struct ppd_render_options *, struct ppd__frames *);
+} formats[] = {
+    {"text", PPD_FORMAT_TEXT, ppd__render_text},
+    {"tsv", PPD_FORMAT_TSV, ppd__render_tsv},
+};
+
+const char ppd_format_names[] = "text or tsv";
+
+bool
+ppd_format_parse(const char *name, enum ppd_format *out)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(formats[i].name, name) == 0) {
+            *out = formats[i].format;
+            return true;
+        }
+    return false;
+}
+
+enum ppd_status
+ppd_render(FILE *out, const struct ppd_diff *d,
+           const struct ppd_render_options *opt, struct ppd_error *err)
+{
+    struct ppd_render_options o = {0};
+    if (opt != NULL)
+        o = *opt;
+    const char *name = o.out_name != NULL ? o.out_name : "<stdout>";
+    struct ppd__frames f = {0};
+    bool ok = false;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (formats[i].format == o.format)
+            ok = formats[i].render(out, d, &o, &f);
+    free(f.v);
+    if (!ok)
+        return ppd_error_set(err, PPD_ENOMEM, name, "out of memory");
+    if (fflush(out) != 0 || ferror(out))
+        return ppd_error_set(err, PPD_EIO, name, "write error");
+    return PPD_OK;
+}

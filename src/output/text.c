@@ -1,0 +1,249 @@
+/*
+ * text.c - the output people read: a header with both capture times, the
+ * totals and the rate, then one aligned line per stack with its culprit
+ * (the first frame that is not runtime code) before the whole stack, so
+ * that grep finds a stack by any frame.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "output/output.h"
+
+struct widths {
+    int rank, delta, base, cur, growth, culprit;
+};
+
+#define MAXCELL 64
+
+static void
+row_cells(const struct ppd_diff *d, const struct ppd_diff_row *r,
+          char delta[MAXCELL], char base[MAXCELL], char cur[MAXCELL],
+          char growth[MAXCELL])
+{
+    const char *unit = d->sample_type.unit;
+    size_t last = d->ncolumns - 1;
+    if (d->ncolumns == 1) {
+        ppd_render_value(delta, MAXCELL, r->values[0], unit, false);
+        int64_t t = d->totals[0];
+        if (t != 0)
+            snprintf(growth, MAXCELL, "%.1f%%",
+                     (double)r->values[0] * 100.0 / (double)t);
+        else
+            snprintf(growth, MAXCELL, "-");
+        base[0] = cur[0] = '\0';
+        return;
+    }
+    ppd_render_value(delta, MAXCELL, r->delta, unit, true);
+    ppd_render_value(base, MAXCELL, r->values[0], unit, false);
+    ppd_render_value(cur, MAXCELL, r->values[last], unit, false);
+    ppd__growth_text(growth, MAXCELL, r->values[0], r->values[last]);
+}
+
+static int
+imax(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static void
+pad_right(FILE *out, const char *s, int w)
+{
+    int n = ppd__utf8_width(s);
+    for (int i = n; i < w; i++)
+        fputc(' ', out);
+    fputs(s, out);
+}
+
+static void
+pad_left(FILE *out, const char *s, int w)
+{
+    int n = ppd__utf8_width(s);
+    fputs(s, out);
+    for (int i = n; i < w; i++)
+        fputc(' ', out);
+}
+
+/* Print the frames of f, leaf first, joined by " < ". */
+static void
+put_stack(FILE *out, const struct ppd_diff *d, const struct ppd__frames *f)
+{
+    if (f->n == 0) {
+        fputs("(no stack)", out);
+        return;
+    }
+    for (size_t k = 0; k < f->n; k++) {
+        if (k > 0)
+            fputs(" < ", out);
+        ppd__put_name(out, ppd__frame_name(d, f->v[k]));
+    }
+}
+
+static void
+pad_name(FILE *out, struct ppd_str s, int w)
+{
+    ppd__put_name(out, s);
+    for (int i = ppd__name_width(s); i < w; i++)
+        fputc(' ', out);
+}
+
+static bool
+render_section(FILE *out, const struct ppd_diff *d,
+               const struct ppd_render_options *o, enum ppd_diff_section s,
+               const char *title, struct ppd__frames *f)
+{
+    static const char *const sname[] = {"growing", "unchanged", "shrinking"};
+    size_t at = ppd_diff_section_start(d, s);
+    size_t n = ppd__shown(d, s, o->top);
+    size_t total = d->nsection[s];
+    bool single = d->ncolumns == 1;
+    if (total == 0)
+        return true;
+    struct widths w = {4, 5, 4, 3, 6, 7};
+    if (single) {
+        w.delta = 5;
+        w.growth = 5;
+    }
+    char c1[MAXCELL], c2[MAXCELL], c3[MAXCELL], c4[MAXCELL];
+    for (size_t i = 0; i < n; i++) {
+        const struct ppd_diff_row *r = &d->rows[at + i];
+        row_cells(d, r, c1, c2, c3, c4);
+        char rank[24];
+        snprintf(rank, sizeof rank, "%zu", i + 1);
+        w.rank = imax(w.rank, ppd__utf8_width(rank));
+        w.delta = imax(w.delta, ppd__utf8_width(c1));
+        w.base = imax(w.base, ppd__utf8_width(c2));
+        w.cur = imax(w.cur, ppd__utf8_width(c3));
+        w.growth = imax(w.growth, ppd__utf8_width(c4));
+        int cw = ppd__name_width(ppd__culprit(d, r));
+        w.culprit = imax(w.culprit, cw > 60 ? 60 : cw);
+    }
+    fprintf(out, "\n%s (%zu stack%s)\n", title, total, total == 1 ? "" : "s");
+    pad_right(out, "rank", w.rank);
+    fputs("  ", out);
+    if (single) {
+        pad_right(out, "value", w.delta);
+        fputs("  ", out);
+        pad_right(out, "share", w.growth);
+    } else {
+        pad_right(out, "delta", w.delta);
+        fputs("  ", out);
+        pad_right(out, "base", w.base);
+        fputs("  ", out);
+        pad_right(out, "cur", w.cur);
+        fputs("  ", out);
+        pad_right(out, "growth", w.growth);
+    }
+    fputs("  ", out);
+    pad_left(out, "culprit", w.culprit);
+    fputs("  stack (leaf < ... < root)\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const struct ppd_diff_row *r = &d->rows[at + i];
+        row_cells(d, r, c1, c2, c3, c4);
+        char rank[24];
+        snprintf(rank, sizeof rank, "%zu", i + 1);
+        pad_right(out, rank, w.rank);
+        fputs("  ", out);
+        pad_right(out, c1, w.delta);
+        fputs("  ", out);
+        if (!single) {
+            pad_right(out, c2, w.base);
+            fputs("  ", out);
+            pad_right(out, c3, w.cur);
+            fputs("  ", out);
+        }
+        pad_right(out, c4, w.growth);
+        fputs("  ", out);
+        pad_name(out, ppd__culprit(d, r), w.culprit);
+        fputs("  ", out);
+        if (!ppd__row_frames(d, r, f))
+            return false;
+        put_stack(out, d, f);
+        fputc('\n', out);
+    }
+    if (n < total)
+        fprintf(out, "... %zu more %s%sstack%s (-n 0 shows all)\n",
+                total - n, single ? "" : sname[s], single ? "" : " ",
+                total - n == 1 ? "" : "s");
+    return true;
+}
+
+/*
+ * cur - base in *out, false when that does not fit in int64 (or its
+ * negation would not: the caller prints -span for an earlier cur).
+ */
+static bool
+span_of(int64_t base, int64_t cur, int64_t *out)
+{
+    if ((base < 0 && cur > INT64_MAX + base) ||
+        (base > 0 && cur < INT64_MIN + base + 1))
+        return false;
+    *out = cur - base;
+    return true;
+}
+
+bool
+ppd__render_text(FILE *out, const struct ppd_diff *d,
+                 const struct ppd_render_options *o, struct ppd__frames *sc)
+{
+    const struct ppd_column *cur = ppd_accum_column(d->accum, d->ncolumns - 1);
+    const char *unit = d->sample_type.unit;
+    char t[64], v1[MAXCELL], v2[MAXCELL], v3[MAXCELL];
+    fprintf(out, "profile: %s   sample: %s (%s)\n", cur->kind,
+            d->sample_type.type, unit);
+    if (d->ncolumns == 1) {
+        ppd__time_text(t, sizeof t, cur->time_nanos);
+        fprintf(out, "input:   %s   %s\n", cur->name, t);
+        ppd_render_value(v1, sizeof v1, d->totals[0], unit, false);
+        fprintf(out, "total:   %s in %zu stacks\n", v1,
+                d->nsection[PPD_GROWING] + d->nsection[PPD_SHRINKING]);
+        /* Negative values (a profile written as a difference) too. */
+        return render_section(out, d, o, PPD_GROWING, "top stacks", sc) &&
+               render_section(out, d, o, PPD_SHRINKING, "negative values",
+                              sc);
+    }
+    const struct ppd_column *base = ppd_accum_column(d->accum, 0);
+    ppd__time_text(t, sizeof t, base->time_nanos);
+    fprintf(out, "base:    %s   %s\n", base->name, t);
+    ppd__time_text(t, sizeof t, cur->time_nanos);
+    fprintf(out, "cur:     %s   %s", cur->name, t);
+    int64_t span = 0;
+    if (base->time_nanos != 0 && cur->time_nanos != 0 &&
+        span_of(base->time_nanos, cur->time_nanos, &span)) {
+        char sp[32];
+        if (span >= 0) {
+            ppd_render_duration(sp, sizeof sp, span);
+            fprintf(out, "   (+%s later)", sp);
+        } else {
+            /* Swapped arguments are a common slip: say so plainly. */
+            ppd_render_duration(sp, sizeof sp, -span);
+            fprintf(out, "   (%s EARLIER than base: arguments swapped?)", sp);
+        }
+    }
+    fputc('\n', out);
+    int64_t tb = d->totals[0], tc = d->totals[d->ncolumns - 1];
+    ppd_render_value(v1, sizeof v1, d->total_delta, unit, true);
+    ppd_render_value(v2, sizeof v2, tb, unit, false);
+    ppd_render_value(v3, sizeof v3, tc, unit, false);
+    char g[32];
+    ppd__growth_text(g, sizeof g, tb, tc);
+    fprintf(out, "total:   %s (%s -> %s, %s)", v1, v2, v3, g);
+    double per_h = span > 0 ? (double)d->total_delta * 3.6e12 / (double)span
+                            : 0;
+    if (span > 0 && fabs(per_h) < 9.2e18) {
+        char r[MAXCELL];
+        ppd_render_value(r, sizeof r, (int64_t)llround(per_h), unit, true);
+        fprintf(out, "   rate %s/h", r);
+    }
+    fputc('\n', out);
+    fprintf(out, "stacks:  %zu growing, %zu shrinking, %zu unchanged\n",
+            d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
+            d->nunchanged);
+    return render_section(out, d, o, PPD_GROWING, "growing", sc) &&
+           (o->hide_shrinking ||
+            render_section(out, d, o, PPD_SHRINKING, "shrinking", sc)) &&
+           (!o->show_unchanged ||
+            render_section(out, d, o, PPD_UNCHANGED, "unchanged", sc));
+}
+

@@ -1,0 +1,102 @@
+/*
+ * units.c - numbers for people: bytes in B/KiB/MiB/GiB, nanoseconds in
+ * ns/µs/ms/s, spans of time, growth in percent, capture times in UTC.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "output/output.h"
+
+char *
+ppd_render_value(char *buf, size_t n, int64_t v, const char *unit, bool sign)
+{
+    const char *sg = v < 0 ? "-" : (sign && v > 0 ? "+" : "");
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    if (strcmp(unit, "bytes") == 0) {
+        static const char *const suf[] = {"B", "KiB", "MiB", "GiB", "TiB",
+                                          "PiB", "EiB"};
+        double x = (double)a;
+        size_t i = 0;
+        while (x >= 1024 && i + 1 < sizeof suf / sizeof suf[0]) {
+            x /= 1024;
+            i++;
+        }
+        if (i == 0)
+            snprintf(buf, n, "%s%" PRIu64 "B", sg, a);
+        else
+            snprintf(buf, n, "%s%.*f%s", sg, x < 10 ? 2 : 1, x, suf[i]);
+        return buf;
+    }
+    if (strcmp(unit, "nanoseconds") == 0) {
+        double x = (double)a;
+        const char *s = "ns";
+        if (x >= 1e9) {
+            x /= 1e9;
+            s = "s";
+        } else if (x >= 1e6) {
+            x /= 1e6;
+            s = "ms";
+        } else if (x >= 1e3) {
+            x /= 1e3;
+            s = "µs";
+        }
+        if (strcmp(s, "ns") == 0)
+            snprintf(buf, n, "%s%" PRIu64 "ns", sg, a);
+        else
+            snprintf(buf, n, "%s%.*f%s", sg, x < 10 ? 2 : 1, x, s);
+        return buf;
+    }
+    snprintf(buf, n, "%s%" PRIu64, sg, a);
+    return buf;
+}
+
+char *
+ppd_render_duration(char *buf, size_t n, int64_t ns)
+{
+    const char *sg = ns < 0 ? "-" : "";
+    uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    uint64_t s = a / 1000000000u;
+    if (s < 60)
+        snprintf(buf, n, "%s%.1fs", sg, (double)a / 1e9);
+    else if (s < 3600)
+        snprintf(buf, n, "%s%" PRIu64 "m%" PRIu64 "s", sg, s / 60, s % 60);
+    else if (s < 86400)
+        snprintf(buf, n, "%s%" PRIu64 "h%" PRIu64 "m", sg, s / 3600,
+                 s / 60 % 60);
+    else
+        snprintf(buf, n, "%s%" PRIu64 "d%" PRIu64 "h", sg, s / 86400,
+                 s / 3600 % 24);
+    return buf;
+}
+
+void
+ppd__growth_text(char *buf, size_t n, int64_t base, int64_t cur)
+{
+    if (base == 0 || cur == base) {
+        snprintf(buf, n, cur == base ? "0%%" : "new");
+        return;
+    }
+    double pct = ((double)cur - (double)base) * 100.0 / fabs((double)base);
+    if (fabs(pct) >= 100)
+        snprintf(buf, n, "%+.0f%%", pct);
+    else
+        snprintf(buf, n, "%+.1f%%", pct);
+}
+
+void
+ppd__time_text(char *buf, size_t n, int64_t ns)
+{
+    if (ns == 0) {
+        snprintf(buf, n, "(no time)");
+        return;
+    }
+    time_t t = (time_t)(ns / 1000000000);
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+        snprintf(buf, n, "%" PRId64, ns);
+}
+
