@@ -84,14 +84,14 @@ struct ppd_location {
 
 /*
  * A distinct sample. Its stack is stored compactly as LEB128 varints of
- * location indices, leaf first; read it with ppd_sample_locations() or
- * walk it with ppd_stack_next().
+ * location index + 1, leaf first, in the profile's stack pool; read it
+ * with ppd_sample_locations() or walk it with ppd_stack_next() from
+ * ppd_sample_stack(). Its values are ppd_sample_values().
  */
 struct ppd_sample {
-    const unsigned char *stack; /* stack_len bytes; empty: no stack */
-    const int64_t *values;      /* profile->nsample_types values */
-    uint32_t stack_len;
-    uint32_t labelset; /* index into profile->labelsets; PPD_NO_LABELS */
+    uint32_t stack_off; /* stack bytes: profile->stacks + stack_off */
+    uint32_t stack_len; /* 0: no stack */
+    uint32_t labelset;  /* index into profile->labelsets; PPD_NO_LABELS */
 };
 
 /* The labelset of a sample without labels. */
@@ -104,26 +104,43 @@ struct ppd_labelset {
 };
 
 /*
+ * ppd_uvarint32_next - read one LEB128 varint of at most 32 bits at *p
+ * (< end) into *v and advance *p. Returns false at end. The bytes must
+ * have been validated (the decoder and the accumulator write them).
+ */
+static inline bool
+ppd_uvarint32_next(const unsigned char **p, const unsigned char *end,
+                   uint32_t *v)
+{
+    if (*p >= end)
+        return false;
+    uint32_t x = 0;
+    unsigned shift = 0;
+    while (**p & 0x80) {
+        x |= (uint32_t)(**p & 0x7f) << shift;
+        shift += 7;
+        (*p)++;
+    }
+    x |= (uint32_t)**p << shift;
+    (*p)++;
+    *v = x;
+    return true;
+}
+
+/*
  * ppd_stack_next - read the next location index of a stack at *p (< end)
- * into *loc and advance *p. Returns false at the end of the stack. The
- * bytes were validated by the decoder.
+ * into *loc and advance *p. Returns false at the end of the stack. A
+ * stack holds each location as its index + 1, so that a profile whose
+ * location ids are 1..n (as Go writes them) needs no rewriting.
  */
 static inline bool
 ppd_stack_next(const unsigned char **p, const unsigned char *end,
                uint32_t *loc)
 {
-    if (*p >= end)
+    uint32_t v;
+    if (!ppd_uvarint32_next(p, end, &v))
         return false;
-    uint32_t v = 0;
-    unsigned shift = 0;
-    while (**p & 0x80) {
-        v |= (uint32_t)(**p & 0x7f) << shift;
-        shift += 7;
-        (*p)++;
-    }
-    v |= (uint32_t)**p << shift;
-    (*p)++;
-    *loc = v;
+    *loc = v - 1;
     return true;
 }
 
@@ -136,6 +153,8 @@ struct ppd_profile {
 
     struct ppd_sample *samples;
     size_t nsamples;
+    const unsigned char *stacks; /* every sample's stack bytes */
+    const int64_t *values;       /* nsample_types per sample */
     struct ppd_labelset *labelsets;
     size_t nlabelsets;
     size_t nsamples_read;
@@ -166,12 +185,27 @@ struct ppd_profile {
     struct ppd_arena *arena; /* owns everything above */
 };
 
+/* ppd_sample_stack - the first byte of sample s's stack in p. */
+static inline const unsigned char *
+ppd_sample_stack(const struct ppd_profile *p, const struct ppd_sample *s)
+{
+    return p->stacks + s->stack_off;
+}
+
+/* ppd_sample_values - the values of sample i of p, one per sample type. */
+static inline const int64_t *
+ppd_sample_values(const struct ppd_profile *p, size_t i)
+{
+    return p->values + i * p->nsample_types;
+}
+
 /*
  * ppd_sample_locations - copy up to cap location indices of s (leaf first)
  * into out; returns the stack's depth in locations (which may exceed
  * cap; 0 for a sample without a stack). out may be NULL when cap is 0.
  */
-size_t ppd_sample_locations(const struct ppd_sample *s, uint32_t *out,
+size_t ppd_sample_locations(const struct ppd_profile *p,
+                            const struct ppd_sample *s, uint32_t *out,
                             size_t cap);
 
 /*

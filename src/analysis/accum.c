@@ -40,7 +40,7 @@ struct ppd_accum {
     size_t ftab_size;
 
     PPD_VEC(unsigned char) pool; /* stacks: varint frame ids, root first */
-    PPD_VEC(uint64_t) off;       /* stack i starts at pool[off[i]] */
+    PPD_VEC(uint32_t) off;       /* stack i starts at pool[off[i]] */
     PPD_VEC(uint32_t) depth;
     PPD_VEC(uint64_t) hash;
     PPD_VEC(int64_t) vals; /* ncols per stack */
@@ -196,10 +196,10 @@ locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
 
 /* The hash and frame count of a sample's expanded stack. */
 static uint64_t
-stack_hash(const struct locframes *lf, const struct ppd_sample *s,
+stack_hash(const struct locframes *lf, const unsigned char *p, uint32_t len,
            uint32_t *nframes)
 {
-    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    const unsigned char *end = p + len;
     uint64_t h = 0;
     uint32_t n = 0, loc;
     while (ppd_stack_next(&p, end, &loc)) {
@@ -214,18 +214,18 @@ stack_hash(const struct locframes *lf, const struct ppd_sample *s,
  * memory. */
 static bool
 expand(struct ppd_accum *a, const struct locframes *lf,
-       const struct ppd_sample *s, uint32_t n)
+       const unsigned char *p, uint32_t len, uint32_t n)
 {
     if (!ppd__grow((void **)&a->buf, &a->bufcap, sizeof *a->buf, n + 1,
                    NULL))
         return false;
-    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    const unsigned char *end = p + len;
     size_t k = 0;
     uint32_t loc;
     while (ppd_stack_next(&p, end, &loc)) {
-        uint32_t b = lf->first[loc], e = lf->first[loc + 1];
-        memcpy(a->buf + k, lf->lf + b, (e - b) * sizeof *a->buf);
-        k += e - b;
+        /* Mostly one frame per location: a loop beats memcpy's call. */
+        for (uint32_t b = lf->first[loc], e = lf->first[loc + 1]; b < e; b++)
+            a->buf[k++] = lf->lf[b];
     }
     return true;
 }
@@ -246,7 +246,7 @@ same_stack(const struct ppd_accum *a, size_t s, uint32_t n)
     const unsigned char *p = a->pool.v + a->off.v[s], *end = stack_end(a, s);
     uint32_t id;
     for (uint32_t k = n; k > 0; k--)
-        if (!ppd_stack_next(&p, end, &id) || id != a->buf[k - 1])
+        if (!ppd_uvarint32_next(&p, end, &id) || id != a->buf[k - 1])
             return false;
     return true;
 }
@@ -278,6 +278,7 @@ static size_t
 new_stack(struct ppd_accum *a, uint64_t h, uint32_t n)
 {
     if (a->off.n >= UINT32_MAX - 1 ||
+        a->pool.n + (size_t)n * 5 > UINT32_MAX ||
         !PPD_VEC_RESERVE(a->pool, (size_t)n * 5, NULL) ||
         !PPD_VEC_RESERVE(a->off, 1, NULL) ||
         !PPD_VEC_RESERVE(a->depth, 1, NULL) ||
@@ -285,7 +286,7 @@ new_stack(struct ppd_accum *a, uint64_t h, uint32_t n)
         !PPD_VEC_RESERVE(a->vals, a->ncols, NULL))
         return SIZE_MAX;
     size_t s = a->off.n;
-    a->off.v[a->off.n++] = a->pool.n;
+    a->off.v[a->off.n++] = (uint32_t)a->pool.n;
     a->depth.v[a->depth.n++] = n;
     a->hash.v[a->hash.n++] = h;
     memset(a->vals.v + a->vals.n, 0, a->ncols * sizeof *a->vals.v);
@@ -306,9 +307,9 @@ new_stack(struct ppd_accum *a, uint64_t h, uint32_t n)
 /* The stack of sample x, hash h and depth n; SIZE_MAX when out of memory. */
 static size_t
 stack_for(struct ppd_accum *a, const struct locframes *lf,
-          const struct ppd_sample *x, uint64_t h, uint32_t n)
+          const unsigned char *stack, uint32_t len, uint64_t h, uint32_t n)
 {
-    if (!expand(a, lf, x, n))
+    if (!expand(a, lf, stack, len, n))
         return SIZE_MAX;
     size_t mask = a->stab_size - 1;
     size_t j = h & mask;
@@ -425,9 +426,21 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
 
     if (!locframes_build(a, p, &lf))
         goto oom;
-    size_t live = 0;
+    /* The first profile's stacks are all new: room for them at once (a
+     * later profile mostly repeats them, and the tables grow if not). */
+    size_t live = 0, bytes = 0;
     for (size_t i = 0; i < p->nsamples; i++)
-        live += p->samples[i].values[idx] != 0;
+        if (ppd_sample_values(p, i)[idx] != 0) {
+            live++;
+            bytes += p->samples[i].stack_len;
+        }
+    if (a->off.n == 0 &&
+        (!PPD_VEC_RESERVE(a->off, live, NULL) ||
+         !PPD_VEC_RESERVE(a->depth, live, NULL) ||
+         !PPD_VEC_RESERVE(a->hash, live, NULL) ||
+         !PPD_VEC_RESERVE(a->vals, live * a->ncols, NULL) ||
+         !PPD_VEC_RESERVE(a->pool, bytes + 64, NULL)))
+        goto oom;
     if (!reserve_stacks(a, a->off.n == 0 ? live + 1 : 1))
         goto oom;
     /* Each sample's hash is computed a little ahead of its lookup and
@@ -437,7 +450,8 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
     uint32_t rdepth[PREFETCH_AHEAD];
     size_t n = p->nsamples;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
-        ring[i] = stack_hash(&lf, &p->samples[i], &rdepth[i]);
+        ring[i] = stack_hash(&lf, ppd_sample_stack(p, &p->samples[i]),
+                             p->samples[i].stack_len, &rdepth[i]);
         ppd__prefetch(&a->stab[ring[i] & (a->stab_size - 1)]);
     }
     uint64_t sum = 0;
@@ -446,14 +460,17 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         uint32_t depth = rdepth[i % PREFETCH_AHEAD];
         if (i + PREFETCH_AHEAD < n) {
             size_t k = (i + PREFETCH_AHEAD) % PREFETCH_AHEAD;
-            ring[k] = stack_hash(&lf, &p->samples[i + PREFETCH_AHEAD],
-                                 &rdepth[k]);
+            const struct ppd_sample *ahead = &p->samples[i + PREFETCH_AHEAD];
+            ring[k] = stack_hash(&lf, ppd_sample_stack(p, ahead),
+                                 ahead->stack_len, &rdepth[k]);
             ppd__prefetch(&a->stab[ring[k] & (a->stab_size - 1)]);
         }
-        int64_t v = p->samples[i].values[idx];
+        int64_t v = ppd_sample_values(p, i)[idx];
         if (v == 0)
             continue;
-        size_t s = stack_for(a, &lf, &p->samples[i], h, depth);
+        const struct ppd_sample *x = &p->samples[i];
+        size_t s = stack_for(a, &lf, ppd_sample_stack(p, x), x->stack_len, h,
+                             depth);
         if (s == SIZE_MAX)
             goto oom;
         int64_t *cell = &a->vals.v[s * a->ncols + col];
@@ -577,7 +594,7 @@ ppd_accum_stack(const struct ppd_accum *a, size_t s, uint32_t *out,
     uint32_t n = a->depth.v[s];
     const unsigned char *p = a->pool.v + a->off.v[s], *end = stack_end(a, s);
     uint32_t id;
-    for (uint32_t k = n; k > 0 && ppd_stack_next(&p, end, &id); k--)
+    for (uint32_t k = n; k > 0 && ppd_uvarint32_next(&p, end, &id); k--)
         if (k - 1 < cap)
             out[k - 1] = id;
     return n;
@@ -593,8 +610,8 @@ ppd_accum_stack_cmp(const struct ppd_accum *a, const uint32_t *rank,
     uint32_t n = nx < ny ? nx : ny;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t u = 0, v = 0;
-        ppd_stack_next(&p, pe, &u);
-        ppd_stack_next(&q, qe, &v);
+        ppd_uvarint32_next(&p, pe, &u);
+        ppd_uvarint32_next(&q, qe, &v);
         if (u != v)
             return rank[u] < rank[v] ? -1 : 1;
     }

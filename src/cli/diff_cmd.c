@@ -204,7 +204,7 @@ struct load_job {
     const struct ppd__cli_net *net; /* remote inputs */
     const struct ppd_profile *hint; /* type source for a remote input */
     bool remote;
-    bool skip; /* not in this round of load_all */
+    bool skip; /* not in this round of loading */
     const struct ppd_decode_options *dopt;
     struct ppd_profile *profile;
     struct ppd_error err;
@@ -249,6 +249,86 @@ load_all(struct load_job *jobs, size_t n)
             ok = false;
         }
     return ok;
+}
+
+/*
+ * Add the decoded inputs to a new accumulator, the last first: the
+ * caller has the last one decoded while the others may still be
+ * decoding on threads (th[i] when started[i]), so adding overlaps their
+ * decoding, and each profile is freed as soon as it is added. Returns an
+ * exit status after printing any error.
+ */
+static int
+add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
+             const bool *started, const char *spec, struct ppd_accum **out)
+{
+    struct ppd_error err = {0};
+    struct load_job *last = &jobs[n - 1];
+    long idx = last->st == PPD_OK ? ppd_profile_sample_index(last->profile,
+                                                             spec)
+                                  : -1;
+    bool chosen = spec != NULL && spec[0] != '\0';
+    enum ppd_status st = PPD_OK;
+    if (idx >= 0) {
+        st = ppd_accum_new(n, &last->profile->sample_types[idx],
+                           chosen ? NULL : last->profile->name, out, &err);
+        if (st == PPD_OK)
+            st = ppd_accum_add(*out, n - 1, last->profile, &err);
+        if (st == PPD_OK) {
+            ppd_profile_free(last->profile);
+            last->profile = NULL;
+        }
+    }
+    bool loaded = true;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        if (jobs[i].st != PPD_OK || idx < 0 || st != PPD_OK)
+            continue;
+        st = ppd_accum_add(*out, i, jobs[i].profile, &err);
+        if (st == PPD_OK) {
+            ppd_profile_free(jobs[i].profile);
+            jobs[i].profile = NULL;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (jobs[i].st != PPD_OK) {
+            ppd__cli_print_error(&jobs[i].err);
+            loaded = false;
+        }
+    if (!loaded)
+        return PPD_EXIT_ERROR;
+    if (idx < 0) {
+        /* The type is missing from the last input: every input is still
+         * here to say what each offers. */
+        const struct ppd_profile *ps[2] = {jobs[0].profile, jobs[1].profile};
+        if (ppd_accum_profiles(ps, n, spec, out, &err) == PPD_OK)
+            return PPD_EXIT_OK;
+        st = err.code;
+    }
+    if (st != PPD_OK) {
+        ppd__cli_print_error(&err);
+        return PPD_EXIT_ERROR;
+    }
+    return PPD_EXIT_OK;
+}
+
+/* Decode the inputs on threads and accumulate them as they are ready. */
+static int
+load_and_add(struct load_job *jobs, size_t n, const char *spec,
+             struct ppd_accum **out)
+{
+    pthread_t th[2] = {0}; /* zeroed for -Wmaybe-uninitialized */
+    bool started[2] = {false};
+    /* stdin cannot be shared, and one input needs no thread. */
+    for (size_t i = 0; i + 1 < n; i++)
+        if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
+            started[i] =
+                pthread_create(&th[i], NULL, load_thread, &jobs[i]) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (!started[i])
+            load_thread(&jobs[i]);
+    return add_as_ready(jobs, n, th, started, spec, out);
 }
 
 int
@@ -303,22 +383,10 @@ ppd__cli_diff_main(int argc, char **argv)
             jobs[i].hint = hint;
         }
     }
-    if (!load_all(jobs, o.ninputs)) {
-        rc = PPD_EXIT_ERROR;
+    /* Inputs loaded in the first round are skipped now. */
+    rc = load_and_add(jobs, o.ninputs, o.sample, &acc);
+    if (rc != PPD_EXIT_OK)
         goto out;
-    }
-    /* The accumulator owns what it needs: each input goes once added. */
-    struct ppd_profile *ps[2] = {jobs[0].profile, jobs[1].profile};
-    struct ppd_error err = {0};
-    enum ppd_status ast =
-        ppd_accum_take_profiles(ps, o.ninputs, o.sample, &acc, &err);
-    for (size_t i = 0; i < 2; i++)
-        jobs[i].profile = ps[i];
-    if (ast != PPD_OK) {
-        ppd__cli_print_error(&err);
-        rc = PPD_EXIT_ERROR;
-        goto out;
-    }
 
     struct ppd_render_options ropt = {
         .format = o.format,
@@ -335,6 +403,7 @@ ppd__cli_diff_main(int argc, char **argv)
         .keep_unchanged = o.show_unchanged,
         .top = ropt.top,
     };
+    struct ppd_error err = {0};
     if (ppd_diff_compute(acc, &diffopt, &diff, &err) != PPD_OK ||
         ppd_render(stdout, diff, &ropt, &err) != PPD_OK) {
         ppd__cli_print_error(&err);

@@ -18,6 +18,7 @@
 
 #include "input/pprof_pb.h"
 #include "model/arena.h"
+#include "model/varint.h"
 #include "model/vec.h"
 
 struct walker {
@@ -29,7 +30,9 @@ struct walker {
     size_t nstypes, nmaps, nlocs, nfns, nstrs, nsamples;
     uint64_t budget; /* the builder's, for the message */
     /* Reused for every sample record (parse_sample()). */
-    PPD_VEC(uint64_t) sv_locs;
+    const unsigned char *loc_bytes; /* the sample's location id varints */
+    size_t loc_len, loc_count, loc_chunks;
+    PPD_VEC(unsigned char) loc_buf; /* when they come in several fields */
     PPD_VEC(int64_t) sv_vals;
     PPD_VEC(struct ppd__label_rec) sv_labels;
     PPD_VEC(struct ppd__line_rec) lines;
@@ -98,24 +101,6 @@ field_name(uint32_t f)
     return f < sizeof names / sizeof names[0] ? names[f] : "unknown field";
 }
 
-/* A varint within [*p, end); false when it runs past end or past 10 bytes. */
-static bool
-next_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (unsigned i = 0; i < 10 && *p < end; i++) {
-        unsigned char b = *(*p)++;
-        if (i == 9 && b > 1)
-            return false; /* overflows 64 bits, as at the top level */
-        x |= (uint64_t)(b & 0x7f) << (7 * i);
-        if (!(b & 0x80)) {
-            *v = x;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Skip one field of wire type wt in [*p, end). */
 static bool
 skip_field(const unsigned char **p, const unsigned char *end, unsigned wt)
@@ -123,7 +108,7 @@ skip_field(const unsigned char **p, const unsigned char *end, unsigned wt)
     uint64_t v;
     switch (wt) {
     case 0:
-        return next_varint(p, end, &v);
+        return ppd__varint_next(p, end, &v);
     case 1:
     case 5: {
         size_t n = wt == 1 ? 8 : 4;
@@ -133,7 +118,7 @@ skip_field(const unsigned char **p, const unsigned char *end, unsigned wt)
         return true;
     }
     case 2:
-        if (!next_varint(p, end, &v) || v > (uint64_t)(end - *p))
+        if (!ppd__varint_next(p, end, &v) || v > (uint64_t)(end - *p))
             return false;
         *p += v;
         return true;
@@ -150,7 +135,7 @@ scalars(struct walker *w, const unsigned char **p, const unsigned char *end,
     uint64_t v;
     const unsigned char *stop = end;
     if (wt == 2) {
-        if (!next_varint(p, end, &v) || v > (uint64_t)(end - *p))
+        if (!ppd__varint_next(p, end, &v) || v > (uint64_t)(end - *p))
             return false;
         stop = *p + v;
     } else if (wt != 0) {
@@ -161,12 +146,70 @@ scalars(struct walker *w, const unsigned char **p, const unsigned char *end,
     do {
         if (wt == 2 && *p == stop)
             break;
-        if (!next_varint(p, stop, &v))
+        if (!ppd__varint_next(p, stop, &v))
             return false;
         if (*n == *cap && !vec_grow(w, vec, cap, sizeof(uint64_t), *n + 1))
             return false;
         ((uint64_t *)*vec)[(*n)++] = v;
     } while (wt == 2);
+    return true;
+}
+
+/*
+ * Take the location ids of a sample (field 1, packed or not) as their
+ * varint bytes, validated and counted but not decoded: the builder's
+ * merge key is those bytes. A sample's ids nearly always come in one
+ * packed field and are used in place; further fields are gathered in a
+ * buffer.
+ */
+static bool
+location_ids(struct walker *w, const unsigned char **p,
+             const unsigned char *end, unsigned wt)
+{
+    const unsigned char *start, *stop;
+    size_t count = 0;
+    uint64_t v;
+    if (wt == 2) {
+        if (!ppd__varint_next(p, end, &v) || v > (uint64_t)(end - *p))
+            return false;
+        start = *p;
+        stop = *p + v;
+        while (*p < stop) {
+            if (**p < 0x80)
+                (*p)++;
+            else if (!ppd__varint_next(p, stop, &v))
+                return false;
+            count++;
+        }
+    } else if (wt == 0) {
+        start = *p;
+        if (!ppd__varint_next(p, end, &v))
+            return false;
+        stop = *p;
+        count = 1;
+    } else {
+        return false;
+    }
+    size_t n = (size_t)(stop - start);
+    if (w->loc_chunks == 0) {
+        w->loc_bytes = start;
+    } else {
+        if (w->loc_chunks == 1) {
+            w->loc_buf.n = 0;
+            if (!PPD_VEC_RESERVE(w->loc_buf, w->loc_len, NULL))
+                return FAIL(w, PPD_ENOMEM, "out of memory"), false;
+            memcpy(w->loc_buf.v, w->loc_bytes, w->loc_len);
+            w->loc_buf.n = w->loc_len;
+        }
+        if (!PPD_VEC_RESERVE(w->loc_buf, n, NULL))
+            return FAIL(w, PPD_ENOMEM, "out of memory"), false;
+        memcpy(w->loc_buf.v + w->loc_buf.n, start, n);
+        w->loc_buf.n += n;
+        w->loc_bytes = w->loc_buf.v;
+    }
+    w->loc_chunks++;
+    w->loc_len += n;
+    w->loc_count += count;
     return true;
 }
 
@@ -183,17 +226,18 @@ parse_sample(struct walker *w, const unsigned char *p, size_t len,
              struct ppd__sample_rec *out)
 {
     const unsigned char *end = p + len;
-    w->sv_locs.n = w->sv_vals.n = w->sv_labels.n = 0;
+    w->sv_vals.n = w->sv_labels.n = 0;
+    w->loc_len = w->loc_count = w->loc_chunks = 0;
+    w->loc_bytes = (const unsigned char *)"";
     while (p < end) {
         uint64_t tag;
-        if (!next_varint(&p, end, &tag) || (tag >> 3) == 0 ||
+        if (!ppd__varint_next(&p, end, &tag) || (tag >> 3) == 0 ||
             (tag >> 3) > 536870911u)
             return false;
         unsigned wt = (unsigned)(tag & 7);
         switch (tag >> 3) {
         case 1:
-            if (!scalars(w, &p, end, wt, (void **)&w->sv_locs.v,
-                         &w->sv_locs.n, &w->sv_locs.cap))
+            if (!location_ids(w, &p, end, wt))
                 return false;
             break;
         case 2:
@@ -203,20 +247,20 @@ parse_sample(struct walker *w, const unsigned char *p, size_t len,
             break;
         case 3: {
             uint64_t n;
-            if (wt != 2 || !next_varint(&p, end, &n) ||
+            if (wt != 2 || !ppd__varint_next(&p, end, &n) ||
                 n > (uint64_t)(end - p))
                 return false;
             const unsigned char *lend = p + n;
             struct ppd__label_rec l = {0, 0, 0, 0};
             while (p < lend) {
                 uint64_t ltag, v;
-                if (!next_varint(&p, lend, &ltag) || (ltag >> 3) == 0 ||
+                if (!ppd__varint_next(&p, lend, &ltag) || (ltag >> 3) == 0 ||
                     (ltag >> 3) > 536870911u)
                     return false;
                 unsigned lwt = (unsigned)(ltag & 7);
                 uint64_t f = ltag >> 3;
                 if (f >= 1 && f <= 4) {
-                    if (lwt != 0 || !next_varint(&p, lend, &v))
+                    if (lwt != 0 || !ppd__varint_next(&p, lend, &v))
                         return false;
                     if (f == 1)
                         l.key = (int64_t)v;
@@ -239,8 +283,9 @@ parse_sample(struct walker *w, const unsigned char *p, size_t len,
                 return false;
         }
     }
-    out->locs = w->sv_locs.v;
-    out->nlocs = w->sv_locs.n;
+    out->locs = w->loc_bytes;
+    out->locs_len = w->loc_len;
+    out->nlocs = w->loc_count;
     out->vals = w->sv_vals.v;
     out->nvals = w->sv_vals.n;
     out->labels = w->sv_labels.v;
@@ -350,7 +395,7 @@ on_bytes(struct walker *w, uint32_t field, const unsigned char *data,
         while (p < end && ok) {
             const unsigned char *start = p;
             uint64_t v;
-            if (!next_varint(&p, end, &v))
+            if (!ppd__varint_next(&p, end, &v))
                 return FAIL(w, PPD_EPROTO,
                             "comment: malformed packed varint at byte "
                             "%" PRIu64,
@@ -565,7 +610,7 @@ ppd__pprof_read(struct ppd__source *s, struct ppd__builder *b,
     w.alloc.allocator_data = w.scratch;
     bool ok = walk(&w);
     ppd__arena_free(w.scratch);
-    free(w.sv_locs.v);
+    free(w.loc_buf.v);
     free(w.sv_vals.v);
     free(w.sv_labels.v);
     free(w.lines.v);

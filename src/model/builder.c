@@ -9,9 +9,11 @@
  * the record named in the error. Decoded tables are charged against a
  * budget, so no input can take unbounded memory.
  *
- * The one non-obvious decision: a sample's key is rewritten in place into
- * varint location indices once the tables are known, locations ordered by
- * use, so a stack costs about one byte per frame from input to model.
+ * The one non-obvious decision: a sample's key is the model's stack when
+ * the location ids are 1..n in table order (as Go writes them): a stack
+ * holds index + 1. Otherwise keys are rewritten in place once the tables
+ * are known, locations ordered by use, so a stack costs about one byte
+ * per frame from input to model either way.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "model/arena.h"
 #include "model/builder.h"
 #include "model/hash.h"
+#include "model/varint.h"
 #include "model/vec.h"
 
 struct vt_idx {
@@ -52,9 +55,8 @@ struct slots {
 
 /*
  * While records arrive, a sample's key (the varint location ids at
- * keys[key_off[i] .. + stack_len)) and label-set id are kept in fields of
- * struct ppd_sample that are only filled in for real once the input has
- * ended: stack_len holds the key length (labelset is final already).
+ * keys[stack_off .. + stack_len)) and label-set id are the fields of its
+ * struct ppd_sample: the key becomes the stack.
  */
 struct ppd__builder {
     const char *name;
@@ -72,17 +74,16 @@ struct ppd__builder {
     bool strs_adopted;  /* strs.v belongs to the profile's arena */
     PPD_VEC(int64_t) comments;
     PPD_VEC(struct ppd_sample) samples;
-    PPD_VEC(uint32_t) key_off;
     PPD_VEC(uint32_t) orig; /* input index of each kept record */
     PPD_VEC(int64_t) vals;  /* nvalues_first values per kept record */
     struct slots merge;     /* kept records by key, see merge_batch() */
     size_t merged;          /* records [0, merged) are distinct */
     uint64_t held;          /* bytes of the vectors above, for the budget */
     uint64_t budget;        /* cap on held + arena bytes */
-    /* Samples per location id (ids below USES_MAX), counted as records
-     * stream in, to put the most used locations first. */
-    PPD_VEC(uint32_t) id_uses;
-    bool uses_overflow;
+    /* The largest location id used, and whether id 0 was: enough to know
+     * whether the keys can serve as stacks unchanged. */
+    uint64_t max_id;
+    bool id0_used;
     /* Value counts: the first record's, and the first record that has
      * another count (checked against the sample types once all is read). */
     size_t nvalues_first;
@@ -119,29 +120,6 @@ vec_grow(struct ppd__builder *b, void **v, size_t *cap, size_t elem,
                                       sizeof *(vec).v, (vec).n + 1))     \
          ? ((vec).v[(vec).n++] = (item), true)                           \
          : false)
-
-static size_t
-varint_len(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
-static size_t
-put_varint(unsigned char *dst, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        dst[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    dst[n++] = (unsigned char)v;
-    return n;
-}
 
 /*
  * Grow slots, which hold items 0..n-1, to room for want items at half
@@ -215,10 +193,10 @@ labelset_for(struct ppd__builder *b, const struct ppd__sample_rec *s,
     size_t k = 0;
     for (size_t i = 0; i < s->nlabels; i++) {
         const struct ppd__label_rec *l = &s->labels[i];
-        k += put_varint(b->kbuf + k, (uint64_t)l->key);
-        k += put_varint(b->kbuf + k, (uint64_t)l->str);
-        k += put_varint(b->kbuf + k, (uint64_t)l->num);
-        k += put_varint(b->kbuf + k, (uint64_t)l->unit);
+        k += ppd__varint_put(b->kbuf + k, (uint64_t)l->key);
+        k += ppd__varint_put(b->kbuf + k, (uint64_t)l->str);
+        k += ppd__varint_put(b->kbuf + k, (uint64_t)l->num);
+        k += ppd__varint_put(b->kbuf + k, (uint64_t)l->unit);
     }
     if (!slots_reserve(b, &b->lset_slots, b->lsets.n, lset_hash_at))
         return false;
@@ -247,21 +225,6 @@ labelset_for(struct ppd__builder *b, const struct ppd__sample_rec *s,
         return false;
     b->lset_slots.v[j] = SLOT(h, b->lsets.n - 1);
     *out = (uint32_t)(b->lsets.n - 1);
-    return true;
-}
-
-#define USES_MAX ((uint64_t)1 << 22)
-
-/* Extend the zero-initialised use counts to n entries. */
-static bool
-grow_uses(struct ppd__builder *b, size_t n)
-{
-    if (!vec_grow(b, (void **)&b->id_uses.v, &b->id_uses.cap,
-                  sizeof *b->id_uses.v, n))
-        return false;
-    memset(b->id_uses.v + b->id_uses.n, 0,
-           (n - b->id_uses.n) * sizeof *b->id_uses.v);
-    b->id_uses.n = n;
     return true;
 }
 
@@ -305,21 +268,36 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
     uint32_t lset;
     if (!labelset_for(b, s, (uint32_t)index, &lset))
         return false;
-    size_t need = b->keys.n + 10 * s->nlocs;
+    /* The key is the location ids' canonical varints: the walker's bytes
+     * as they are, but for a rare longer encoding of a small id. */
+    size_t need = b->keys.n + s->locs_len;
     if (need > b->keys.cap &&
         !vec_grow(b, (void **)&b->keys.v, &b->keys.cap, 1, need))
         return false;
     unsigned char *key = b->keys.v + b->keys.n;
-    size_t k = 0;
-    for (size_t i = 0; i < s->nlocs; i++) {
-        uint64_t id = s->locs[i];
-        k += put_varint(key + k, id);
-        if (id >= USES_MAX) {
-            b->uses_overflow = true;
-        } else {
-            if (id >= b->id_uses.n && !grow_uses(b, (size_t)id + 1))
-                return false;
-            b->id_uses.v[id]++;
+    const unsigned char *q = s->locs, *qend = s->locs + s->locs_len;
+    size_t k = s->locs_len;
+    /* Most stacks have only one-byte ids (below 128): then the bytes are
+     * the key as they are, and their largest and smallest tell all. */
+    unsigned char lo = 0xff, hi = 0;
+    for (size_t i = 0; i < s->locs_len; i++) {
+        lo = q[i] < lo ? q[i] : lo;
+        hi = q[i] > hi ? q[i] : hi;
+    }
+    if (hi < 0x80) {
+        if (k > 0)
+            memcpy(key, q, k);
+        if (k > 0 && hi > b->max_id)
+            b->max_id = hi;
+        b->id0_used |= k > 0 && lo == 0;
+    } else {
+        k = 0;
+        while (q < qend) {
+            uint64_t id = ppd__varint_get(&q);
+            k += ppd__varint_put(key + k, id);
+            if (id > b->max_id)
+                b->max_id = id;
+            b->id0_used |= id == 0;
         }
     }
     if (b->keys.n + k > UINT32_MAX)
@@ -334,18 +312,17 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
         memcpy(b->vals.v + b->vals.n, s->vals, nv * sizeof *b->vals.v);
     b->vals.n += nv;
     struct ppd_sample smp = {
-        .stack_len = (uint32_t)k, /* key length until resolved */
+        .stack_off = (uint32_t)b->keys.n,
+        .stack_len = (uint32_t)k,
         .labelset = lset,
     };
     if (!VEC_PUSH(b, b->samples, smp) ||
-        !VEC_PUSH(b, b->key_off, (uint32_t)b->keys.n) ||
         !VEC_PUSH(b, b->orig, (uint32_t)index))
         return false;
     b->keys.n += k;
     if (b->samples.n - b->merged >= MERGE_BATCH)
         return merge_batch(b);
     return true;
-
 }
 
 /* ---- Resolution and validation. ---- */
@@ -489,25 +466,10 @@ cstr_at(struct ppd__builder *b, int64_t i, const char **out,
 }
 
 static uint64_t
-get_varint(const unsigned char **pp)
-{
-    const unsigned char *p = *pp;
-    uint64_t v = 0;
-    int shift = 0;
-    while (*p & 0x80) {
-        v |= (uint64_t)(*p++ & 0x7f) << shift;
-        shift += 7;
-    }
-    v |= (uint64_t)(*p++) << shift;
-    *pp = p;
-    return v;
-}
-
-static uint64_t
 record_hash(const struct ppd__builder *b, size_t i)
 {
     const struct ppd_sample *s = &b->samples.v[i];
-    return sample_hash(b->keys.v + b->key_off.v[i], s->stack_len,
+    return sample_hash(b->keys.v + s->stack_off, s->stack_len,
                        s->labelset);
 }
 
@@ -556,7 +518,7 @@ merge_batch(struct ppd__builder *b)
 {
     size_t n = b->samples.n, kept = b->merged;
     size_t nv = b->nvalues_first;
-    size_t kend = kept > 0 ? (size_t)b->key_off.v[kept - 1] +
+    size_t kend = kept > 0 ? (size_t)b->samples.v[kept - 1].stack_off +
                                  b->samples.v[kept - 1].stack_len
                            : 0;
     if (ppd__table_full(n, b->merge.size) && !merge_rehash(b, kept, n))
@@ -575,7 +537,7 @@ merge_batch(struct ppd__builder *b)
             ppd__prefetch(&b->merge.v[ahead & mask]);
         }
         const struct ppd_sample *x = &b->samples.v[i];
-        const unsigned char *xk = b->keys.v + b->key_off.v[i];
+        const unsigned char *xk = b->keys.v + x->stack_off;
         const int64_t *xv = nv > 0 ? b->vals.v + i * nv : NULL;
         size_t j = (size_t)h & mask;
         uint64_t sl;
@@ -586,7 +548,7 @@ merge_batch(struct ppd__builder *b)
             if (SLOT_MATCH(sl, h) && y->stack_len == x->stack_len &&
                 y->labelset == x->labelset &&
                 (x->stack_len == 0 ||
-                 memcmp(b->keys.v + b->key_off.v[e], xk, x->stack_len) ==
+                 memcmp(b->keys.v + y->stack_off, xk, x->stack_len) ==
                      0)) {
                 int64_t *v = b->vals.v + (size_t)e * nv;
                 for (size_t k = 0; k < nv; k++)
@@ -603,18 +565,19 @@ merge_batch(struct ppd__builder *b)
          * down, over bytes already read. */
         b->merge.v[j] = SLOT(h, kept);
         uint32_t len = x->stack_len;
-        memmove(b->keys.v + kend, xk, len);
-        b->key_off.v[kept] = (uint32_t)kend;
-        kend += len;
+        if (b->keys.v + kend != xk)
+            memmove(b->keys.v + kend, xk, len);
         if (kept != i) {
             b->samples.v[kept] = *x;
             b->orig.v[kept] = b->orig.v[i];
             if (nv > 0)
                 memmove(b->vals.v + kept * nv, xv, nv * sizeof *xv);
         }
+        b->samples.v[kept].stack_off = (uint32_t)kend;
+        kend += len;
         kept++;
     }
-    b->samples.n = b->key_off.n = b->orig.n = kept;
+    b->samples.n = b->orig.n = kept;
     b->vals.n = kept * nv;
     b->keys.n = kend;
     b->merged = kept;
@@ -635,6 +598,23 @@ cmp_uses(const void *x, const void *y)
  * in place (or in the arena when its indices encode longer than its ids),
  * and the key buffer is handed to the profile.
  */
+/*
+ * Can the sample keys (varint location ids) serve as the model's stacks
+ * (varint location index + 1) unchanged? Yes when location i has id
+ * i + 1 and every id used is defined; the use counts tell the latter
+ * without reading a single key again.
+ */
+static bool
+keys_are_stacks(const struct ppd__builder *b, const struct ppd_profile *p)
+{
+    if (b->id0_used || b->max_id > p->nlocations)
+        return false;
+    for (size_t i = 0; i < p->nlocations; i++)
+        if (p->locations[i].id != i + 1)
+            return false;
+    return true;
+}
+
 static bool
 resolve_stacks(struct ppd__builder *b, const struct idmap *lmap)
 {
@@ -643,16 +623,36 @@ resolve_stacks(struct ppd__builder *b, const struct idmap *lmap)
     bool ok = false;
     uint64_t *order = calloc(nloc ? nloc : 1, sizeof *order);
     uint32_t *rank = malloc((nloc ? nloc : 1) * sizeof *rank);
-    uint32_t *ids = NULL;
-    size_t ids_cap = 0, packed = 0;
+    unsigned char *stacks = NULL;
+    size_t packed = 0;
     if (order == NULL || rank == NULL)
         goto oom;
 
-    /* Use counts by location, unless some id was too big to count. */
-    for (size_t i = 0; i < nloc && !b->uses_overflow; i++) {
-        uint64_t id = p->locations[i].id;
-        if (id < b->id_uses.n)
-            order[i] = (uint64_t)b->id_uses.v[id] << 32;
+    /* Location ids 1..n in table order, as Go writes them, and no id
+     * used that is not defined: every key already reads index + 1, and
+     * the stacks are the keys as they are. */
+    if (keys_are_stacks(b, p)) {
+        packed = b->keys.n;
+        goto adopt;
+    }
+
+    /* Distinct samples per location (every id checked on the way), to
+     * put the most used locations first. */
+    for (size_t i = 0; i < b->samples.n; i++) {
+        const unsigned char *k = b->keys.v + b->samples.v[i].stack_off;
+        const unsigned char *end = k + b->samples.v[i].stack_len;
+        while (k < end) {
+            uint64_t id = ppd__varint_get(&k);
+            uint32_t li;
+            if (!idmap_get(lmap, id, &li)) {
+                FAIL(b, PPD_ECORRUPT,
+                     "sample %u: location id %" PRIu64 " not defined",
+                     b->orig.v[i], id);
+                goto out;
+            }
+            if (order[li] < 0xffffffff00000000u)
+                order[li] += (uint64_t)1 << 32;
+        }
     }
     /* Most used first, ties by wire order: sort (~uses, index). */
     for (size_t i = 0; i < nloc; i++)
@@ -669,61 +669,49 @@ resolve_stacks(struct ppd__builder *b, const struct idmap *lmap)
     }
     p->locations = locs;
 
-    for (size_t i = 0; i < b->samples.n; i++) {
-        struct ppd_sample *s = &b->samples.v[i];
-        uint32_t key_len = s->stack_len;
-        const unsigned char *k = b->keys.v + b->key_off.v[i];
-        const unsigned char *end = k + key_len;
-        size_t n = 0, newlen = 0;
-        while (k < end) {
-            if (n == ids_cap) {
-                size_t ncap = ids_cap ? ids_cap * 2 : 64;
-                uint32_t *n2 = realloc(ids, ncap * sizeof *n2);
-                if (n2 == NULL)
-                    goto oom;
-                ids = n2;
-                ids_cap = ncap;
+    /* Rewrite every key into a new buffer: pass 1 sizes it, pass 2
+     * writes the stacks (varint index + 1, by the ranks above). */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            stacks = malloc(packed ? packed : 1);
+            if (stacks == NULL)
+                goto oom;
+            packed = 0;
+        }
+        for (size_t i = 0; i < b->samples.n; i++) {
+            struct ppd_sample *s = &b->samples.v[i];
+            const unsigned char *k = b->keys.v + s->stack_off;
+            const unsigned char *end = k + s->stack_len;
+            size_t w = packed;
+            while (k < end) {
+                uint32_t li = 0;
+                (void)idmap_get(lmap, ppd__varint_get(&k), &li); /* checked */
+                if (pass == 0)
+                    w += ppd__varint_len((uint64_t)rank[li] + 1);
+                else
+                    w += ppd__varint_put(stacks + w, (uint64_t)rank[li] + 1);
             }
-            uint64_t id = get_varint(&k);
-            uint32_t li;
-            if (!idmap_get(lmap, id, &li)) {
-                FAIL(b, PPD_ECORRUPT,
-                     "sample %u: location id %" PRIu64 " not defined",
-                     b->orig.v[i], id);
+            if (w > UINT32_MAX) {
+                FAIL(b, PPD_ETOOBIG, "stacks exceed 4 GiB");
                 goto out;
             }
-            ids[n] = rank[li];
-            newlen += varint_len(ids[n++]);
+            if (pass == 1) {
+                s->stack_off = (uint32_t)packed;
+                s->stack_len = (uint32_t)(w - packed);
+            }
+            packed = w;
         }
-        /* Stacks are packed from the start of the buffer as they are
-         * rewritten: the write position never passes the key being read,
-         * whose ids are all in ids[] by now anyway. */
-        unsigned char *dst = b->keys.v + packed;
-        if (newlen > key_len) {
-            dst = ppd__arena_alloc(b->arena, newlen);
-            if (dst == NULL)
-                goto oom;
-            s->stack = dst;
-            b->key_off.v[i] = UINT32_MAX; /* not in the key buffer */
-        } else {
-            b->key_off.v[i] = (uint32_t)packed;
-            packed += newlen;
-        }
-        size_t w = 0;
-        for (size_t j = 0; j < n; j++)
-            w += put_varint(dst + w, ids[j]);
-        s->stack_len = (uint32_t)w;
-
     }
-    /* The keys move when trimmed: point the stacks into them after. */
+    free(b->keys.v);
+    b->keys.v = stacks;
+    b->keys.cap = packed;
+    stacks = NULL;
+adopt:
     b->keys.n = packed;
     ppd__shrink((void **)&b->keys.v, b->keys.n, 1);
     ppd__shrink((void **)&b->vals.v, b->vals.n, sizeof *b->vals.v);
-    for (size_t i = 0; i < b->samples.n; i++) {
-        if (b->key_off.v[i] != UINT32_MAX)
-            b->samples.v[i].stack = b->keys.v + b->key_off.v[i];
-        b->samples.v[i].values = b->vals.v + i * p->nsample_types;
-    }
+    p->stacks = b->keys.v;
+    p->values = b->vals.v;
     if (!ppd__arena_adopt(b->arena, b->vals.v))
         goto oom;
     b->vals.v = NULL;
@@ -744,7 +732,7 @@ oom:
 out:
     free(order);
     free(rank);
-    free(ids);
+    free(stacks);
     return ok;
 }
 
@@ -943,10 +931,10 @@ resolve(struct ppd__builder *b)
             goto oom;
         const unsigned char *k = b->lbytes.v + l->off;
         for (uint32_t j = 0; j < l->count; j++) {
-            int64_t key = (int64_t)get_varint(&k);
-            int64_t str = (int64_t)get_varint(&k);
-            labels[j].num = (int64_t)get_varint(&k);
-            int64_t unit = (int64_t)get_varint(&k);
+            int64_t key = (int64_t)ppd__varint_get(&k);
+            int64_t str = (int64_t)ppd__varint_get(&k);
+            labels[j].num = (int64_t)ppd__varint_get(&k);
+            int64_t unit = (int64_t)ppd__varint_get(&k);
             if (!str_at(b, key, &labels[j].key, "sample", l->first,
                         "label key") ||
                 !str_at(b, str, &labels[j].str, "sample", l->first,
@@ -1017,11 +1005,9 @@ ppd__builder_free(struct ppd__builder *b)
         free(b->strs.v);
     free(b->comments.v);
     free(b->samples.v);
-    free(b->key_off.v);
     free(b->orig.v);
     free(b->vals.v);
     free(b->merge.v);
-    free(b->id_uses.v);
     free(b->keys.v);
     free(b->lsets.v);
     free(b->lset_slots.v);
@@ -1139,8 +1125,6 @@ ppd__builder_reserve(struct ppd__builder *b, size_t expect)
         return;
     if (ppd__grow((void **)&b->samples.v, &b->samples.cap,
                   sizeof *b->samples.v, expect, &b->held) &&
-        ppd__grow((void **)&b->key_off.v, &b->key_off.cap,
-                  sizeof *b->key_off.v, expect, &b->held) &&
         ppd__grow((void **)&b->keys.v, &b->keys.cap, 1, expect * 16,
                   &b->held) &&
         !merge_rehash(b, 0, expect)) {

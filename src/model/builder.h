@@ -56,8 +56,9 @@ struct ppd__label_rec {
 
 /* A sample; the arrays are the caller's and only read during the call. */
 struct ppd__sample_rec {
-    const uint64_t *locs; /* location ids, leaf first */
-    size_t nlocs;
+    const unsigned char *locs; /* location ids, leaf first, as validated */
+    size_t locs_len;           /* varints (at most 10 bytes each, the */
+    size_t nlocs;              /* protobuf rule); nlocs of them */
     const int64_t *vals;
     size_t nvals;
     const struct ppd__label_rec *labels;

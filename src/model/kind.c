@@ -36,7 +36,7 @@ all_leaves_unlock(const struct ppd_profile *p)
     size_t seen = 0;
     for (size_t i = 0; i < p->nsamples; i++) {
         uint32_t loc;
-        if (ppd_sample_locations(&p->samples[i], &loc, 1) == 0)
+        if (ppd_sample_locations(p, &p->samples[i], &loc, 1) == 0)
             continue;
         const struct ppd_location *l = &p->locations[loc];
         if (l->nlines == 0)

@@ -20,9 +20,11 @@ ppd_profile_free(struct ppd_profile *p)
 }
 
 size_t
-ppd_sample_locations(const struct ppd_sample *s, uint32_t *out, size_t cap)
+ppd_sample_locations(const struct ppd_profile *prof,
+                     const struct ppd_sample *s, uint32_t *out, size_t cap)
 {
-    const unsigned char *p = s->stack, *end = s->stack + s->stack_len;
+    const unsigned char *p = ppd_sample_stack(prof, s);
+    const unsigned char *end = p + s->stack_len;
     size_t n = 0;
     uint32_t loc;
     while (ppd_stack_next(&p, end, &loc)) {
@@ -65,6 +67,6 @@ ppd_profile_total(const struct ppd_profile *p, size_t idx)
     if (idx >= p->nsample_types)
         return 0;
     for (size_t i = 0; i < p->nsamples; i++)
-        t += (uint64_t)p->samples[i].values[idx];
+        t += (uint64_t)ppd_sample_values(p, i)[idx];
     return (int64_t)t;
 }

@@ -82,13 +82,13 @@ check_sample_profile(struct check_state *st, const struct ppd_profile *p)
     for (size_t i = 0; i < p->nsamples; i++) {
         const struct ppd_sample *s = &p->samples[i];
         uint32_t locs[8];
-        size_t n = ppd_sample_locations(s, locs, 8);
-        CHECK_EQ_INT(st, n, ppd_sample_locations(s, NULL, 0));
+        size_t n = ppd_sample_locations(p, s, locs, 8);
+        CHECK_EQ_INT(st, n, ppd_sample_locations(p, s, NULL, 0));
         if (n == 0) {
-            CHECK_EQ_INT(st, s->values[0], 3);
+            CHECK_EQ_INT(st, ppd_sample_values(p, i)[0], 3);
             continue;
         }
-        CHECK_EQ_INT(st, s->values[0], 12);
+        CHECK_EQ_INT(st, ppd_sample_values(p, i)[0], 12);
         CHECK_EQ_INT(st, n, 2);
         const struct ppd_location *leaf = &p->locations[locs[0]];
         const struct ppd_location *caller = &p->locations[locs[1]];
@@ -213,13 +213,13 @@ test_unpacked_and_labels(struct check_state *st)
     if (p != NULL && p->nsamples == 2) {
         const struct ppd_sample *e2 = &p->samples[1];
         CHECK_EQ_INT(st, e2->stack_len, 0);
-        CHECK_EQ_INT(st, e2->values[0], 1);
-        CHECK_EQ_INT(st, e2->values[1], 2048);
+        CHECK_EQ_INT(st, ppd_sample_values(p, 1)[0], 1);
+        CHECK_EQ_INT(st, ppd_sample_values(p, 1)[1], 2048);
         CHECK_EQ_INT(st, e2->labelset, PPD_NO_LABELS);
         const struct ppd_sample *s = &p->samples[0];
-        CHECK_EQ_INT(st, ppd_sample_locations(s, NULL, 0), 1);
-        CHECK_EQ_INT(st, s->values[0], 2);
-        CHECK_EQ_INT(st, s->values[1], 1024);
+        CHECK_EQ_INT(st, ppd_sample_locations(p, s, NULL, 0), 1);
+        CHECK_EQ_INT(st, ppd_sample_values(p, 0)[0], 2);
+        CHECK_EQ_INT(st, ppd_sample_values(p, 0)[1], 1024);
         CHECK_EQ_INT(st, p->nlabelsets, 1);
         CHECK_EQ_INT(st, s->labelset, 0);
         const struct ppd_labelset *ls =
