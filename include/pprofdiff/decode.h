@@ -25,8 +25,14 @@ extern "C" {
 /* Default cap on the decompressed (or raw) protobuf size: 256 MiB. */
 #define PPD_DEFAULT_MAX_BYTES ((uint64_t)256 << 20)
 
+/* Default cap on the locations of one sample: 1Mi. Real stacks are far
+ * shallower (Go records at most a few hundred frames); the cap keeps one
+ * hostile sample from costing gigabytes downstream. */
+#define PPD_DEFAULT_MAX_DEPTH ((uint64_t)1 << 20)
+
 struct ppd_decode_options {
     uint64_t max_bytes; /* cap on protobuf bytes after inflating; 0 = default */
+    uint64_t max_depth; /* cap on one sample's locations; 0 = default */
 };
 
 /*

@@ -114,6 +114,10 @@ ppd_uvarint32_next(const unsigned char **p, const unsigned char *end,
 {
     if (*p >= end)
         return false;
+    if (**p < 0x80) { /* most ids and indices fit one byte */
+        *v = *(*p)++;
+        return true;
+    }
     uint32_t x = 0;
     unsigned shift = 0;
     while (**p & 0x80) {

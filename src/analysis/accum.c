@@ -47,16 +47,21 @@ struct ppd_accum {
     uint64_t *stab;        /* tagged slots (hash.h) */
     size_t stab_size;
 
-    uint32_t *buf; /* scratch: a sample's frames, leaf first */
-    size_t bufcap;
 };
 
-/* Per profile while it is added: location -> frames and hash parts. */
+/* Per profile while it is added: location -> frames. */
 struct locframes {
     uint32_t *first; /* frames of location i: lf[first[i] .. first[i+1]) */
     uint32_t *lf;
-    uint64_t *pow;
-    uint64_t *sum;
+    uint32_t most;   /* the most frames of one location (at least 1) */
+};
+
+/* A sample's frames, leaf first, and their hash. */
+struct framebuf {
+    uint32_t *v;
+    size_t cap;
+    uint32_t n;
+    uint64_t h;
 };
 
 static uint64_t
@@ -142,8 +147,6 @@ locframes_free(struct locframes *lf)
 {
     free(lf->first);
     free(lf->lf);
-    free(lf->pow);
-    free(lf->sum);
 }
 
 /* Frame ids and hash parts of every location of p. */
@@ -157,17 +160,15 @@ locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
         total += p->locations[i].nlines ? p->locations[i].nlines : 1;
     out->first = malloc((nloc + 1) * sizeof *out->first);
     out->lf = malloc((total ? total : 1) * sizeof *out->lf);
-    out->pow = malloc((nloc ? nloc : 1) * sizeof *out->pow);
-    out->sum = malloc((nloc ? nloc : 1) * sizeof *out->sum);
-    if (out->first == NULL || out->lf == NULL || out->pow == NULL ||
-        out->sum == NULL)
+    if (out->first == NULL || out->lf == NULL)
         return false;
     size_t n = 0;
     for (size_t i = 0; i < nloc; i++) {
         const struct ppd_location *l = &p->locations[i];
         out->first[i] = (uint32_t)n;
-        uint64_t pw = 1, sm = 0;
         uint32_t nl = l->nlines ? l->nlines : 1;
+        if (nl > out->most)
+            out->most = nl;
         for (uint32_t k = 0; k < nl; k++) {
             uint32_t id = UINT32_MAX;
             bool named = false;
@@ -184,49 +185,41 @@ locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
             if (id == UINT32_MAX)
                 return false;
             out->lf[n++] = id;
-            sm = sm * HASH_BASE + id + 1;
-            pw *= HASH_BASE;
         }
-        out->pow[i] = pw;
-        out->sum[i] = sm;
     }
     out->first[nloc] = (uint32_t)n;
     return true;
 }
 
-/* The hash and frame count of a sample's expanded stack. */
-static uint64_t
-stack_hash(const struct locframes *lf, const unsigned char *p, uint32_t len,
-           uint32_t *nframes)
-{
-    const unsigned char *end = p + len;
-    uint64_t h = 0;
-    uint32_t n = 0, loc;
-    while (ppd_stack_next(&p, end, &loc)) {
-        h = h * lf->pow[loc] + lf->sum[loc];
-        n += lf->first[loc + 1] - lf->first[loc];
-    }
-    *nframes = n;
-    return ppd__hash_u64(h ^ n);
-}
-
-/* Expand a sample's stack into a->buf, leaf first; false when out of
- * memory. */
+/*
+ * Expand a sample's stack (location varints) into fb, leaf first, and
+ * hash the frames as they are written. False when out of memory.
+ */
 static bool
-expand(struct ppd_accum *a, const struct locframes *lf,
-       const unsigned char *p, uint32_t len, uint32_t n)
+expand_hash(const struct locframes *lf, const unsigned char *p, uint32_t len,
+            struct framebuf *fb)
 {
-    if (!ppd__grow((void **)&a->buf, &a->bufcap, sizeof *a->buf, n + 1,
-                   NULL))
+    /* A location takes at least one byte: len * most frames is room. */
+    size_t room = (size_t)len * lf->most;
+    if (room > fb->cap &&
+        !ppd__grow((void **)&fb->v, &fb->cap, sizeof *fb->v, room, NULL))
         return false;
     const unsigned char *end = p + len;
+    const uint32_t *first = lf->first, *lfs = lf->lf;
+    uint32_t *v = fb->v;
+    uint64_t h = 0;
     size_t k = 0;
     uint32_t loc;
     while (ppd_stack_next(&p, end, &loc)) {
-        /* Mostly one frame per location: a loop beats memcpy's call. */
-        for (uint32_t b = lf->first[loc], e = lf->first[loc + 1]; b < e; b++)
-            a->buf[k++] = lf->lf[b];
+        uint32_t b = first[loc], e = first[loc + 1];
+        do {
+            uint32_t id = lfs[b];
+            v[k++] = id;
+            h = h * HASH_BASE + id + 1;
+        } while (++b < e);
     }
+    fb->n = (uint32_t)k;
+    fb->h = ppd__hash_u64(h ^ k);
     return true;
 }
 
@@ -237,16 +230,17 @@ stack_end(const struct ppd_accum *a, size_t s)
     return a->pool.v + (s + 1 < a->off.n ? a->off.v[s + 1] : a->pool.n);
 }
 
-/* Does stack s hold the n frames in a->buf (leaf first)? */
+/* Does stack s hold the n frames of buf (leaf first)? */
 static bool
-same_stack(const struct ppd_accum *a, size_t s, uint32_t n)
+same_stack(const struct ppd_accum *a, size_t s, const uint32_t *buf,
+           uint32_t n)
 {
     if (a->depth.v[s] != n)
         return false;
     const unsigned char *p = a->pool.v + a->off.v[s], *end = stack_end(a, s);
     uint32_t id;
     for (uint32_t k = n; k > 0; k--)
-        if (!ppd_uvarint32_next(&p, end, &id) || id != a->buf[k - 1])
+        if (!ppd_uvarint32_next(&p, end, &id) || id != buf[k - 1])
             return false;
     return true;
 }
@@ -273,9 +267,9 @@ reserve_stacks(struct ppd_accum *a, size_t more)
     return true;
 }
 
-/* A new stack of the n frames in a->buf; SIZE_MAX when out of memory. */
+/* A new stack of the n frames of buf; SIZE_MAX when out of memory. */
 static size_t
-new_stack(struct ppd_accum *a, uint64_t h, uint32_t n)
+new_stack(struct ppd_accum *a, uint64_t h, const uint32_t *buf, uint32_t n)
 {
     if (a->off.n >= UINT32_MAX - 1 ||
         a->pool.n + (size_t)n * 5 > UINT32_MAX ||
@@ -293,7 +287,7 @@ new_stack(struct ppd_accum *a, uint64_t h, uint32_t n)
     a->vals.n += a->ncols;
     unsigned char *w = a->pool.v + a->pool.n;
     for (uint32_t k = n; k > 0; k--) {
-        uint32_t v = a->buf[k - 1];
+        uint32_t v = buf[k - 1];
         while (v >= 0x80) {
             *w++ = (unsigned char)(v | 0x80);
             v >>= 7;
@@ -304,19 +298,18 @@ new_stack(struct ppd_accum *a, uint64_t h, uint32_t n)
     return s;
 }
 
-/* The stack of sample x, hash h and depth n; SIZE_MAX when out of memory. */
+/* The stack of the frames in fb; SIZE_MAX when out of memory. */
 static size_t
-stack_for(struct ppd_accum *a, const struct locframes *lf,
-          const unsigned char *stack, uint32_t len, uint64_t h, uint32_t n)
+stack_for(struct ppd_accum *a, const struct framebuf *fb)
 {
-    if (!expand(a, lf, stack, len, n))
-        return SIZE_MAX;
+    uint64_t h = fb->h;
+    uint32_t n = fb->n;
     size_t mask = a->stab_size - 1;
     size_t j = h & mask;
     uint64_t sl;
     while ((sl = a->stab[j]) != 0) {
         if (SLOT_MATCH(sl, h) && a->hash.v[SLOT_INDEX(sl)] == h &&
-            same_stack(a, SLOT_INDEX(sl), n))
+            same_stack(a, SLOT_INDEX(sl), fb->v, n))
             return SLOT_INDEX(sl);
         j = (j + 1) & mask;
     }
@@ -327,7 +320,7 @@ stack_for(struct ppd_accum *a, const struct locframes *lf,
         for (j = h & mask; a->stab[j] != 0; j = (j + 1) & mask)
             ;
     }
-    size_t s = new_stack(a, h, n);
+    size_t s = new_stack(a, h, fb->v, n);
     if (s != SIZE_MAX)
         a->stab[j] = SLOT(h, s);
     return s;
@@ -406,6 +399,8 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
               struct ppd_error *err)
 {
     struct locframes lf = {0};
+    struct framebuf ring[PREFETCH_AHEAD];
+    memset(ring, 0, sizeof ring);
     enum ppd_status st = PPD_ENOMEM;
     if (col >= a->ncols || a->cols[col].added)
         return ppd_error_set(err, PPD_EINVAL, p->name,
@@ -443,39 +438,34 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         goto oom;
     if (!reserve_stacks(a, a->off.n == 0 ? live + 1 : 1))
         goto oom;
-    /* Each sample's hash is computed a little ahead of its lookup and
-     * the slot it points at prefetched, so the table's random accesses
-     * overlap instead of each waiting for memory. */
-    uint64_t ring[PREFETCH_AHEAD];
-    uint32_t rdepth[PREFETCH_AHEAD];
+    /* Each sample is expanded and hashed a little ahead of its lookup,
+     * and the slot it points at prefetched, so the table's random
+     * accesses overlap instead of each waiting for memory. */
     size_t n = p->nsamples;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
-        ring[i] = stack_hash(&lf, ppd_sample_stack(p, &p->samples[i]),
-                             p->samples[i].stack_len, &rdepth[i]);
-        ppd__prefetch(&a->stab[ring[i] & (a->stab_size - 1)]);
+        const struct ppd_sample *x = &p->samples[i];
+        if (!expand_hash(&lf, ppd_sample_stack(p, x), x->stack_len, &ring[i]))
+            goto oom;
+        ppd__prefetch(&a->stab[ring[i].h & (a->stab_size - 1)]);
     }
     uint64_t sum = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t h = ring[i % PREFETCH_AHEAD];
-        uint32_t depth = rdepth[i % PREFETCH_AHEAD];
-        if (i + PREFETCH_AHEAD < n) {
-            size_t k = (i + PREFETCH_AHEAD) % PREFETCH_AHEAD;
-            const struct ppd_sample *ahead = &p->samples[i + PREFETCH_AHEAD];
-            ring[k] = stack_hash(&lf, ppd_sample_stack(p, ahead),
-                                 ahead->stack_len, &rdepth[k]);
-            ppd__prefetch(&a->stab[ring[k] & (a->stab_size - 1)]);
-        }
+        struct framebuf *fb = &ring[i % PREFETCH_AHEAD];
         int64_t v = ppd_sample_values(p, i)[idx];
-        if (v == 0)
-            continue;
-        const struct ppd_sample *x = &p->samples[i];
-        size_t s = stack_for(a, &lf, ppd_sample_stack(p, x), x->stack_len, h,
-                             depth);
-        if (s == SIZE_MAX)
-            goto oom;
-        int64_t *cell = &a->vals.v[s * a->ncols + col];
-        *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
-        sum += (uint64_t)v;
+        if (v != 0) {
+            size_t s = stack_for(a, fb);
+            if (s == SIZE_MAX)
+                goto oom;
+            int64_t *cell = &a->vals.v[s * a->ncols + col];
+            *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
+            sum += (uint64_t)v;
+        }
+        if (i + PREFETCH_AHEAD < n) {
+            const struct ppd_sample *x = &p->samples[i + PREFETCH_AHEAD];
+            if (!expand_hash(&lf, ppd_sample_stack(p, x), x->stack_len, fb))
+                goto oom;
+            ppd__prefetch(&a->stab[fb->h & (a->stab_size - 1)]);
+        }
     }
     c->total = (int64_t)sum;
     st = PPD_OK;
@@ -484,6 +474,8 @@ oom:
     st = ppd_error_set(err, PPD_ENOMEM, p->name, "out of memory");
 out:
     locframes_free(&lf);
+    for (size_t i = 0; i < PREFETCH_AHEAD; i++)
+        free(ring[i].v);
     return st;
 }
 
@@ -535,7 +527,6 @@ ppd_accum_free(struct ppd_accum *a)
     free(a->hash.v);
     free(a->vals.v);
     free(a->stab);
-    free(a->buf);
     free(a);
 }
 

@@ -38,6 +38,7 @@ struct cli_options {
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
     uint64_t max_bytes;
+    long max_depth;
     struct ppd__cli_net net; /* URL inputs: see net_opts.h */
 };
 
@@ -77,6 +78,8 @@ usage(FILE *out)
         "                           decompression (default 256M; K/M/G\n"
         "                           suffix); decoded tables may take up to\n"
         "                           4 x N + 64 MiB\n"
+        "      --max-depth N        refuse a sample with more than N\n"
+        "                           locations (default 1048576)\n"
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
         "\n",
@@ -103,6 +106,7 @@ enum {
     OPT_SHOW_UNCHANGED,
     OPT_RUNTIME_PREFIX,
     OPT_MAX_BYTES,
+    OPT_MAX_DEPTH,
 };
 
 static int
@@ -116,6 +120,7 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         {"show-unchanged", no_argument, NULL, OPT_SHOW_UNCHANGED},
         {"runtime-prefix", required_argument, NULL, OPT_RUNTIME_PREFIX},
         {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+        {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         PPD_CLI_FETCH_LONGOPTS,
@@ -162,6 +167,12 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             if (!ppd__cli_parse_bytes(optarg, &o->max_bytes))
                 return ppd__cli_usage_error(
                     NULL, "invalid --max-bytes value '%s'", optarg);
+            break;
+        case OPT_MAX_DEPTH:
+            if (!ppd__cli_parse_long(optarg, 1, 1L << 30, &o->max_depth))
+                return ppd__cli_usage_error(
+                    NULL, "invalid --max-depth value '%s' (1 to %ld)", optarg,
+                    1L << 30);
             break;
         case 'h':
             usage(stdout);
@@ -354,7 +365,8 @@ ppd__cli_diff_main(int argc, char **argv)
         goto out;
     }
 
-    struct ppd_decode_options dopt = {.max_bytes = o.max_bytes};
+    struct ppd_decode_options dopt = {.max_bytes = o.max_bytes,
+                                      .max_depth = (uint64_t)o.max_depth};
     size_t nremote = 0;
     for (size_t i = 0; i < o.ninputs; i++) {
         jobs[i].path = o.inputs[i];

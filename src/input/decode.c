@@ -49,7 +49,7 @@ budget_for(uint64_t max)
 
 static enum ppd_status
 decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
-       struct ppd_profile **out, struct ppd_error *err)
+       uint64_t max_depth, struct ppd_profile **out, struct ppd_error *err)
 {
     struct ppd__source s;
     struct ppd__builder *b = NULL;
@@ -60,14 +60,18 @@ decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
     if (st != PPD_OK)
         goto out;
     uint64_t budget = budget_for(max);
-    b = ppd__builder_new(name, budget, err);
+    b = ppd__builder_new(name, budget, max_depth, err);
     if (b == NULL) {
         st = PPD_ENOMEM;
         goto out;
     }
-    /* A sample record takes some 50 bytes in big heap profiles: presize
-     * for that, so a big profile is not rehashed a dozen times. */
-    ppd__builder_reserve(b, (size_t)(ppd__source_size_hint(&s) / 64));
+    /* A sample record takes 40-50 bytes in big heap profiles: presize
+     * for a little more, so a big profile is not rehashed; but for no
+     * more than 4M records, since a hostile input claims any size. */
+    uint64_t expect = ppd__source_size_hint(&s) / 36;
+    ppd__builder_reserve(b, (size_t)(expect < ((uint64_t)4 << 20)
+                                         ? expect
+                                         : (uint64_t)4 << 20));
     if (!ppd__source_fill(&s, 64) && s.st != PPD_OK) {
         st = s.st;
         goto out;
@@ -111,13 +115,20 @@ max_of(const struct ppd_decode_options *opt)
     return max > ((uint64_t)1 << 62) ? (uint64_t)1 << 62 : max;
 }
 
+static uint64_t
+depth_of(const struct ppd_decode_options *opt)
+{
+    return opt != NULL && opt->max_depth != 0 ? opt->max_depth
+                                              : PPD_DEFAULT_MAX_DEPTH;
+}
+
 enum ppd_status
 ppd_decode_buffer(const void *data, size_t len, const char *name,
                   const struct ppd_decode_options *opt,
                   struct ppd_profile **out, struct ppd_error *err)
 {
     return decode(NULL, data, data != NULL ? len : 0, name ? name : "",
-                  max_of(opt), out, err);
+                  max_of(opt), depth_of(opt), out, err);
 }
 
 enum ppd_status
@@ -125,7 +136,8 @@ ppd_decode_stream(FILE *fp, const char *name,
                   const struct ppd_decode_options *opt,
                   struct ppd_profile **out, struct ppd_error *err)
 {
-    return decode(fp, NULL, 0, name ? name : "", max_of(opt), out, err);
+    return decode(fp, NULL, 0, name ? name : "", max_of(opt), depth_of(opt),
+                  out, err);
 }
 
 enum ppd_status

@@ -32,6 +32,8 @@ struct walker {
     /* Reused for every sample record (parse_sample()). */
     const unsigned char *loc_bytes; /* the sample's location id varints */
     size_t loc_len, loc_count, loc_chunks;
+    uint64_t loc_max;       /* see struct ppd__sample_rec */
+    bool loc_canonical, loc_zero;
     PPD_VEC(unsigned char) loc_buf; /* when they come in several fields */
     PPD_VEC(int64_t) sv_vals;
     PPD_VEC(struct ppd__label_rec) sv_labels;
@@ -174,19 +176,55 @@ location_ids(struct walker *w, const unsigned char **p,
             return false;
         start = *p;
         stop = *p + v;
-        while (*p < stop) {
-            if (**p < 0x80)
-                (*p)++;
-            else if (!ppd__varint_next(p, stop, &v))
-                return false;
+        const unsigned char *q = start;
+        uint64_t hi = w->loc_max;
+        bool zero = w->loc_zero, canonical = w->loc_canonical;
+        /* Eight one-byte ids at a time while there are: their OR bounds
+         * the largest, and a zero byte among them is id 0. */
+        const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+        uint64_t all = 0, zeros = 0;
+        while (stop - q >= 8) {
+            uint64_t x;
+            memcpy(&x, q, 8);
+            if (x & high)
+                break;
+            all |= x;
+            zeros |= (x - ones) & ~x & high;
+            q += 8;
+            count += 8;
+        }
+        unsigned char small = 0; /* OR of the one-byte ids */
+        for (int i = 0; i < 8; i++)
+            small |= (unsigned char)(all >> (8 * i));
+        zero |= zeros != 0;
+        while (q < stop) {
+            unsigned char c = *q;
+            if (c < 0x80) {
+                small |= c;
+                zero |= c == 0;
+                q++;
+            } else {
+                const unsigned char *at = q;
+                if (!ppd__varint_next(&q, stop, &v))
+                    return false;
+                canonical &= (size_t)(q - at) == ppd__varint_len(v);
+                hi = v > hi ? v : hi;
+            }
             count++;
         }
+        *p = q;
+        w->loc_max = hi > small ? hi : small;
+        w->loc_zero = zero;
+        w->loc_canonical = canonical;
     } else if (wt == 0) {
         start = *p;
         if (!ppd__varint_next(p, end, &v))
             return false;
         stop = *p;
         count = 1;
+        w->loc_canonical &= (size_t)(stop - start) == ppd__varint_len(v);
+        w->loc_max = v > w->loc_max ? v : w->loc_max;
+        w->loc_zero |= v == 0;
     } else {
         return false;
     }
@@ -194,16 +232,17 @@ location_ids(struct walker *w, const unsigned char **p,
     if (w->loc_chunks == 0) {
         w->loc_bytes = start;
     } else {
-        if (w->loc_chunks == 1) {
+        /* Room for both, at least one byte, so the buffer exists. */
+        if (w->loc_chunks == 1)
             w->loc_buf.n = 0;
-            if (!PPD_VEC_RESERVE(w->loc_buf, w->loc_len, NULL))
-                return FAIL(w, PPD_ENOMEM, "out of memory"), false;
+        if (!PPD_VEC_RESERVE(w->loc_buf, w->loc_len + n + 1, NULL))
+            return FAIL(w, PPD_ENOMEM, "out of memory"), false;
+        if (w->loc_chunks == 1 && w->loc_len > 0) {
             memcpy(w->loc_buf.v, w->loc_bytes, w->loc_len);
             w->loc_buf.n = w->loc_len;
         }
-        if (!PPD_VEC_RESERVE(w->loc_buf, n, NULL))
-            return FAIL(w, PPD_ENOMEM, "out of memory"), false;
-        memcpy(w->loc_buf.v + w->loc_buf.n, start, n);
+        if (n > 0)
+            memcpy(w->loc_buf.v + w->loc_buf.n, start, n);
         w->loc_buf.n += n;
         w->loc_bytes = w->loc_buf.v;
     }
@@ -229,6 +268,9 @@ parse_sample(struct walker *w, const unsigned char *p, size_t len,
     w->sv_vals.n = w->sv_labels.n = 0;
     w->loc_len = w->loc_count = w->loc_chunks = 0;
     w->loc_bytes = (const unsigned char *)"";
+    w->loc_max = 0;
+    w->loc_zero = false;
+    w->loc_canonical = true;
     while (p < end) {
         uint64_t tag;
         if (!ppd__varint_next(&p, end, &tag) || (tag >> 3) == 0 ||
@@ -286,6 +328,9 @@ parse_sample(struct walker *w, const unsigned char *p, size_t len,
     out->locs = w->loc_bytes;
     out->locs_len = w->loc_len;
     out->nlocs = w->loc_count;
+    out->checked = w->loc_canonical;
+    out->max_id = w->loc_max;
+    out->has_zero = w->loc_zero;
     out->vals = w->sv_vals.v;
     out->nvals = w->sv_vals.n;
     out->labels = w->sv_labels.v;

@@ -80,6 +80,7 @@ struct ppd__builder {
     size_t merged;          /* records [0, merged) are distinct */
     uint64_t held;          /* bytes of the vectors above, for the budget */
     uint64_t budget;        /* cap on held + arena bytes */
+    uint64_t max_depth;     /* cap on one sample's locations */
     /* The largest location id used, and whether id 0 was: enough to know
      * whether the keys can serve as stacks unchanged. */
     uint64_t max_id;
@@ -247,6 +248,12 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
     if (index >= UINT32_MAX - 1)
         return FAIL(b, PPD_ETOOBIG, "more than %u samples", UINT32_MAX - 1),
                false;
+    if (s->nlocs > b->max_depth)
+        return FAIL(b, PPD_ETOOBIG,
+                    "sample %zu: %zu locations, more than the limit of "
+                    "%" PRIu64 " (raise it with --max-depth)",
+                    index, s->nlocs, b->max_depth),
+               false;
     if (s->nlocs > UINT32_MAX / 16 || s->nlabels > UINT32_MAX / 64 ||
         s->nvals > UINT32_MAX / 2)
         return FAIL(b, PPD_ETOOBIG,
@@ -279,17 +286,12 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
     size_t k = s->locs_len;
     /* Most stacks have only one-byte ids (below 128): then the bytes are
      * the key as they are, and their largest and smallest tell all. */
-    unsigned char lo = 0xff, hi = 0;
-    for (size_t i = 0; i < s->locs_len; i++) {
-        lo = q[i] < lo ? q[i] : lo;
-        hi = q[i] > hi ? q[i] : hi;
-    }
-    if (hi < 0x80) {
+    if (s->checked) {
         if (k > 0)
             memcpy(key, q, k);
-        if (k > 0 && hi > b->max_id)
-            b->max_id = hi;
-        b->id0_used |= k > 0 && lo == 0;
+        if (s->max_id > b->max_id)
+            b->max_id = s->max_id;
+        b->id0_used |= s->has_zero;
     } else {
         k = 0;
         while (q < qend) {
@@ -304,6 +306,18 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
         return FAIL(b, PPD_ETOOBIG, "sample %zu: stacks exceed 4 GiB", index),
                false;
     size_t nv = s->nvals;
+    /* A record like the one before it (runs of identical samples are
+     * common in CPU and goroutine profiles) adds its values there. */
+    if (b->samples.n > 0) {
+        const struct ppd_sample *last = &b->samples.v[b->samples.n - 1];
+        if (last->stack_len == k && last->labelset == lset &&
+            (k == 0 || memcmp(b->keys.v + last->stack_off, key, k) == 0)) {
+            int64_t *v = b->vals.v + (b->samples.n - 1) * nv;
+            for (size_t j = 0; j < nv; j++)
+                v[j] = (int64_t)((uint64_t)v[j] + (uint64_t)s->vals[j]);
+            return true;
+        }
+    }
     if (b->vals.n + nv > b->vals.cap &&
         !vec_grow(b, (void **)&b->vals.v, &b->vals.cap, sizeof *b->vals.v,
                   b->vals.n + nv))
@@ -604,11 +618,30 @@ cmp_uses(const void *x, const void *y)
  * i + 1 and every id used is defined; the use counts tell the latter
  * without reading a single key again.
  */
+static bool locations_numbered(const struct ppd_profile *p);
+
 static bool
 keys_are_stacks(const struct ppd__builder *b, const struct ppd_profile *p)
 {
-    if (b->id0_used || b->max_id > p->nlocations)
+    if (b->id0_used)
         return false;
+    if (b->max_id > p->nlocations && b->max_id < 0x80) {
+        /* A bound from the reader: every id is one byte, find the
+         * largest. */
+        unsigned char hi = 0;
+        for (size_t i = 0; i < b->keys.n; i++)
+            hi = b->keys.v[i] > hi ? b->keys.v[i] : hi;
+        return hi <= p->nlocations && locations_numbered(p);
+    }
+    if (b->max_id > p->nlocations)
+        return false;
+    return locations_numbered(p);
+}
+
+/* Is location i's id i + 1 for every i? */
+static bool
+locations_numbered(const struct ppd_profile *p)
+{
     for (size_t i = 0; i < p->nlocations; i++)
         if (p->locations[i].id != i + 1)
             return false;
@@ -963,7 +996,8 @@ out:
 /* ---- Records. ---- */
 
 struct ppd__builder *
-ppd__builder_new(const char *name, uint64_t budget, struct ppd_error *err)
+ppd__builder_new(const char *name, uint64_t budget, uint64_t max_depth,
+                 struct ppd_error *err)
 {
     struct ppd__builder *b = calloc(1, sizeof *b);
     if (b == NULL) {
@@ -972,6 +1006,7 @@ ppd__builder_new(const char *name, uint64_t budget, struct ppd_error *err)
     }
     b->err = err;
     b->budget = budget;
+    b->max_depth = max_depth;
     b->arena = ppd__arena_new();
     if (b->arena != NULL) {
         b->p = ppd__arena_calloc(b->arena, 1, sizeof *b->p);

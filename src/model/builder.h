@@ -59,6 +59,13 @@ struct ppd__sample_rec {
     const unsigned char *locs; /* location ids, leaf first, as validated */
     size_t locs_len;           /* varints (at most 10 bytes each, the */
     size_t nlocs;              /* protobuf rule); nlocs of them */
+    /* A reader that has looked at the bytes anyway may say that every
+     * varint is canonical (checked), give a bound on the largest id
+     * (exact above 127; below, the OR of the bytes will do) and whether
+     * one is 0; the builder then need not look again. */
+    bool checked;
+    uint64_t max_id;
+    bool has_zero;
     const int64_t *vals;
     size_t nvals;
     const struct ppd__label_rec *labels;
@@ -77,10 +84,12 @@ enum ppd__scalar {
 
 /*
  * ppd__builder_new - a builder for the input called name (copied; it
- * labels every error). Decoded tables may take at most budget bytes.
+ * labels every error). Decoded tables may take at most budget bytes,
+ * and one sample at most max_depth locations.
  * Errors go to err (may be NULL). NULL when out of memory.
  */
 struct ppd__builder *ppd__builder_new(const char *name, uint64_t budget,
+                                      uint64_t max_depth,
                                       struct ppd_error *err);
 
 /* ppd__builder_free - release a builder and all it holds. Accepts NULL. */
