@@ -11,6 +11,7 @@
 #define PPROFDIFF_ERROR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,12 +40,39 @@ enum ppd_status {
     PPD_EHTTP      /* server answered with an error status */
 };
 
+/* Where in the flow an error was found. */
+enum ppd_stage {
+    PPD_STAGE_NONE = 0, /* not said */
+    PPD_STAGE_READ,     /* opening or reading the input */
+    PPD_STAGE_GZIP,     /* inflating; offset counts compressed bytes */
+    PPD_STAGE_PROTOBUF, /* the wire format; offset counts protobuf bytes */
+    PPD_STAGE_PROFILE,  /* the records (dangling ids, limits) */
+    PPD_STAGE_ANALYSIS, /* combining profiles (sample type, ...) */
+    PPD_STAGE_OUTPUT,   /* writing the result */
+    PPD_STAGE_FETCH     /* a transfer */
+};
+
+/* No offset, or no record index. */
+#define PPD_NO_OFFSET UINT64_MAX
+
 /* Room for the input name and the message; both are always NUL-terminated. */
 #define PPD_ERROR_INPUT_MAX 512
 #define PPD_ERROR_MSG_MAX 1024
 
+/*
+ * An error as data: what (code), which input, where in the flow (stage),
+ * where in the input (offset: for gzip errors in compressed bytes, else
+ * in protobuf bytes, inflated for a gzipped input) and which record
+ * (record names its kind, "sample", "location", ...; index counts records
+ * of that kind from 0, in input order). msg is the sentence a person
+ * reads, formatted once from these where the error is found.
+ */
 struct ppd_error {
     enum ppd_status code;
+    enum ppd_stage stage;
+    uint64_t offset;    /* PPD_NO_OFFSET when none */
+    const char *record; /* a static string, or NULL */
+    uint64_t index;     /* PPD_NO_OFFSET when record is NULL */
     char input[PPD_ERROR_INPUT_MAX]; /* file, "-" (stdin) or URL; may be "" */
     char msg[PPD_ERROR_MSG_MAX];
 };
@@ -63,6 +91,14 @@ const char *ppd_status_str(enum ppd_status code);
 enum ppd_status ppd_error_set(struct ppd_error *err, enum ppd_status code,
                               const char *input, const char *fmt, ...)
     PPD_PRINTF(4, 5);
+
+/*
+ * ppd_error_where - record where an error set by ppd_error_set() was
+ * found: stage, offset (PPD_NO_OFFSET: none) and record kind and index
+ * (record NULL: none). err may be NULL.
+ */
+void ppd_error_where(struct ppd_error *err, enum ppd_stage stage,
+                     uint64_t offset, const char *record, uint64_t index);
 
 /*
  * ppd_error_format - write "INPUT: MESSAGE" (or "MESSAGE" when there is no

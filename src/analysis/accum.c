@@ -384,14 +384,18 @@ missing_type(struct ppd_accum *a, size_t col, struct ppd_error *err)
             break;
         used += (size_t)w;
     }
+    enum ppd_status st;
     if (a->default_of != NULL)
-        return ppd_error_set(err, PPD_ESAMPLE, a->cols[col].name,
-                             "no sample type \"%s\", the default of %s: "
-                             "profiles of different kinds? choose one with "
-                             "-s (%s)",
-                             a->type.type, a->default_of, list);
-    return ppd_error_set(err, PPD_ESAMPLE, a->cols[col].name,
-                         "no sample type \"%s\" (%s)", a->type.type, list);
+        st = ppd_error_set(err, PPD_ESAMPLE, a->cols[col].name,
+                           "no sample type \"%s\", the default of %s: "
+                           "profiles of different kinds? choose one with "
+                           "-s (%s)",
+                           a->type.type, a->default_of, list);
+    else
+        st = ppd_error_set(err, PPD_ESAMPLE, a->cols[col].name,
+                           "no sample type \"%s\" (%s)", a->type.type, list);
+    ppd_error_where(err, PPD_STAGE_ANALYSIS, PPD_NO_OFFSET, NULL, 0);
+    return st;
 }
 
 enum ppd_status

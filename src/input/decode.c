@@ -17,28 +17,6 @@
 #include "model/builder.h"
 #include "pprofdiff/decode.h"
 
-/*
- * In a gzipped input, protobuf offsets count inflated bytes: say so, by
- * turning every "byte N" of msg into "inflated byte N".
- */
-static void
-say_inflated(char *msg, size_t cap)
-{
-    char out[PPD_ERROR_MSG_MAX];
-    size_t o = 0;
-    for (const char *p = msg; *p != '\0' && o + 1 < sizeof out; p++) {
-        if (strncmp(p, "byte ", 5) == 0 && p[5] >= '0' && p[5] <= '9' &&
-            (p == msg || p[-1] == ' ' || p[-1] == '(')) {
-            const char *w = "inflated ";
-            while (*w != '\0' && o + 1 < sizeof out)
-                out[o++] = *w++;
-        }
-        out[o++] = *p;
-    }
-    out[o] = '\0';
-    snprintf(msg, cap, "%s", out);
-}
-
 static uint64_t
 budget_for(uint64_t max)
 {
@@ -95,9 +73,6 @@ decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
     st = ppd__pprof_read(&s, b, budget);
     if (st == PPD_OK)
         st = ppd__builder_finish(b, s.produced, s.gz, out);
-    if (st != PPD_OK && s.gz && (st == PPD_EPROTO || st == PPD_ETOOBIG) &&
-        err != NULL)
-        say_inflated(err->msg, sizeof err->msg);
 out:
     if (st != PPD_OK && err != NULL && err->code == PPD_OK)
         ppd_error_set(err, st, name, "%s", ppd_status_str(st));

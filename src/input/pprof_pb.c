@@ -10,6 +10,8 @@
  * Offsets in errors count protobuf bytes (inflated bytes for gzip).
  */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,37 @@ push_label(struct walker *w, const struct ppd__label_rec *l)
     return true;
 }
 
+/* The word for an offset: protobuf bytes are inflated bytes in gzip. */
+static const char *
+byte_word(const struct walker *w)
+{
+    return w->s->gz ? "inflated byte" : "byte";
+}
+
+/*
+ * Fail at protobuf offset off: the message reads "WHAT at byte OFF:
+ * PROBLEM" ("byte OFF: PROBLEM" without what), and the error record
+ * carries the stage and the offset.
+ */
+static bool fail_at(struct walker *w, enum ppd_status code, const char *what,
+                    uint64_t off, const char *fmt, ...) PPD_PRINTF(5, 6);
+
+static bool
+fail_at(struct walker *w, enum ppd_status code, const char *what,
+        uint64_t off, const char *fmt, ...)
+{
+    char problem[PPD_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(problem, sizeof problem, fmt, ap);
+    va_end(ap);
+    w->s->st = ppd_error_set(w->s->err, code, w->s->name,
+                             "%s%s%s %" PRIu64 ": %s", what ? what : "",
+                             what ? " at " : "", byte_word(w), off, problem);
+    ppd_error_where(w->s->err, PPD_STAGE_PROTOBUF, off, NULL, 0);
+    return false;
+}
+
 /* A builder call failed: its status is the walk's. */
 static bool
 builder_failed(struct walker *w)
@@ -74,8 +107,9 @@ unpack_failed(struct walker *w, const char *what, size_t index, size_t len,
               uint64_t off)
 {
     FAIL(w, PPD_EPROTO,
-         "%s %zu: invalid protobuf encoding (%zu bytes at byte %" PRIu64 ")",
-         what, index, len, off);
+         "%s %zu: invalid protobuf encoding (%zu bytes at %s %" PRIu64 ")",
+         what, index, len, byte_word(w), off);
+    ppd_error_where(w->s->err, PPD_STAGE_PROTOBUF, off, what, index);
     return false;
 }
 
@@ -441,21 +475,16 @@ on_bytes(struct walker *w, uint32_t field, const unsigned char *data,
             const unsigned char *start = p;
             uint64_t v;
             if (!ppd__varint_next(&p, end, &v))
-                return FAIL(w, PPD_EPROTO,
-                            "comment: malformed packed varint at byte "
-                            "%" PRIu64,
-                            data_off + (uint64_t)(start - data)),
-                       false;
+                return fail_at(w, PPD_EPROTO, "comment",
+                               data_off + (uint64_t)(start - data),
+                               "malformed packed varint");
             ok = ppd__builder_comment(b, (int64_t)v);
         }
         break;
     }
     case 7: case 8: case 9: case 10: case 12: case 14: case 15:
-        return FAIL(w, PPD_EPROTO,
-                    "%s at byte %" PRIu64
-                    ": length-delimited, expected a varint",
-                    field_name(field), off),
-               false;
+        return fail_at(w, PPD_EPROTO, field_name(field), off,
+                       "length-delimited, expected a varint");
     default:
         break; /* unknown field: skipped, as protobuf does */
     }
@@ -479,11 +508,8 @@ on_varint(struct walker *w, uint32_t field, uint64_t v, uint64_t off)
     case 13:
         return ppd__builder_comment(w->b, (int64_t)v) || builder_failed(w);
     case 1: case 2: case 3: case 4: case 5: case 6: case 11:
-        return FAIL(w, PPD_EPROTO,
-                    "%s at byte %" PRIu64
-                    ": a varint, expected a length-delimited message",
-                    field_name(field), off),
-               false;
+        return fail_at(w, PPD_EPROTO, field_name(field), off,
+                       "a varint, expected a length-delimited message");
     default: break;
     }
     return true;
@@ -503,19 +529,15 @@ read_varint(struct walker *w, uint64_t *out, const char *what)
     uint64_t v = 0;
     for (size_t i = 0; i < 10; i++) {
         if (i >= avail)
-            return FAIL(w, PPD_EPROTO,
-                        "%s at byte %" PRIu64 ": truncated varint "
-                        "(input ends at byte %" PRIu64 ")",
-                        what, start, r->base + r->end),
-                   false;
+            return fail_at(w, PPD_EPROTO, what, start,
+                           "truncated varint (input ends at %s %" PRIu64 ")",
+                           byte_word(w), r->base + r->end);
         unsigned char b = r->buf[r->pos + i];
         if (i == 9 && (b & 0x80))
             break; /* an eleventh byte would follow */
         if (i == 9 && b > 1)
-            return FAIL(w, PPD_EPROTO,
-                        "%s at byte %" PRIu64 ": varint overflows 64 bits",
-                        what, start),
-                   false;
+            return fail_at(w, PPD_EPROTO, what, start,
+                           "varint overflows 64 bits");
         v |= (uint64_t)(b & 0x7f) << (7 * i);
         if (!(b & 0x80)) {
             r->pos += i + 1;
@@ -523,12 +545,19 @@ read_varint(struct walker *w, uint64_t *out, const char *what)
             return true;
         }
     }
-    return FAIL(w, PPD_EPROTO,
-                "%s at byte %" PRIu64 ": varint longer than 10 bytes", what,
-                start),
-           false;
+    return fail_at(w, PPD_EPROTO, what, start, "varint longer than 10 bytes");
 }
 
+
+/* A field's length runs past the end of the input. */
+static bool
+past_end(struct walker *w, uint32_t field, uint64_t off, uint64_t len)
+{
+    return fail_at(w, PPD_EPROTO, field_name(field), off,
+                   "length %" PRIu64 " is past the end of the input (%" PRIu64
+                   " bytes)",
+                   len, w->s->base + w->s->end);
+}
 
 static bool
 walk(struct walker *w)
@@ -538,13 +567,16 @@ walk(struct walker *w)
         /* Decoded tables may take more room than their wire bytes (a
          * two-byte record becomes a struct): bound them too. */
         uint64_t held;
-        if (ppd__builder_over_budget(w->b, &held))
-            return FAIL(w, PPD_ETOOBIG,
-                        "decoded tables exceed %" PRIu64
-                        " bytes of memory at byte %" PRIu64
-                        " (4 x --max-bytes + 64 MiB; raise --max-bytes)",
-                        w->budget, ppd__source_offset(r)),
-                   false;
+        if (ppd__builder_over_budget(w->b, &held)) {
+            FAIL(w, PPD_ETOOBIG,
+                 "decoded tables exceed %" PRIu64
+                 " bytes of memory at %s %" PRIu64
+                 " (4 x --max-bytes + 64 MiB; raise --max-bytes)",
+                 w->budget, byte_word(w), ppd__source_offset(r));
+            ppd_error_where(w->s->err, PPD_STAGE_PROFILE,
+                             ppd__source_offset(r), NULL, 0);
+            return false;
+        }
         if (!ppd__source_fill(r, 1))
             return r->st == PPD_OK;
         uint64_t off = ppd__source_offset(r);
@@ -554,10 +586,8 @@ walk(struct walker *w)
         uint64_t field64 = tag >> 3;
         unsigned wt = (unsigned)(tag & 7);
         if (field64 == 0 || field64 > 536870911u)
-            return FAIL(w, PPD_EPROTO,
-                        "byte %" PRIu64 ": invalid field number %" PRIu64,
-                        off, field64),
-                   false;
+            return fail_at(w, PPD_EPROTO, NULL, off,
+                           "invalid field number %" PRIu64, field64);
         uint32_t field = (uint32_t)field64;
         switch (wt) {
         case 0: {
@@ -572,19 +602,12 @@ walk(struct walker *w)
         case 5: {
             size_t n = wt == 1 ? 8 : 4;
             if (field <= 15)
-                return FAIL(w, PPD_EPROTO,
-                            "%s at byte %" PRIu64 ": unexpected fixed%zu "
-                            "wire type",
-                            field_name(field), off, n * 8),
-                       false;
+                return fail_at(w, PPD_EPROTO, field_name(field), off,
+                               "unexpected fixed%zu wire type", n * 8);
             if (!ppd__source_fill(r, n))
-                return r->st == PPD_OK
-                           ? (FAIL(w, PPD_EPROTO,
-                                   "%s at byte %" PRIu64
-                                   ": truncated",
-                                   field_name(field), off),
-                              false)
-                           : false;
+                return r->st == PPD_OK &&
+                       fail_at(w, PPD_EPROTO, field_name(field), off,
+                               "truncated");
             r->pos += n;
             break;
         }
@@ -593,37 +616,25 @@ walk(struct walker *w)
             if (!read_varint(w, &len, field_name(field)))
                 return false;
             if (len > r->max)
-                return FAIL(w, PPD_ETOOBIG,
-                            "%s at byte %" PRIu64 ": length %" PRIu64
-                            " exceeds the limit of %" PRIu64
-                            " bytes (raise it with --max-bytes)",
-                            field_name(field), off, len, r->max),
-                       false;
+                return fail_at(w, PPD_ETOOBIG, field_name(field), off,
+                               "length %" PRIu64 " exceeds the limit of "
+                               "%" PRIu64 " bytes (raise it with "
+                               "--max-bytes)",
+                               len, r->max);
             if (field > 15) {
                 /* An unknown field is skipped as it streams by, never
                  * held whole in the window. */
                 if (!ppd__source_skip(r, len)) {
                     if (r->st != PPD_OK)
                         return false;
-                    return FAIL(w, PPD_EPROTO,
-                                "%s at byte %" PRIu64 ": length %" PRIu64
-                                " is past the end of the input (%" PRIu64
-                                " bytes)",
-                                field_name(field), off, len,
-                                r->base + r->end),
-                           false;
+                    return past_end(w, field, off, len);
                 }
                 break;
             }
             if (!ppd__source_fill(r, (size_t)len)) {
                 if (r->st != PPD_OK)
                     return false;
-                return FAIL(w, PPD_EPROTO,
-                            "%s at byte %" PRIu64 ": length %" PRIu64
-                            " is past the end of the input (%" PRIu64
-                            " bytes)",
-                            field_name(field), off, len, r->base + r->end),
-                       false;
+                return past_end(w, field, off, len);
             }
             const unsigned char *data = r->buf + r->pos;
             uint64_t data_off = ppd__source_offset(r);
@@ -633,10 +644,8 @@ walk(struct walker *w)
             break;
         }
         default:
-            return FAIL(w, PPD_EPROTO,
-                        "%s at byte %" PRIu64 ": invalid wire type %u",
-                        field_name(field), off, wt),
-                   false;
+            return fail_at(w, PPD_EPROTO, field_name(field), off,
+                           "invalid wire type %u", wt);
         }
     }
 }

@@ -23,6 +23,11 @@
 #define FAIL(s, code, ...) \
     ((s)->st = ppd_error_set((s)->err, (code), (s)->name, __VA_ARGS__))
 
+/* A gzip error found at compressed byte off: say so as data too. */
+#define GZ_FAIL(s, off, ...)                                            \
+    (FAIL((s), PPD_EGZIP, __VA_ARGS__),                                 \
+     ppd_error_where((s)->err, PPD_STAGE_GZIP, (off), NULL, 0))
+
 /* Read more raw source bytes into dst; returns the count, 0 at EOF. */
 static size_t
 src_read(struct ppd__source *s, unsigned char *dst, size_t n)
@@ -37,6 +42,7 @@ src_read(struct ppd__source *s, unsigned char *dst, size_t n)
         size_t got = fread(dst, 1, n, s->fp);
         if (got == 0 && ferror(s->fp)) {
             FAIL(s, PPD_EIO, "read error: %s", strerror(errno));
+            ppd_error_where(s->err, PPD_STAGE_READ, s->in_read, NULL, 0);
             return 0;
         }
         return got;
@@ -56,6 +62,8 @@ ppd__source_too_big(struct ppd__source *s)
          "%s exceeds the limit of %" PRIu64
          " bytes (raise it with --max-bytes)",
          s->gz ? "inflated size" : "size", s->max);
+    ppd_error_where(s->err, s->gz ? PPD_STAGE_GZIP : PPD_STAGE_READ, s->max,
+                    NULL, 0);
     return false;
 }
 
@@ -98,10 +106,10 @@ z_produce(struct ppd__source *s, unsigned char *dst, size_t room)
                 return 0;
             }
             if (s->in[s->in_pos] != 0x1f) {
-                FAIL(s, PPD_EGZIP,
-                     "gzip: trailing garbage after the compressed data "
-                     "(compressed byte %" PRIu64 ")",
-                     s->in_read);
+                GZ_FAIL(s, s->in_read,
+                        "gzip: trailing garbage after the compressed data "
+                        "(compressed byte %" PRIu64 ")",
+                        s->in_read);
                 return 0;
             }
             ppd__inflate_reset(s->z);
@@ -127,26 +135,26 @@ z_produce(struct ppd__source *s, unsigned char *dst, size_t room)
                 return got;
             if (used > 0 || (left == 0 && !s->src_eof))
                 continue;
-            FAIL(s, PPD_EGZIP,
-                 "gzip: unexpected end of compressed data (truncated after "
-                 "compressed byte %" PRIu64 ")",
-                 s->in_read);
+            GZ_FAIL(s, s->in_read,
+                    "gzip: unexpected end of compressed data (truncated "
+                    "after compressed byte %" PRIu64 ")",
+                    s->in_read);
             return 0;
         case PPD__INFLATE_ECRC:
-            FAIL(s, PPD_EGZIP,
-                 "gzip: CRC-32 mismatch, data corrupt (trailer at "
-                 "compressed byte %" PRIu64 ")",
-                 s->in_read - back);
+            GZ_FAIL(s, s->in_read - back,
+                    "gzip: CRC-32 mismatch, data corrupt (trailer at "
+                    "compressed byte %" PRIu64 ")",
+                    s->in_read - back);
             return 0;
         case PPD__INFLATE_ELENGTH:
-            FAIL(s, PPD_EGZIP,
-                 "gzip: length mismatch, data corrupt (trailer at "
-                 "compressed byte %" PRIu64 ")",
-                 s->in_read - back);
+            GZ_FAIL(s, s->in_read - back,
+                    "gzip: length mismatch, data corrupt (trailer at "
+                    "compressed byte %" PRIu64 ")",
+                    s->in_read - back);
             return 0;
         case PPD__INFLATE_EDATA:
-            FAIL(s, PPD_EGZIP, "gzip: %s (compressed byte %" PRIu64 ")", msg,
-                 s->in_read);
+            GZ_FAIL(s, s->in_read, "gzip: %s (compressed byte %" PRIu64 ")",
+                    msg, s->in_read);
             return 0;
         case PPD__INFLATE_ENOMEM:
             FAIL(s, PPD_ENOMEM, "gzip: out of memory");

@@ -16,6 +16,7 @@
  * per frame from input to model either way.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,8 +103,36 @@ struct ppd__builder {
     size_t nsamples_read;
 };
 
-#define FAIL(b, code, ...) \
-    ((b)->st = ppd_error_set((b)->err, (code), (b)->name, __VA_ARGS__))
+static enum ppd_status fail(struct ppd__builder *b, enum ppd_status code,
+                            const char *record, uint64_t index,
+                            const char *fmt, ...) PPD_PRINTF(5, 6);
+
+/*
+ * Record an error of the records (stage PROFILE). With record not NULL
+ * the message starts "RECORD INDEX" and fmt goes on from there (": ..."
+ * or " (id N): ..."), and the error names the record as data.
+ */
+static enum ppd_status
+fail(struct ppd__builder *b, enum ppd_status code, const char *record,
+     uint64_t index, const char *fmt, ...)
+{
+    char rest[PPD_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rest, sizeof rest, fmt, ap);
+    va_end(ap);
+    if (record != NULL)
+        b->st = ppd_error_set(b->err, code, b->name, "%s %" PRIu64 "%s",
+                              record, index, rest);
+    else
+        b->st = ppd_error_set(b->err, code, b->name, "%s", rest);
+    ppd_error_where(b->err, PPD_STAGE_PROFILE, PPD_NO_OFFSET, record, index);
+    return b->st;
+}
+
+#define FAIL(b, code, ...) fail((b), (code), NULL, 0, __VA_ARGS__)
+#define FAIL_REC(b, code, record, index, ...) \
+    fail((b), (code), (record), (index), __VA_ARGS__)
 
 /* Grow a vector, charging the budget; reports running out of memory. */
 static bool
@@ -249,15 +278,15 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
         return FAIL(b, PPD_ETOOBIG, "more than %u samples", UINT32_MAX - 1),
                false;
     if (s->nlocs > b->max_depth)
-        return FAIL(b, PPD_ETOOBIG,
-                    "sample %zu: %zu locations, more than the limit of "
-                    "%" PRIu64 " (raise it with --max-depth)",
-                    index, s->nlocs, b->max_depth),
+        return FAIL_REC(b, PPD_ETOOBIG, "sample", index,
+                        ": %zu locations, more than the limit of %" PRIu64
+                        " (raise it with --max-depth)",
+                        s->nlocs, b->max_depth),
                false;
     if (s->nlocs > UINT32_MAX / 16 || s->nlabels > UINT32_MAX / 64 ||
         s->nvals > UINT32_MAX / 2)
-        return FAIL(b, PPD_ETOOBIG,
-                    "sample %zu: too many locations, labels or values", index),
+        return FAIL_REC(b, PPD_ETOOBIG, "sample", index,
+                        ": too many locations, labels or values"),
                false;
     /* Every record must carry as many values as the first; the count is
      * checked against the sample types once they are all read. A record
@@ -303,7 +332,8 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
         }
     }
     if (b->keys.n + k > UINT32_MAX)
-        return FAIL(b, PPD_ETOOBIG, "sample %zu: stacks exceed 4 GiB", index),
+        return FAIL_REC(b, PPD_ETOOBIG, "sample", index,
+                        ": stacks exceed 4 GiB"),
                false;
     size_t nv = s->nvals;
     /* A record like the one before it (runs of identical samples are
@@ -369,7 +399,7 @@ idmap_build(struct ppd__builder *b, struct idmap *m, const char *what, size_t n,
         uint64_t id;
         memcpy(&id, (const char *)base + i * stride + id_off, sizeof id);
         if (id == 0)
-            return FAIL(b, PPD_ECORRUPT, "%s %zu: id 0 is reserved", what, i),
+            return FAIL_REC(b, PPD_ECORRUPT, what, i, ": id 0 is reserved"),
                    false;
         if (id > max)
             max = id;
@@ -383,8 +413,8 @@ idmap_build(struct ppd__builder *b, struct idmap *m, const char *what, size_t n,
             uint64_t id;
             memcpy(&id, (const char *)base + i * stride + id_off, sizeof id);
             if (m->idx[id] != 0)
-                return FAIL(b, PPD_ECORRUPT,
-                            "%s %zu: duplicate id %" PRIu64, what, i, id),
+                return FAIL_REC(b, PPD_ECORRUPT, what, i,
+                                ": duplicate id %" PRIu64, id),
                        false;
             m->idx[id] = (uint32_t)(i + 1);
         }
@@ -401,8 +431,8 @@ idmap_build(struct ppd__builder *b, struct idmap *m, const char *what, size_t n,
         size_t j = (size_t)ppd__hash_u64(id) & (m->size - 1);
         while (m->ids[j] != 0) {
             if (m->ids[j] == id)
-                return FAIL(b, PPD_ECORRUPT,
-                            "%s %zu: duplicate id %" PRIu64, what, i, id),
+                return FAIL_REC(b, PPD_ECORRUPT, what, i,
+                                ": duplicate id %" PRIu64, id),
                        false;
             j = (j + 1) & (m->size - 1);
         }
@@ -447,16 +477,19 @@ str_at_id(struct ppd__builder *b, int64_t i, struct ppd_str *out,
         *out = b->strs.v[i];
         return true;
     }
-    char rec[96] = "";
-    if (index != SIZE_MAX && id != 0)
-        snprintf(rec, sizeof rec, "%s %zu (id %" PRIu64 "): ", what, index,
-                 id);
-    else if (index != SIZE_MAX)
-        snprintf(rec, sizeof rec, "%s %zu: ", what, index);
-    FAIL(b, PPD_ECORRUPT,
-         "%s%s string index %" PRId64
-         " out of range (string table has %zu entries)",
-         rec, field, i, b->strs.n);
+    char idtext[40] = "";
+    if (id != 0)
+        snprintf(idtext, sizeof idtext, " (id %" PRIu64 ")", id);
+    if (index != SIZE_MAX)
+        FAIL_REC(b, PPD_ECORRUPT, what, index,
+                 "%s: %s string index %" PRId64
+                 " out of range (string table has %zu entries)",
+                 idtext, field, i, b->strs.n);
+    else
+        FAIL(b, PPD_ECORRUPT,
+             "%s string index %" PRId64
+             " out of range (string table has %zu entries)",
+             field, i, b->strs.n);
     return false;
 }
 
@@ -678,9 +711,8 @@ resolve_stacks(struct ppd__builder *b, const struct idmap *lmap)
             uint64_t id = ppd__varint_get(&k);
             uint32_t li;
             if (!idmap_get(lmap, id, &li)) {
-                FAIL(b, PPD_ECORRUPT,
-                     "sample %u: location id %" PRIu64 " not defined",
-                     b->orig.v[i], id);
+                FAIL_REC(b, PPD_ECORRUPT, "sample", b->orig.v[i],
+                         ": location id %" PRIu64 " not defined", id);
                 goto out;
             }
             if (order[li] < 0xffffffff00000000u)
@@ -795,16 +827,16 @@ resolve(struct ppd__builder *b)
     }
     /* Every record carries one value per sample type. */
     if (b->nsamples_read > 0 && b->nvalues_first != b->stypes.n) {
-        FAIL(b, PPD_ECORRUPT,
-             "sample 0: %zu value%s, but the profile has %zu sample type%s",
+        FAIL_REC(b, PPD_ECORRUPT, "sample", 0,
+             ": %zu value%s, but the profile has %zu sample type%s",
              b->nvalues_first, b->nvalues_first == 1 ? "" : "s", b->stypes.n,
              b->stypes.n == 1 ? "" : "s");
         return false;
     }
     if (b->have_odd) {
-        FAIL(b, PPD_ECORRUPT,
-             "sample %zu: %zu value%s, but the profile has %zu sample type%s",
-             b->odd_record, b->odd_nvalues, b->odd_nvalues == 1 ? "" : "s",
+        FAIL_REC(b, PPD_ECORRUPT, "sample", b->odd_record,
+             ": %zu value%s, but the profile has %zu sample type%s",
+             b->odd_nvalues, b->odd_nvalues == 1 ? "" : "s",
              b->stypes.n, b->stypes.n == 1 ? "" : "s");
         return false;
     }
@@ -919,10 +951,10 @@ resolve(struct ppd__builder *b)
         if (l->mapping_id != 0) {
             uint32_t mi;
             if (!idmap_get(&mmap_, l->mapping_id, &mi)) {
-                FAIL(b, PPD_ECORRUPT,
-                     "location %zu (id %" PRIu64 "): mapping id %" PRIu64
-                     " not defined",
-                     i, l->id, l->mapping_id);
+                FAIL_REC(b, PPD_ECORRUPT, "location", i,
+                         " (id %" PRIu64 "): mapping id %" PRIu64
+                         " not defined",
+                         l->id, l->mapping_id);
                 goto out;
             }
             o->mapping = &p->mappings[mi];
@@ -933,10 +965,10 @@ resolve(struct ppd__builder *b)
         for (uint32_t k = 0; k < l->nlines; k++) {
             uint32_t fi;
             if (!idmap_get(&fmap, l->lines[k].function_id, &fi)) {
-                FAIL(b, PPD_ECORRUPT,
-                     "location %zu (id %" PRIu64 "): line %u: function id "
-                     "%" PRIu64 " not defined",
-                     i, l->id, k, l->lines[k].function_id);
+                FAIL_REC(b, PPD_ECORRUPT, "location", i,
+                         " (id %" PRIu64 "): line %u: function id "
+                         "%" PRIu64 " not defined",
+                         l->id, k, l->lines[k].function_id);
                 goto out;
             }
             lines[k].function = &p->functions[fi];
@@ -1055,7 +1087,8 @@ bool
 ppd__builder_string(struct ppd__builder *b, const char *s, size_t len)
 {
     if (len > UINT32_MAX)
-        return FAIL(b, PPD_ETOOBIG, "string %zu too long", b->strs.n), false;
+        return FAIL_REC(b, PPD_ETOOBIG, "string", b->strs.n, " too long"),
+               false;
     /* Empty strings share one constant: a table of them costs only its
      * entries. */
     struct ppd_str str = {"", 0};
@@ -1088,8 +1121,8 @@ bool
 ppd__builder_mapping(struct ppd__builder *b, const struct ppd__mapping_rec *m)
 {
     if (m->id == 0)
-        return FAIL(b, PPD_ECORRUPT, "mapping %zu: id 0 is reserved",
-                    b->maps.n),
+        return FAIL_REC(b, PPD_ECORRUPT, "mapping", b->maps.n,
+                        ": id 0 is reserved"),
                false;
     return VEC_PUSH(b, b->maps, *m);
 }
@@ -1099,12 +1132,12 @@ ppd__builder_location(struct ppd__builder *b,
                       const struct ppd__location_rec *l)
 {
     if (l->id == 0)
-        return FAIL(b, PPD_ECORRUPT, "location %zu: id 0 is reserved",
-                    b->locs.n),
+        return FAIL_REC(b, PPD_ECORRUPT, "location", b->locs.n,
+                        ": id 0 is reserved"),
                false;
     if (l->nlines > UINT32_MAX / 2)
-        return FAIL(b, PPD_ETOOBIG, "location %zu: too many lines",
-                    b->locs.n),
+        return FAIL_REC(b, PPD_ETOOBIG, "location", b->locs.n,
+                        ": too many lines"),
                false;
     struct loc_raw lr = {
         .id = l->id,
@@ -1127,8 +1160,8 @@ ppd__builder_function(struct ppd__builder *b,
                       const struct ppd__function_rec *f)
 {
     if (f->id == 0)
-        return FAIL(b, PPD_ECORRUPT, "function %zu: id 0 is reserved",
-                    b->fns.n),
+        return FAIL_REC(b, PPD_ECORRUPT, "function", b->fns.n,
+                        ": id 0 is reserved"),
                false;
     return VEC_PUSH(b, b->fns, *f);
 }

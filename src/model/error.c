@@ -70,6 +70,10 @@ ppd_error_set(struct ppd_error *err, enum ppd_status code, const char *input,
     if (err == NULL)
         return code;
     err->code = code;
+    err->stage = PPD_STAGE_NONE;
+    err->offset = PPD_NO_OFFSET;
+    err->record = NULL;
+    err->index = PPD_NO_OFFSET;
     escape_into(err->input, sizeof err->input, input ? input : "");
     char raw[PPD_ERROR_MSG_MAX];
     va_list ap;
@@ -78,6 +82,18 @@ ppd_error_set(struct ppd_error *err, enum ppd_status code, const char *input,
     va_end(ap);
     escape_into(err->msg, sizeof err->msg, raw);
     return code;
+}
+
+void
+ppd_error_where(struct ppd_error *err, enum ppd_stage stage, uint64_t offset,
+                const char *record, uint64_t index)
+{
+    if (err == NULL)
+        return;
+    err->stage = stage;
+    err->offset = offset;
+    err->record = record;
+    err->index = record != NULL ? index : PPD_NO_OFFSET;
 }
 
 char *

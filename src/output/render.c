@@ -1,6 +1,7 @@
 /*
  * render.c - the table of output formats and the one entry point.
  */
+#include <errno.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -43,9 +44,13 @@ ppd_render(FILE *out, const struct ppd_diff *d,
         if (formats[i].format == o.format)
             ok = formats[i].render(out, d, &o, &f);
     free(f.v);
+    enum ppd_status st = PPD_OK;
     if (!ok)
-        return ppd_error_set(err, PPD_ENOMEM, name, "out of memory");
-    if (fflush(out) != 0 || ferror(out))
-        return ppd_error_set(err, PPD_EIO, name, "write error");
-    return PPD_OK;
+        st = ppd_error_set(err, PPD_ENOMEM, name, "out of memory");
+    else if (fflush(out) != 0 || ferror(out))
+        st = ppd_error_set(err, PPD_EIO, name, "write error: %s",
+                           strerror(errno));
+    if (st != PPD_OK)
+        ppd_error_where(err, PPD_STAGE_OUTPUT, PPD_NO_OFFSET, NULL, 0);
+    return st;
 }

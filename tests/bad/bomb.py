@@ -25,6 +25,10 @@ Kinds (default: all):
             string table is 4 million entries; run with --max-bytes 16M
   unknown   a profile head, then one unknown field (number 100) of
             200 MiB: skipped as it streams by, never buffered
+  deep      one sample of 50 million location ids (1 MiB gzipped): refused
+            at once by the depth limit, never expanded
+  same      20 million identical one-frame samples (160 MiB): a valid
+            profile that must merge as it streams, in flat memory
 """
 import os
 import sys
@@ -37,12 +41,18 @@ MIB = 1 << 20
 TOTAL = 300 * MIB
 CHUNK = MIB
 SIZES = {"samples": 32 * MIB, "mappings": 8 * MIB, "strings": 8 * MIB,
-         "unknown": 200 * MIB}
+         "unknown": 200 * MIB, "deep": 50_000_000, "same": 20_000_000 * 8}
+DEEP_IDS = 50_000_000
 
 
 # sample_type {type: 1, unit: 2}, strings "", "space", "bytes".
 PROFILE_HEAD = (b"\x0a\x04\x08\x01\x10\x02" + b"\x32\x00" +
                 b"\x32\x05space" + b"\x32\x05bytes")
+# ... plus string 3 "main.f", function {id 1, name 3} and location {id 1,
+# line {function 1}}: one frame for the samples below.
+FRAME_HEAD = (PROFILE_HEAD + b"\x32\x06main.f" +
+              b"\x2a\x04\x08\x01\x10\x03" +
+              b"\x22\x06\x08\x01\x22\x02\x08\x01")
 
 
 def chunks(kind):
@@ -62,6 +72,15 @@ def chunks(kind):
     elif kind == "unknown":
         head, unit = PROFILE_HEAD + varint(100 << 3 | 2) + varint(200 * MIB), \
             b"\x00"
+    elif kind == "deep":
+        # sample {location_id: [1] * DEEP_IDS (packed), value: [1]}
+        ids = b"\x0a" + varint(DEEP_IDS)
+        body_len = len(ids) + DEEP_IDS + 3
+        head = FRAME_HEAD + b"\x12" + varint(body_len) + ids
+        unit, tail = b"\x01", b"\x12\x01\x01"
+    elif kind == "same":
+        # sample {location_id: [1], value: [1]}, 8 bytes, over and over
+        head, unit = FRAME_HEAD, b"\x12\x06\x0a\x01\x01\x12\x01\x01"
     else:
         raise SystemExit("bomb.py: unknown kind %r" % kind)
     yield head
@@ -70,6 +89,8 @@ def chunks(kind):
     while left > 0:
         yield block[:left] if left < len(block) else block
         left -= len(block)
+    if kind == "deep":
+        yield tail
 
 
 def write(path, kind):
@@ -87,7 +108,7 @@ def main():
         raise SystemExit(__doc__)
     outdir = sys.argv[1]
     kinds = sys.argv[2:] or ["zeros", "fields", "bigfield", "samples",
-                             "mappings", "strings", "unknown"]
+                             "mappings", "strings", "unknown", "deep", "same"]
     os.makedirs(outdir, exist_ok=True)
     for kind in kinds:
         path = os.path.join(outdir, "bomb-%s.pb.gz" % kind)

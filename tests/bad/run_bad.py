@@ -258,6 +258,12 @@ BOMBS = {
     "strings": (["--max-bytes", "16M"], 0, None, None),
     # 200 MiB of one unknown field: skipped without buffering.
     "unknown": ([], 0, None, None),
+    # One sample of 50 million locations: refused by the depth limit
+    # before anything downstream sees it.
+    "deep": ([], 1, "sample 0: 50000000 locations, more than the limit of "
+             "1048576 (raise it with --max-depth)", None),
+    # 20 million identical samples: merged as they stream.
+    "same": ([], 0, None, None),
 }
 # Since 155d5ba ("faster merging") every sample record is kept until the
 # input ends and merged then: 8M identical empty records take ~300 MiB

@@ -12,6 +12,7 @@
 
 struct synth {
     const char *strs[256];
+    size_t lens[256]; /* 0: strlen */
     int nstr;
     struct pb body;
 };
@@ -104,12 +105,24 @@ synth_sample(struct synth *sy, int nlocs, const uint64_t *locs, int nvals,
     pb_msg(&sy->body, 2, &m);
 }
 
+/* A string of n bytes (NULs allowed), added as a new entry; its index. */
+static inline int64_t
+S_n(struct synth *sy, const char *s, size_t n)
+{
+    if (sy->nstr == 256)
+        abort();
+    sy->strs[sy->nstr] = s;
+    sy->lens[sy->nstr] = n;
+    return sy->nstr++;
+}
+
 /* Append the string table and hand over the finished profile bytes. */
 static inline struct pb
 synth_finish(struct synth *sy)
 {
     for (int i = 0; i < sy->nstr; i++)
-        pb_str(&sy->body, 6, sy->strs[i]);
+        pb_bytes(&sy->body, 6, sy->strs[i],
+                 sy->lens[i] ? sy->lens[i] : strlen(sy->strs[i]));
     struct pb out = sy->body;
     memset(&sy->body, 0, sizeof sy->body);
     return out;
