@@ -73,3 +73,41 @@ ppd__cli_parse_bytes(const char *s, uint64_t *out)
     *out = (uint64_t)v << shift;
     return true;
 }
+
+const struct ppd__opt ppd__cli_input_opts[] = {
+    {"max-bytes", 0, PPD_CLI_OPT_MAX_BYTES, "N",
+     "refuse inputs larger than N bytes after\n"
+     "decompression (default 256M; K/M/G\n"
+     "suffix); decoded tables may take up to\n"
+     "4 x N + 64 MiB"},
+    {"max-depth", 0, PPD_CLI_OPT_MAX_DEPTH, "N",
+     "refuse a sample with more than N\n"
+     "locations (default 1048576)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+int
+ppd__cli_input_flag(const char *cmd, struct ppd_decode_options *d, int code,
+                    const char *arg)
+{
+    long v;
+    switch (code) {
+    case PPD_CLI_OPT_MAX_BYTES:
+        if (!ppd__cli_parse_bytes(arg, &d->max_bytes))
+            return ppd__cli_usage_error(cmd, "invalid --max-bytes value '%s'",
+                                        arg),
+                   -1;
+        return 1;
+    case PPD_CLI_OPT_MAX_DEPTH:
+        if (!ppd__cli_parse_long(arg, 1, 1L << 30, &v))
+            return ppd__cli_usage_error(cmd,
+                                        "invalid --max-depth value '%s' (1 "
+                                        "to %ld)",
+                                        arg, 1L << 30),
+                   -1;
+        d->max_depth = (uint64_t)v;
+        return 1;
+    default:
+        return 0;
+    }
+}

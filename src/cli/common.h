@@ -15,7 +15,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/opts.h"
+#include "pprofdiff/decode.h"
 #include "pprofdiff/error.h"
+
+/* The input limits every command that decodes takes. */
+enum { PPD_CLI_OPT_MAX_BYTES = 900, PPD_CLI_OPT_MAX_DEPTH };
+extern const struct ppd__opt ppd__cli_input_opts[];
+
+/*
+ * ppd__cli_input_flag - apply an input-limit option to d. Returns 1 when
+ * code is one and was applied, 0 when it is not one, -1 after printing a
+ * usage error (cmd names the subcommand, or NULL).
+ */
+int ppd__cli_input_flag(const char *cmd, struct ppd_decode_options *d,
+                        int code, const char *arg);
 
 /*
  * ppd__cli_usage_error - print a usage error as one line on stderr,

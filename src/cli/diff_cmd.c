@@ -37,9 +37,44 @@ struct cli_options {
     bool show_unchanged;
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
-    uint64_t max_bytes;
-    long max_depth;
-    struct ppd__cli_net net; /* URL inputs: see net_opts.h */
+    struct ppd_decode_options dopt; /* --max-bytes, --max-depth */
+    struct ppd__cli_net net;        /* URL inputs: see net_opts.h */
+};
+
+enum {
+    OPT_FORMAT = 256,
+    OPT_HIDE_SHRINKING,
+    OPT_SHOW_UNCHANGED,
+    OPT_RUNTIME_PREFIX,
+};
+
+static const struct ppd__opt diff_opts[] = {
+    {"sample", 's', 's', "NAME|INDEX",
+     "sample type to compare (inuse_space,\n"
+     "alloc_objects, goroutine, cpu, delay,\n"
+     "...); default: the profile's\n"
+     "default_sample_type, else its last type,\n"
+     "as pprof does"},
+    {"top", 'n', 'n', "N",
+     "rows per section (default 20 for text,\n"
+     "all for tsv); 0 shows all"},
+    {"format", 0, OPT_FORMAT, "FMT", "text (default) or tsv"},
+    {"hide-shrinking", 0, OPT_HIDE_SHRINKING, NULL,
+     "leave out stacks that shrank"},
+    {"show-unchanged", 0, OPT_SHOW_UNCHANGED, NULL,
+     "also list stacks whose value did not\nchange"},
+    {"runtime-prefix", 0, OPT_RUNTIME_PREFIX, "P",
+     "treat frames starting with P as runtime\n"
+     "frames when picking the culprit column\n"
+     "(repeatable; built in: runtime.,\n"
+     "runtime/, internal/, sync., time.Sleep)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct ppd__opt info_opts[] = {
+    {"help", 'h', 'h', NULL, "show this help and exit"},
+    {"version", 'V', 'V', NULL, "show the version and exit"},
+    {NULL, 0, 0, NULL, NULL},
 };
 
 static void
@@ -58,32 +93,12 @@ usage(FILE *out)
         "input may also be a URL or HOST:PORT (see below). The fetch and\n"
         "capture subcommands save profiles; see their --help.\n"
         "\n"
-        "Options:\n"
-        "  -s, --sample NAME|INDEX  sample type to compare (inuse_space,\n"
-        "                           alloc_objects, goroutine, cpu, delay,\n"
-        "                           ...); default: the profile's\n"
-        "                           default_sample_type, else its last type,\n"
-        "                           as pprof does\n"
-        "  -n, --top N              rows per section (default 20 for text,\n"
-        "                           all for tsv); 0 shows all\n"
-        "      --format FMT         text (default) or tsv\n"
-        "      --hide-shrinking     leave out stacks that shrank\n"
-        "      --show-unchanged     also list stacks whose value did not\n"
-        "                           change\n"
-        "      --runtime-prefix P   treat frames starting with P as runtime\n"
-        "                           frames when picking the culprit column\n"
-        "                           (repeatable; built in: runtime.,\n"
-        "                           runtime/, internal/, sync., time.Sleep)\n"
-        "      --max-bytes N        refuse inputs larger than N bytes after\n"
-        "                           decompression (default 256M; K/M/G\n"
-        "                           suffix); decoded tables may take up to\n"
-        "                           4 x N + 64 MiB\n"
-        "      --max-depth N        refuse a sample with more than N\n"
-        "                           locations (default 1048576)\n"
-        "  -h, --help               show this help and exit\n"
-        "  -V, --version            show the version and exit\n"
-        "\n",
+        "Options:\n",
         out);
+    ppd__opts_help(out, diff_opts);
+    ppd__opts_help(out, ppd__cli_input_opts);
+    ppd__opts_help(out, info_opts);
+    fputc('\n', out);
     ppd__cli_fetch_usage(out);
     fputs(
         "\n"
@@ -100,38 +115,19 @@ usage(FILE *out)
         out);
 }
 
-enum {
-    OPT_FORMAT = 256,
-    OPT_HIDE_SHRINKING,
-    OPT_SHOW_UNCHANGED,
-    OPT_RUNTIME_PREFIX,
-    OPT_MAX_BYTES,
-    OPT_MAX_DEPTH,
-};
-
 static int
 parse_args(int argc, char **argv, struct cli_options *o, bool *done)
 {
-    static const struct option longopts[] = {
-        {"sample", required_argument, NULL, 's'},
-        {"top", required_argument, NULL, 'n'},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"hide-shrinking", no_argument, NULL, OPT_HIDE_SHRINKING},
-        {"show-unchanged", no_argument, NULL, OPT_SHOW_UNCHANGED},
-        {"runtime-prefix", required_argument, NULL, OPT_RUNTIME_PREFIX},
-        {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
-        {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        PPD_CLI_FETCH_LONGOPTS,
-        {NULL, 0, NULL, 0},
-    };
+    static const struct ppd__opt *const tables[] = {
+        diff_opts, ppd__cli_input_opts, info_opts, ppd__cli_net_opts, NULL};
+    struct option longopts[PPD_OPTS_MAX + 1];
+    char shortopts[3 * PPD_OPTS_MAX + 2];
+    ppd__opts_getopt(tables, longopts, shortopts);
     o->top = -1;
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":s:n:hV" PPD_CLI_FETCH_SHORTOPTS,
-                            longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             o->sample = optarg;
@@ -163,17 +159,6 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             np[o->nruntime_prefixes++] = optarg;
             break;
         }
-        case OPT_MAX_BYTES:
-            if (!ppd__cli_parse_bytes(optarg, &o->max_bytes))
-                return ppd__cli_usage_error(
-                    NULL, "invalid --max-bytes value '%s'", optarg);
-            break;
-        case OPT_MAX_DEPTH:
-            if (!ppd__cli_parse_long(optarg, 1, 1L << 30, &o->max_depth))
-                return ppd__cli_usage_error(
-                    NULL, "invalid --max-depth value '%s' (1 to %ld)", optarg,
-                    1L << 30);
-            break;
         case 'h':
             usage(stdout);
             *done = true;
@@ -186,8 +171,11 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             return ppd__cli_usage_error(NULL, "option '%s' needs a value",
                                         argv[optind - 1]);
         default: {
-            /* Network flags (--timeout, -H, ...) belong to net_opts.c. */
-            int r = ppd__cli_fetch_flag(&o->net, c, optarg);
+            /* Input limits belong to common.c, network flags (--timeout,
+             * -H, ...) to net_opts.c. */
+            int r = ppd__cli_input_flag(NULL, &o->dopt, c, optarg);
+            if (r == 0)
+                r = ppd__cli_fetch_flag(&o->net, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
             if (r > 0)
@@ -365,8 +353,7 @@ ppd__cli_diff_main(int argc, char **argv)
         goto out;
     }
 
-    struct ppd_decode_options dopt = {.max_bytes = o.max_bytes,
-                                      .max_depth = (uint64_t)o.max_depth};
+    struct ppd_decode_options dopt = o.dopt;
     size_t nremote = 0;
     for (size_t i = 0; i < o.ninputs; i++) {
         jobs[i].path = o.inputs[i];

@@ -18,6 +18,12 @@
 
 /* ---- pprofdiff fetch ---- */
 
+static const struct ppd__opt fetch_opts[] = {
+    {"output", 'o', 'o', "FILE", "where to save the profile; - for stdout"},
+    {"help", 'h', 'h', NULL, "show this help and exit"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static void
 fetch_usage(FILE *out)
 {
@@ -28,30 +34,24 @@ fetch_usage(FILE *out)
         "atomically (a temporary file in the same directory, fsync'd and\n"
         "renamed): FILE is either untouched or complete.\n"
         "\n"
-        "Options:\n"
-        "  -o, --output FILE        where to save the profile; - for stdout\n"
-        "      --max-bytes N        refuse profiles larger than N bytes after\n"
-        "                           decompression (default 256M)\n"
-        "  -h, --help               show this help and exit\n"
-        "\n",
+        "Options:\n",
         out);
+    ppd__opts_help(out, fetch_opts);
+    ppd__opts_help(out, ppd__cli_input_opts);
+    fputc('\n', out);
     ppd__cli_fetch_usage(out);
     fputs("\nExit status: 0 success, 1 fetch or write error, 2 usage "
           "error.\n", out);
 }
 
-enum { OPT_MAX_BYTES = 900 };
-
 int
 ppd__cli_fetch_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
-        {"help", no_argument, NULL, 'h'},
-        PPD_CLI_FETCH_LONGOPTS,
-        {NULL, 0, NULL, 0},
-    };
+    static const struct ppd__opt *const tables[] = {
+        fetch_opts, ppd__cli_input_opts, ppd__cli_net_opts, NULL};
+    struct option longopts[PPD_OPTS_MAX + 1];
+    char shortopts[3 * PPD_OPTS_MAX + 2];
+    ppd__opts_getopt(tables, longopts, shortopts);
     struct ppd__cli_net net = {0};
     struct ppd_decode_options dopt = {0};
     const char *output = NULL;
@@ -63,18 +63,15 @@ ppd__cli_fetch_main(int argc, char **argv)
 
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h" PPD_CLI_FETCH_SHORTOPTS,
-                            longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int r = ppd__cli_input_flag("fetch", &dopt, c, optarg);
+        if (r < 0)
+            goto out;
+        if (r > 0)
+            continue;
         switch (c) {
         case 'o':
             output = optarg;
-            break;
-        case OPT_MAX_BYTES:
-            if (!ppd__cli_parse_bytes(optarg, &dopt.max_bytes)) {
-                rc = ppd__cli_usage_error("fetch", "invalid --max-bytes value "
-                                     "'%s'", optarg);
-                goto out;
-            }
             break;
         case 'h':
             fetch_usage(stdout);
@@ -147,6 +144,22 @@ out:
 
 /* ---- pprofdiff capture ---- */
 
+enum { OPT_PARALLEL = 950, OPT_KEEP };
+
+static const struct ppd__opt capture_opts[] = {
+    {"type", 't', 't', "LIST",
+     "comma-separated profile types\n(default heap,goroutine; repeatable)"},
+    {"output", 'o', 'o', "DIR", "base directory (default .)"},
+    {"parallel", 0, OPT_PARALLEL, "N", "transfers at once (default 8)"},
+    {"keep", 0, OPT_KEEP, "N",
+     "keep the newest N snapshots per target\n"
+     "and type, delete older ones (default:\n"
+     "keep all)"},
+    {"verbose", 'v', 'v', NULL, "print each saved file on stdout"},
+    {"help", 'h', 'h', NULL, "show this help and exit"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static void
 capture_usage(FILE *out)
 {
@@ -163,20 +176,11 @@ capture_usage(FILE *out)
         "killed run never leaves a partial file under a final name, and the\n"
         "next run removes its leftovers.\n"
         "\n"
-        "Options:\n"
-        "  -t, --type LIST          comma-separated profile types\n"
-        "                           (default heap,goroutine; repeatable)\n"
-        "  -o, --output DIR         base directory (default .)\n"
-        "      --parallel N         transfers at once (default 8)\n"
-        "      --keep N             keep the newest N snapshots per target\n"
-        "                           and type, delete older ones (default:\n"
-        "                           keep all)\n"
-        "      --max-bytes N        refuse profiles larger than N bytes after\n"
-        "                           decompression (default 256M)\n"
-        "  -v, --verbose            print each saved file on stdout\n"
-        "  -h, --help               show this help and exit\n"
-        "\n",
+        "Options:\n",
         out);
+    ppd__opts_help(out, capture_opts);
+    ppd__opts_help(out, ppd__cli_input_opts);
+    fputc('\n', out);
     ppd__cli_fetch_usage(out);
     fputs("\nA failing target is reported on stderr and the others go on.\n"
           "Exit status: 0 every capture saved, 1 some capture failed, 2\n"
@@ -199,7 +203,6 @@ capture_report(void *ctx, const struct ppd_capture_result *r)
         printf("%s\n", r->path);
 }
 
-enum { OPT_PARALLEL = 901, OPT_KEEP };
 
 /* Append the comma-separated names in list to *types (pointing into buf). */
 static int
@@ -219,16 +222,11 @@ add_types(char *list, const char ***types, size_t *ntypes)
 int
 ppd__cli_capture_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"parallel", required_argument, NULL, OPT_PARALLEL},
-        {"keep", required_argument, NULL, OPT_KEEP},
-        {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        PPD_CLI_FETCH_LONGOPTS,
-        {NULL, 0, NULL, 0},
-    };
+    static const struct ppd__opt *const tables[] = {
+        capture_opts, ppd__cli_input_opts, ppd__cli_net_opts, NULL};
+    struct option longopts[PPD_OPTS_MAX + 1];
+    char shortopts[3 * PPD_OPTS_MAX + 2];
+    ppd__opts_getopt(tables, longopts, shortopts);
     struct ppd__cli_net net = {0};
     struct ppd_decode_options dopt = {0};
     struct ppd_capture_options copt = {0};
@@ -244,8 +242,12 @@ ppd__cli_capture_main(int argc, char **argv)
 
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:vh" PPD_CLI_FETCH_SHORTOPTS,
-                            longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int r = ppd__cli_input_flag("capture", &dopt, c, optarg);
+        if (r < 0)
+            goto out;
+        if (r > 0)
+            continue;
         switch (c) {
         case 't': {
             char **nb = realloc(typebufs, (ntypebufs + 1) * sizeof *nb);
@@ -285,14 +287,6 @@ ppd__cli_capture_main(int argc, char **argv)
                 goto out;
             }
             copt.keep = (size_t)v;
-            break;
-        case OPT_MAX_BYTES:
-            if (!ppd__cli_parse_bytes(optarg, &dopt.max_bytes)) {
-                rc = ppd__cli_usage_error("capture",
-                                          "invalid --max-bytes value '%s'",
-                                          optarg);
-                goto out;
-            }
             break;
         case 'v':
             cc.verbose = true;

@@ -228,46 +228,61 @@ ppd__cli_net_free(struct ppd__cli_net *n)
     n->opt.data = NULL;
 }
 
+const struct ppd__opt ppd__cli_net_opts[] = {
+    {"type", 't', 't', "TYPE",
+     "heap, allocs, goroutine, block, mutex,\n"
+     "threadcreate, profile (CPU) or a custom\n"
+     "profile name; default: the kind of the\n"
+     "other (file) input, else profile"},
+    {"seconds", 0, PPD_CLI_OPT_SECONDS, "N",
+     "add ?seconds=N: CPU profile length, or a\n"
+     "delta profile over N seconds"},
+    {"timeout", 0, PPD_CLI_OPT_TIMEOUT, "S",
+     "limit for the whole transfer, seconds\n"
+     "(default 60 plus --seconds)"},
+    {"connect-timeout", 0, PPD_CLI_OPT_CONNECT_TIMEOUT, "S",
+     "limit for connecting (default 10)"},
+    {"retries", 0, PPD_CLI_OPT_RETRIES, "N",
+     "retry connection errors, 5xx, 408 and 429\n"
+     "with backoff, obeying Retry-After up to\n"
+     "60 s (default 2; 0 = never)"},
+    {"max-redirects", 0, PPD_CLI_OPT_MAX_REDIRECTS, "N",
+     "redirects to follow (default 10;\n0 = none)"},
+    {"max-download", 0, PPD_CLI_OPT_MAX_DOWNLOAD, "N",
+     "refuse bodies larger than N bytes\n(default 256M; K/M/G suffix)"},
+    {"header", 'H', 'H', "'NAME: VALUE'",
+     "add a request header (repeatable)"},
+    {"bearer-token-file", 0, PPD_CLI_OPT_BEARER_TOKEN_FILE, "F",
+     "send 'Authorization: Bearer' with the\ntoken in file F"},
+    {"data", 0, PPD_CLI_OPT_DATA, "DATA|@FILE",
+     "POST DATA, or the contents of FILE (@- is\n"
+     "stdin), as the request body"},
+    {"post", 0, PPD_CLI_OPT_POST, NULL, "use POST even without --data"},
+    {"cacert", 0, PPD_CLI_OPT_CACERT, "FILE",
+     "trust the CA certificates in FILE (PEM)"},
+    {"cert", 0, PPD_CLI_OPT_CERT, "FILE", "client certificate (PEM)"},
+    {"key", 0, PPD_CLI_OPT_KEY, "FILE", "private key of --cert (PEM)"},
+    {"insecure", 0, PPD_CLI_OPT_INSECURE, NULL,
+     "do not verify the server's certificate"},
+    {"quiet", 'q', 'q', NULL,
+     "no progress line on stderr (it is shown\n"
+     "only when stderr is a terminal)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 void
 ppd__cli_fetch_usage(FILE *out)
 {
-    fputs(
-        "Remote profiles (an input, a fetch URL or a capture TARGET may be\n"
-        "an http:// or https:// URL, or HOST:PORT meaning\n"
-        "http://HOST:PORT/debug/pprof/TYPE):\n"
-        "  -t, --type TYPE          heap, allocs, goroutine, block, mutex,\n"
-        "                           threadcreate, profile (CPU) or a custom\n"
-        "                           profile name; default: the kind of the\n"
-        "                           other (file) input, else profile\n"
-        "      --seconds N          add ?seconds=N: CPU profile length, or a\n"
-        "                           delta profile over N seconds\n"
-        "      --timeout S          limit for the whole transfer, seconds\n"
-        "                           (default 60 plus --seconds)\n"
-        "      --connect-timeout S  limit for connecting (default 10)\n"
-        "      --retries N          retry connection errors, 5xx, 408 and 429\n"
-        "                           with backoff, obeying Retry-After up to\n"
-        "                           60 s (default 2; 0 = never)\n"
-        "      --max-redirects N    redirects to follow (default 10;\n"
-        "                           0 = none)\n"
-        "      --max-download N     refuse bodies larger than N bytes\n"
-        "                           (default 256M; K/M/G suffix)\n"
-        "  -H, --header 'NAME: VALUE'  add a request header (repeatable)\n"
-        "      --bearer-token-file F  send 'Authorization: Bearer' with the\n"
-        "                           token in file F\n"
-        "      --data DATA|@FILE    POST DATA, or the contents of FILE (@- is\n"
-        "                           stdin), as the request body\n"
-        "      --post               use POST even without --data\n"
-        "      --cacert FILE        trust the CA certificates in FILE (PEM)\n"
-        "      --cert FILE          client certificate (PEM)\n"
-        "      --key FILE           private key of --cert (PEM)\n"
-        "      --insecure           do not verify the server's certificate\n"
-        "  -q, --quiet              no progress line on stderr (it is shown\n"
-        "                           only when stderr is a terminal)\n"
-        "Proxies come from the environment (http_proxy, https_proxy,\n"
-        "no_proxy) as libcurl reads them. Credentials (Authorization and\n"
-        "other secret-looking header values, the token, URL user:password)\n"
-        "are shown as *** in every message.\n",
-        out);
+    fputs("Remote profiles (an input, a fetch URL or a capture TARGET may be\n"
+          "an http:// or https:// URL, or HOST:PORT meaning\n"
+          "http://HOST:PORT/debug/pprof/TYPE):\n",
+          out);
+    ppd__opts_help(out, ppd__cli_net_opts);
+    fputs("Proxies come from the environment (http_proxy, https_proxy,\n"
+          "no_proxy) as libcurl reads them. Credentials (Authorization and\n"
+          "other secret-looking header values, the token, URL user:password)\n"
+          "are shown as *** in every message.\n",
+          out);
 }
 
 enum ppd_status

@@ -2,10 +2,9 @@
  * net_opts.h - the network flags shared by the diff command and the
  * fetch/capture subcommands.
  *
- * To accept the network flags, a getopt_long table includes
- * PPD_CLI_FETCH_LONGOPTS (codes 't', 'H', 'q' and >= 1000), its short
- * option string includes "t:H:q", and every code the table's owner does
- * not handle itself goes to ppd__cli_fetch_flag().
+ * A command takes them by listing ppd__cli_net_opts among its option
+ * tables (codes 't', 'H', 'q' and >= 1000) and handing every code it
+ * does not handle itself to ppd__cli_fetch_flag().
  */
 #ifndef PPD_CLI_NET_OPTS_H
 #define PPD_CLI_NET_OPTS_H
@@ -14,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cli/opts.h"
 #include "pprofdiff/decode.h"
 #include "pprofdiff/fetch.h"
 #include "pprofdiff/profile.h"
@@ -34,29 +34,8 @@ enum {
     PPD_CLI_OPT_INSECURE,
 };
 
-/* struct option initializers for the network flags (no terminator). */
-#define PPD_CLI_FETCH_LONGOPTS                                              \
-    {"type", required_argument, NULL, 't'},                                 \
-    {"header", required_argument, NULL, 'H'},                               \
-    {"quiet", no_argument, NULL, 'q'},                                      \
-    {"seconds", required_argument, NULL, PPD_CLI_OPT_SECONDS},              \
-    {"timeout", required_argument, NULL, PPD_CLI_OPT_TIMEOUT},              \
-    {"connect-timeout", required_argument, NULL,                            \
-     PPD_CLI_OPT_CONNECT_TIMEOUT},                                          \
-    {"retries", required_argument, NULL, PPD_CLI_OPT_RETRIES},              \
-    {"max-redirects", required_argument, NULL, PPD_CLI_OPT_MAX_REDIRECTS},  \
-    {"max-download", required_argument, NULL, PPD_CLI_OPT_MAX_DOWNLOAD},    \
-    {"bearer-token-file", required_argument, NULL,                          \
-     PPD_CLI_OPT_BEARER_TOKEN_FILE},                                        \
-    {"data", required_argument, NULL, PPD_CLI_OPT_DATA},                    \
-    {"post", no_argument, NULL, PPD_CLI_OPT_POST},                          \
-    {"cacert", required_argument, NULL, PPD_CLI_OPT_CACERT},                \
-    {"cert", required_argument, NULL, PPD_CLI_OPT_CERT},                    \
-    {"key", required_argument, NULL, PPD_CLI_OPT_KEY},                      \
-    {"insecure", no_argument, NULL, PPD_CLI_OPT_INSECURE}
-
-/* Short options of the table above, for getopt_long's optstring. */
-#define PPD_CLI_FETCH_SHORTOPTS "t:H:q"
+/* The network flags, for every command that takes them (cli/opts.h). */
+extern const struct ppd__opt ppd__cli_net_opts[];
 
 /* Network flags as parsed; zero-initialise, then ppd__cli_net_free(). */
 struct ppd__cli_net {
