@@ -44,6 +44,8 @@ struct ppd_column {
     int64_t time_nanos;  /* 0 when unset */
     int64_t duration_nanos;
     int64_t total;       /* of the chosen sample type, over all samples */
+    int64_t abs_total;   /* the sum of absolute values: pprof's total,
+                            the same as total without negative values */
     bool added;
 };
 

@@ -452,7 +452,7 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
             goto oom;
         ppd__prefetch(&a->stab[ring[i].h & (a->stab_size - 1)]);
     }
-    uint64_t sum = 0;
+    uint64_t sum = 0, abs = 0;
     for (size_t i = 0; i < n; i++) {
         struct framebuf *fb = &ring[i % PREFETCH_AHEAD];
         int64_t v = ppd_sample_values(p, i)[idx];
@@ -463,6 +463,7 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
             int64_t *cell = &a->vals.v[s * a->ncols + col];
             *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
             sum += (uint64_t)v;
+            abs += v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
         }
         if (i + PREFETCH_AHEAD < n) {
             const struct ppd_sample *x = &p->samples[i + PREFETCH_AHEAD];
@@ -472,6 +473,7 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         }
     }
     c->total = (int64_t)sum;
+    c->abs_total = (int64_t)abs;
     st = PPD_OK;
     goto out;
 oom:

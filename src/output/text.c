@@ -26,7 +26,8 @@ row_cells(const struct ppd_diff *d, const struct ppd_diff_row *r,
     size_t last = d->ncolumns - 1;
     if (d->ncolumns == 1) {
         ppd_render_value(delta, MAXCELL, r->values[0], unit, false);
-        int64_t t = d->totals[0];
+        /* A share of pprof's total, as its flat% column. */
+        int64_t t = ppd_accum_column(d->accum, 0)->abs_total;
         if (t != 0)
             snprintf(growth, MAXCELL, "%.1f%%",
                      (double)r->values[0] * 100.0 / (double)t);
@@ -195,9 +196,16 @@ ppd__render_text(FILE *out, const struct ppd_diff *d,
     if (d->ncolumns == 1) {
         ppd__time_text(t, sizeof t, cur->time_nanos);
         fprintf(out, "input:   %s   %s\n", cur->name, t);
-        ppd_render_value(v1, sizeof v1, d->totals[0], unit, false);
-        fprintf(out, "total:   %s in %zu stacks\n", v1,
+        /* pprof's total is the sum of absolute values: a profile saved
+         * as a difference holds negative ones, and says its net too. */
+        ppd_render_value(v1, sizeof v1, cur->abs_total, unit, false);
+        fprintf(out, "total:   %s in %zu stacks", v1,
                 d->nsection[PPD_GROWING] + d->nsection[PPD_SHRINKING]);
+        if (cur->abs_total != cur->total) {
+            ppd_render_value(v2, sizeof v2, cur->total, unit, true);
+            fprintf(out, "   (net %s: it holds negative values)", v2);
+        }
+        fputc('\n', out);
         /* Negative values (a profile written as a difference) too. */
         return render_section(out, d, o, PPD_GROWING, "top stacks", sc) &&
                render_section(out, d, o, PPD_SHRINKING, "negative values",
