@@ -170,6 +170,20 @@ ppd_fetch_profile(const char *spec, const struct ppd_fetch_options *opt,
                   struct ppd_profile **out, struct ppd_error *err);
 
 /*
+ * ppd_fetch_save - download url (as ppd_fetch_url), check that the body
+ * is a profile (as ppd_fetch_check_profile) and save it to path
+ * atomically (as ppd_fetch_save_atomic), or with path NULL copy it to
+ * out. The body streams to a temporary file beside path (or an
+ * anonymous one) as it arrives and is checked from there: memory stays
+ * a few buffers whatever the body's size. *bytes (may be NULL) gets the
+ * body's size. Thread-safe for distinct paths.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_fetch_save(const char *url, const struct ppd_fetch_options *opt,
+               const struct ppd_decode_options *dopt, const char *path,
+               FILE *out, uint64_t *bytes, struct ppd_error *err);
+
+/*
  * ppd_fetch_save_atomic - write data[0..len) to path so that path either
  * keeps its old content or holds all of the new one: the bytes go to a
  * temporary file in the same directory (".NAME.tmp-PID-XXXXXX"), which
@@ -189,7 +203,7 @@ struct ppd_capture_result {
     const char *type;    /* profile type (file name prefix) */
     const char *url;     /* masked */
     const char *path;    /* the saved file; NULL on failure */
-    size_t bytes;        /* size of the saved file */
+    uint64_t bytes;      /* size of the saved file */
     enum ppd_status status;
     const struct ppd_error *err; /* NULL on success */
 };

@@ -201,7 +201,8 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
 struct load_job {
     const char *path;
     const struct ppd__cli_net *net; /* remote inputs */
-    const struct ppd_profile *hint; /* type source for a remote input */
+    const char *hint; /* profile type for a remote input, or NULL; taken
+                         from the file input before any is freed */
     bool remote;
     bool skip; /* not in this round of loading */
     const struct ppd_decode_options *dopt;
@@ -373,10 +374,11 @@ ppd__cli_diff_main(int argc, char **argv)
             rc = PPD_EXIT_ERROR;
             goto out;
         }
-        const struct ppd_profile *hint = NULL;
+        const char *hint = NULL;
         for (size_t i = 0; i < o.ninputs; i++)
             if (!jobs[i].remote && hint == NULL)
-                hint = jobs[i].profile;
+                hint = ppd_fetch_type_for_kind(
+                    ppd_profile_kind(jobs[i].profile));
         for (size_t i = 0; i < o.ninputs; i++) {
             jobs[i].skip = !jobs[i].remote;
             jobs[i].hint = hint;

@@ -56,7 +56,6 @@ ppd__cli_fetch_main(int argc, char **argv)
     struct ppd_decode_options dopt = {0};
     const char *output = NULL;
     char *url = NULL;
-    struct ppd_buffer body = {0};
     struct ppd_error err = {0};
     int rc = PPD_EXIT_USAGE;
     int c;
@@ -110,33 +109,14 @@ ppd__cli_fetch_main(int argc, char **argv)
         ppd__cli_print_error(&err);
         goto out;
     }
-    struct ppd_fetch_info info;
-    if (ppd_fetch_url(url, &net.opt, &body, &info, &err) != PPD_OK) {
-        ppd__cli_print_error(&err);
-        goto out;
-    }
-    char name[PPD_ERROR_INPUT_MAX];
-    ppd_fetch_mask_url(url, name, sizeof name);
-    if (ppd_fetch_check_profile(name, &info, body.data, body.len, &dopt,
-                                NULL, &err) != PPD_OK) {
-        ppd__cli_print_error(&err);
-        goto out;
-    }
-    if (strcmp(output, "-") == 0) {
-        if (fwrite(body.data, 1, body.len, stdout) != body.len ||
-            fflush(stdout) != 0) {
-            fprintf(stderr, "pprofdiff: -: write error: %s\n",
-                    strerror(errno));
-            goto out;
-        }
-    } else if (ppd_fetch_save_atomic(output, body.data, body.len, &err) !=
-               PPD_OK) {
+    bool to_stdout = strcmp(output, "-") == 0;
+    if (ppd_fetch_save(url, &net.opt, &dopt, to_stdout ? NULL : output,
+                       to_stdout ? stdout : NULL, NULL, &err) != PPD_OK) {
         ppd__cli_print_error(&err);
         goto out;
     }
     rc = PPD_EXIT_OK;
 out:
-    free(body.data);
     free(url);
     ppd__cli_net_free(&net);
     return rc;

@@ -287,15 +287,14 @@ ppd__cli_fetch_usage(FILE *out)
 
 enum ppd_status
 ppd__cli_fetch_input(const struct ppd__cli_net *n, const char *spec,
-                     const struct ppd_profile *other,
+                     const char *type_hint,
                      const struct ppd_decode_options *dopt,
                      struct ppd_profile **out, struct ppd_error *err)
 {
     struct ppd_fetch_options o = n->opt;
-    if ((o.type == NULL || o.type[0] == '\0') && other != NULL) {
-        /* A heap base fetches the heap profile, and so on. */
-        o.type = ppd_fetch_type_for_kind(ppd_profile_kind(other));
-    }
+    /* A heap base fetches the heap profile, and so on. */
+    if ((o.type == NULL || o.type[0] == '\0') && type_hint != NULL)
+        o.type = type_hint;
     return ppd_fetch_profile(spec, &o, dopt, out, err);
 }
 

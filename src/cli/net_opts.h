@@ -68,13 +68,13 @@ void ppd__cli_fetch_usage(FILE *out);
 
 /*
  * ppd__cli_fetch_input - fetch and decode a remote diff input. Without
- * -t, the profile type is that of other (the file it is compared with;
- * may be NULL), mapped with ppd_fetch_type_for_kind(). Thread-safe for
- * distinct outputs.
+ * -t, the profile type is type_hint (the endpoint of the file it is
+ * compared with, from ppd_fetch_type_for_kind(); may be NULL).
+ * Thread-safe for distinct outputs.
  */
 PPD_NODISCARD enum ppd_status
 ppd__cli_fetch_input(const struct ppd__cli_net *n, const char *spec,
-                     const struct ppd_profile *other,
+                     const char *type_hint,
                      const struct ppd_decode_options *dopt,
                      struct ppd_profile **out, struct ppd_error *err);
 

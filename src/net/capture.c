@@ -231,15 +231,17 @@ on_done(void *ctx, struct ppd__fetch_job *j)
     char url[PPD_ERROR_INPUT_MAX];
     ppd_fetch_mask_url(c->url, url, sizeof url);
 
+    /* The body is in its spool beside c->path: check it from there and
+     * rename it into place, or remove it. */
     enum ppd_status st = j->status;
     if (st == PPD_OK)
-        st = ppd_fetch_check_profile(url, &j->info, j->body.data, j->body.len,
-                                     o->decode, NULL, &j->err);
+        st = ppd__fetch_check_spool(url, j, o->decode, NULL, &j->err);
     if (st == PPD_OK)
-        st = ppd__fetch_save_in(c->path, j->body.data, j->body.len, &j->err);
+        st = ppd__fetch_commit(j, &j->err);
+    ppd__fetch_discard(j);
     if (st == PPD_OK && o->keep > 0)
         st = prune(c->t->dir, c->file_type, o->keep, &j->err);
-    size_t bytes = j->body.len;
+    uint64_t bytes = j->size;
     free(j->body.data);
     j->body.data = NULL;
     j->body.len = 0;
@@ -432,6 +434,7 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
                      stamp);
             jobs[njobs].url = c->url;
             jobs[njobs].user = c;
+            jobs[njobs].save_path = c->path;
             njobs++;
         }
     }

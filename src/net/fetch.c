@@ -465,7 +465,7 @@ struct xfer {
     bool toobig;
     bool nomem;
     bool error_body_cut; /* stopped reading a non-2xx body on purpose */
-    size_t alloc;
+    int spool_errno;     /* the spool could not be created or written */
     char reason[64];
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -486,45 +486,119 @@ sleep_ms(uint64_t ms)
         ;
 }
 
+/* Split path into a directory (malloc'd, "." when none) and a base name. */
+static enum ppd_status split_path(const char *path, char **dir,
+                                  const char **base);
+
+/*
+ * Open the job's spool: a temporary file beside save_path (named so that
+ * ppd__fetch_clean_stale() knows it), else an anonymous one. Returns 0 or
+ * an errno value.
+ */
+static int
+open_spool(struct ppd__fetch_job *j)
+{
+    if (j->save_path == NULL) {
+        j->spool = tmpfile();
+        return j->spool != NULL ? 0 : (errno ? errno : EIO);
+    }
+    char *dir = NULL;
+    const char *base;
+    if (split_path(j->save_path, &dir, &base) != PPD_OK)
+        return ENOMEM;
+    size_t len = strlen(dir) + strlen(base) + 64;
+    char *tmp = malloc(len);
+    int rc = 0;
+    if (tmp == NULL) {
+        rc = ENOMEM;
+        goto out;
+    }
+    snprintf(tmp, len, "%s/.%s.tmp-%ld-XXXXXX", dir, base, (long)getpid());
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = errno;
+        goto out;
+    }
+    j->spool = fdopen(fd, "w+b");
+    if (j->spool == NULL) {
+        rc = errno;
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    j->spool_name = tmp;
+    tmp = NULL;
+out:
+    free(tmp);
+    free(dir);
+    return rc;
+}
+
+void
+ppd__fetch_discard(struct ppd__fetch_job *j)
+{
+    if (j->spool != NULL)
+        fclose(j->spool);
+    j->spool = NULL;
+    if (j->spool_name != NULL)
+        unlink(j->spool_name);
+    free(j->spool_name);
+    j->spool_name = NULL;
+}
+
+/*
+ * Body bytes: the first PPD__FETCH_HEAD stay in memory (for sniffing and
+ * messages; an error answer is shown only by them), a 2xx body streams
+ * on into the spool, and the cap counts every byte after content
+ * decoding.
+ */
 static size_t
 write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     struct xfer *x = userdata;
-    struct ppd_buffer *b = &x->job->body;
+    struct ppd__fetch_job *j = x->job;
+    struct ppd_buffer *b = &j->body;
     size_t n = size * nmemb;
 
-    /*
-     * An error answer is only shown by its first bytes; reading a huge
-     * error page to the end would waste the time and memory the cap is
-     * there to protect.
-     */
     long status = 0;
     curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
-    if ((status < 200 || status > 299) && b->len + n > ERROR_BODY_KEEP) {
-        n = ERROR_BODY_KEEP - b->len;
-        x->error_body_cut = true;
-    }
-    if ((uint64_t)b->len + n > x->eng->cap) {
+    bool ok = status >= 200 && status <= 299;
+    if (ok && j->size + n > x->eng->cap) {
         x->toobig = true;
         return 0;
     }
-    if (b->len + n > x->alloc) {
-        size_t want = x->alloc ? x->alloc : 64 << 10;
-        while (want < b->len + n)
-            want *= 2;
-        if ((uint64_t)want > x->eng->cap)
-            want = (size_t)x->eng->cap;
-        unsigned char *nd = realloc(b->data, want);
-        if (nd == NULL) {
+    if (b->data == NULL) {
+        b->data = malloc(PPD__FETCH_HEAD);
+        if (b->data == NULL) {
             x->nomem = true;
             return 0;
         }
-        b->data = nd;
-        x->alloc = want;
     }
-    memcpy(b->data + b->len, ptr, n);
-    b->len += n;
-    return x->error_body_cut ? 0 : size * nmemb;
+    size_t keep = b->len < PPD__FETCH_HEAD ? PPD__FETCH_HEAD - b->len : 0;
+    if (keep > n)
+        keep = n;
+    memcpy(b->data + b->len, ptr, keep);
+    b->len += keep;
+    if (!ok) {
+        /* Reading a huge error page to the end would waste the time the
+         * cap is there to protect. */
+        if (keep < n) {
+            x->error_body_cut = true;
+            return 0;
+        }
+        return n;
+    }
+    if (j->spool == NULL) {
+        x->spool_errno = open_spool(j);
+        if (x->spool_errno != 0)
+            return 0;
+    }
+    if (fwrite(ptr, 1, n, j->spool) != n) {
+        x->spool_errno = errno ? errno : EIO;
+        return 0;
+    }
+    j->size += n;
+    return n;
 }
 
 static size_t
@@ -630,10 +704,15 @@ out:
 static void
 xfer_reset(struct xfer *x)
 {
-    free(x->job->body.data);
-    x->job->body.data = NULL;
-    x->job->body.len = 0;
-    x->alloc = 0;
+    struct ppd__fetch_job *j = x->job;
+    j->body.len = 0;
+    j->size = 0;
+    /* A retry writes the spool from its start again. */
+    if (j->spool != NULL && (fflush(j->spool) != 0 ||
+                             ftruncate(fileno(j->spool), 0) != 0 ||
+                             fseek(j->spool, 0, SEEK_SET) != 0))
+        ppd__fetch_discard(j);
+    x->spool_errno = 0;
     x->toobig = false;
     x->nomem = false;
     x->error_body_cut = false;
@@ -690,6 +769,11 @@ xfer_fail(struct xfer *x, CURLcode rc)
     enum ppd_status st;
     if (x->nomem) {
         st = ppd_error_set(&j->err, PPD_ENOMEM, input, "out of memory");
+    } else if (x->spool_errno != 0) {
+        st = ppd_error_set(&j->err, PPD_EIO, input,
+                           "cannot spool the body to %s: %s",
+                           j->save_path ? j->save_path : "a temporary file",
+                           strerror(x->spool_errno));
     } else if (x->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
         st = ppd_error_set(&j->err, PPD_ETOOBIG, input,
                            "body larger than --max-download (%" PRIu64
@@ -787,6 +871,18 @@ xfer_finish(struct xfer *x, CURLcode rc)
     }
     if (status >= 200 && status <= 299) {
         j->status = PPD_OK;
+        /* An empty body never opened a spool. */
+        if (j->spool == NULL && j->size == 0 &&
+            (x->spool_errno = open_spool(j)) != 0) {
+            xfer_fail(x, rc);
+            return true;
+        }
+        if (fflush(j->spool) != 0 || ferror(j->spool) ||
+            fseek(j->spool, 0, SEEK_SET) != 0) {
+            x->spool_errno = errno ? errno : EIO;
+            xfer_fail(x, rc);
+            return true;
+        }
         return true;
     }
 
@@ -1033,6 +1129,9 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
         memset(&jobs[i].info, 0, sizeof jobs[i].info);
         memset(&jobs[i].err, 0, sizeof jobs[i].err);
         jobs[i].status = PPD_OK;
+        jobs[i].size = 0;
+        jobs[i].spool = NULL;
+        jobs[i].spool_name = NULL;
     }
     st = engine_init(&e, opt, err);
     if (st != PPD_OK)
@@ -1121,6 +1220,9 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
             }
             x->state = X_DONE;
             e.ndone++;
+            /* Only a body that arrived whole is the caller's. */
+            if (x->job->status != PPD_OK)
+                ppd__fetch_discard(x->job);
             /* Free the handle now: a long capture should not hold them. */
             curl_easy_cleanup(x->h);
             x->h = NULL;
@@ -1176,6 +1278,9 @@ out:
     }
     if (multi != NULL)
         curl_multi_cleanup(multi);
+    /* A setup failure leaves no spool behind. */
+    for (size_t i = 0; st != PPD_OK && i < n; i++)
+        ppd__fetch_discard(&jobs[i]);
     free(xs);
     if (st != PPD_OK && err != NULL)
         scrub(err->msg, &e.secrets);
@@ -1213,9 +1318,23 @@ ppd_fetch_url(const char *url, const struct ppd_fetch_options *opt,
             *err = job.err;
         goto out;
     }
-    *out = job.body;
-    job.body.data = NULL;
+    /* This entry point hands the body over in memory (capped at
+     * --max-download); the others keep it in its spool. */
+    out->data = malloc(job.size ? (size_t)job.size : 1);
+    if (out->data == NULL) {
+        st = ppd_error_set(err, PPD_ENOMEM, url, "out of memory");
+        goto out;
+    }
+    if (job.size > 0 &&
+        fread(out->data, 1, (size_t)job.size, job.spool) != job.size) {
+        free(out->data);
+        out->data = NULL;
+        st = ppd_error_set(err, PPD_EIO, url, "cannot read back the body");
+        goto out;
+    }
+    out->len = (size_t)job.size;
 out:
+    ppd__fetch_discard(&job);
     free(job.body.data);
     return st;
 }
@@ -1237,13 +1356,17 @@ looks_like_text(const struct ppd_fetch_info *info, const unsigned char *d,
     return ppd__sniff_is_text(d, len) || (len == 1 && d[0] >= 0x20);
 }
 
-enum ppd_status
-ppd_fetch_check_profile(const char *name, const struct ppd_fetch_info *info,
-                        const void *data, size_t len,
-                        const struct ppd_decode_options *dopt,
-                        struct ppd_profile **out, struct ppd_error *err)
+/*
+ * Check a body whose first bytes are head[0..nhead) and whose length is
+ * len: decoded from memory (data) or from fp.
+ */
+static enum ppd_status
+check_body(const char *name, const struct ppd_fetch_info *info,
+           const unsigned char *head, size_t nhead, uint64_t len,
+           const void *data, FILE *fp, const struct ppd_decode_options *dopt,
+           struct ppd_profile **out, struct ppd_error *err)
 {
-    const unsigned char *d = data;
+    const unsigned char *d = head;
     struct ppd_profile *p = NULL;
     char stat[256];
     char snip[PPD_FETCH_BODY_START_MAX];
@@ -1253,18 +1376,21 @@ ppd_fetch_check_profile(const char *name, const struct ppd_fetch_info *info,
     if (info != NULL && info->body_start[0] != '\0')
         snprintf(snip, sizeof snip, "%s", info->body_start);
     else
-        body_snippet(d, len, snip, sizeof snip);
+        body_snippet(d, nhead, snip, sizeof snip);
 
     if (len == 0)
         return ppd_error_set(err, PPD_ENOTPROF, name,
                              "%s has an empty body, not a profile", stat);
-    bool gz = len >= 2 && d[0] == 0x1f && d[1] == 0x8b;
-    if (!gz && looks_like_text(info, d, len))
+    bool gz = nhead >= 2 && d[0] == 0x1f && d[1] == 0x8b;
+    if (!gz && looks_like_text(info, d, len < nhead ? (size_t)len : nhead))
         return ppd_error_set(err, PPD_ENOTPROF, name,
                              "%s is not a profile: %s", stat, snip);
 
     struct ppd_error derr = {0};
-    enum ppd_status st = ppd_decode_buffer(d, len, name, dopt, &p, &derr);
+    enum ppd_status st =
+        fp != NULL ? ppd_decode_stream(fp, name, dopt, &p, &derr)
+                   : ppd_decode_buffer(data, (size_t)len, name, dopt, &p,
+                                       &derr);
     if (st != PPD_OK) {
         if (gz || st == PPD_ETOOBIG || st == PPD_ENOMEM) {
             /* A damaged profile: the decoder's account is the useful one. */
@@ -1290,14 +1416,37 @@ ppd_fetch_check_profile(const char *name, const struct ppd_fetch_info *info,
 }
 
 enum ppd_status
+ppd_fetch_check_profile(const char *name, const struct ppd_fetch_info *info,
+                        const void *data, size_t len,
+                        const struct ppd_decode_options *dopt,
+                        struct ppd_profile **out, struct ppd_error *err)
+{
+    return check_body(name, info, data, len, len, data, NULL, dopt, out,
+                      err);
+}
+
+enum ppd_status
+ppd__fetch_check_spool(const char *name, struct ppd__fetch_job *job,
+                       const struct ppd_decode_options *dopt,
+                       struct ppd_profile **out, struct ppd_error *err)
+{
+    if (job->spool == NULL || fseek(job->spool, 0, SEEK_SET) != 0)
+        return ppd_error_set(err, PPD_EIO, name, "the body's spool is gone");
+    enum ppd_status st =
+        check_body(name, &job->info, job->body.data, job->body.len,
+                   job->size, NULL, job->spool, dopt, out, err);
+    if (fseek(job->spool, 0, SEEK_SET) != 0 && st == PPD_OK)
+        st = ppd_error_set(err, PPD_EIO, name, "cannot rewind the spool");
+    return st;
+}
+
+enum ppd_status
 ppd_fetch_profile(const char *spec, const struct ppd_fetch_options *opt,
                   const struct ppd_decode_options *dopt,
                   struct ppd_profile **out, struct ppd_error *err)
 {
     static const struct ppd_fetch_options defaults = {0};
     char *url = NULL;
-    struct ppd_buffer body = {0};
-    struct ppd_fetch_info info;
     enum ppd_status st;
 
     *out = NULL;
@@ -1312,15 +1461,23 @@ ppd_fetch_profile(const char *spec, const struct ppd_fetch_options *opt,
         }
         goto out;
     }
-    st = ppd_fetch_url(url, opt, &body, &info, err);
-    if (st != PPD_OK)
-        goto out;
-    char name[PPD_ERROR_INPUT_MAX];
-    ppd_fetch_mask_url(url, name, sizeof name);
-    st = ppd_fetch_check_profile(name, &info, body.data, body.len, dopt, out,
-                                 err);
+    /* The body streams into an anonymous spool and is decoded from it:
+     * memory stays the decoder's, whatever the body's size. */
+    struct ppd__fetch_job job = {.url = url};
+    st = ppd__fetch_many(&job, 1, 1, opt, NULL, NULL, err);
+    if (st == PPD_OK && job.status != PPD_OK) {
+        st = job.status;
+        if (err != NULL)
+            *err = job.err;
+    }
+    if (st == PPD_OK) {
+        char name[PPD_ERROR_INPUT_MAX];
+        ppd_fetch_mask_url(url, name, sizeof name);
+        st = ppd__fetch_check_spool(name, &job, dopt, out, err);
+    }
+    ppd__fetch_discard(&job);
+    free(job.body.data);
 out:
-    free(body.data);
     free(url);
     return st;
 }
@@ -1496,4 +1653,103 @@ ppd_fetch_save_atomic(const char *path, const void *data, size_t len,
         free(dir);
     }
     return ppd__fetch_save_in(path, data, len, err);
+}
+
+enum ppd_status
+ppd__fetch_commit(struct ppd__fetch_job *job, struct ppd_error *err)
+{
+    const char *path = job->save_path;
+    enum ppd_status st = PPD_OK;
+    if (job->spool == NULL || job->spool_name == NULL || path == NULL) {
+        ppd__fetch_discard(job);
+        return ppd_error_set(err, PPD_EINVAL, path ? path : "",
+                             "no spool to save");
+    }
+    int fd = fileno(job->spool);
+    if (fflush(job->spool) != 0 || fchmod(fd, 0644) != 0 || fsync(fd) != 0)
+        st = ppd_error_set(err, PPD_EIO, path, "fsync: %s", strerror(errno));
+    int rc = fclose(job->spool);
+    job->spool = NULL;
+    if (st == PPD_OK && rc != 0)
+        st = ppd_error_set(err, PPD_EIO, path, "close: %s", strerror(errno));
+    if (st == PPD_OK && rename(job->spool_name, path) != 0)
+        st = ppd_error_set(err, PPD_EIO, path, "rename: %s", strerror(errno));
+    if (st != PPD_OK) {
+        ppd__fetch_discard(job);
+        return st;
+    }
+    free(job->spool_name);
+    job->spool_name = NULL; /* renamed: nothing to remove */
+    /* Make the rename itself durable. Some file systems refuse: fine. */
+    char *dir = NULL;
+    const char *base;
+    if (split_path(path, &dir, &base) == PPD_OK) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            (void)fsync(dfd);
+            close(dfd);
+        }
+    }
+    free(dir);
+    return PPD_OK;
+}
+
+/* Copy what is left of fp to out; false on a read or write error. */
+static bool
+copy_stream(FILE *fp, FILE *out)
+{
+    unsigned char buf[64 << 10];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            return false;
+    return !ferror(fp) && fflush(out) == 0;
+}
+
+enum ppd_status
+ppd_fetch_save(const char *url, const struct ppd_fetch_options *opt,
+               const struct ppd_decode_options *dopt, const char *path,
+               FILE *out, uint64_t *bytes, struct ppd_error *err)
+{
+    char name[PPD_ERROR_INPUT_MAX];
+    ppd_fetch_mask_url(url, name, sizeof name);
+    if (bytes != NULL)
+        *bytes = 0;
+    if (url == NULL || !has_http_scheme(url))
+        return ppd_error_set(err, PPD_EINVAL, name,
+                             "not an http:// or https:// URL");
+    if (out == NULL && (path == NULL || path[0] == '\0'))
+        return ppd_error_set(err, PPD_EINVAL, name, "no output path");
+    if (out == NULL) {
+        char *dir = NULL;
+        const char *base;
+        if (split_path(path, &dir, &base) != PPD_OK)
+            return ppd_error_set(err, PPD_ENOMEM, path, "out of memory");
+        if (base[0] == '\0') {
+            free(dir);
+            return ppd_error_set(err, PPD_EINVAL, path,
+                                 "is a directory name");
+        }
+        ppd__fetch_clean_stale(dir, base);
+        free(dir);
+    }
+    struct ppd__fetch_job job = {.url = url, .save_path = out ? NULL : path};
+    enum ppd_status st = ppd__fetch_many(&job, 1, 1, opt, NULL, NULL, err);
+    if (st == PPD_OK && job.status != PPD_OK) {
+        st = job.status;
+        if (err != NULL)
+            *err = job.err;
+    }
+    if (st == PPD_OK)
+        st = ppd__fetch_check_spool(name, &job, dopt, NULL, err);
+    if (st == PPD_OK && out != NULL && !copy_stream(job.spool, out))
+        st = ppd_error_set(err, PPD_EIO, "-", "write error: %s",
+                           strerror(errno));
+    if (st == PPD_OK && out == NULL)
+        st = ppd__fetch_commit(&job, err);
+    if (st == PPD_OK && bytes != NULL)
+        *bytes = job.size;
+    ppd__fetch_discard(&job);
+    free(job.body.data);
+    return st;
 }

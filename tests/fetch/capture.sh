@@ -94,13 +94,20 @@ stale)
     ;;
 killed)
     # A run killed while downloading leaves nothing under a final name.
+    # The body streams to a temporary file beside it, which the next run
+    # into that directory removes (its process is gone).
     "$PPD_BIN" capture --timeout 60 -o snaps t="$U/stall" 2>/dev/null &
     pid=$!
     PIDS+=("$pid")
     sleep 1
     kill -9 "$pid"
     wait "$pid" 2>/dev/null
-    expect_no_partial snaps "killed"
+    left=$(find snaps -type f -name '.stall-*.tmp-*' | wc -l)
+    [ "$left" -eq 1 ] || fail "killed: want the spool of the killed run, found $left"
+    [ -z "$(names snaps/t | grep -v "^\\.")" ] || fail "killed: a file under a final name"
+    run "$PPD_BIN" capture -o snaps t="$U/garbage"
+    expect_rc 1 "killed, next run"
+    expect_no_partial snaps "killed, next run"
     # A failed save does not leave one either: the check fails first.
     run "$PPD_BIN" capture -o snaps t2="$U/garbage" t3="$U/empty"
     expect_rc 1 "invalid bodies"

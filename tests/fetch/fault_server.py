@@ -31,6 +31,11 @@ of the stateful ones, so tests can share a server):
                         else 401/400 naming what was wrong
   /echo-auth            401 whose body echoes the Authorization header
   /echo-auth-200        the same with status 200
+  /gzip-bomb            200 with Content-Encoding: gzip, 300 MiB of zeros
+                        in about 300 KB on the wire
+  /gzip-bomb-profile    the same, but the zeros follow a profile's start
+                        (time_nanos = 0, over and over: valid protobuf),
+                        so only the size cap stops it
   /count?k=K            text: how many requests path K has seen
   /slow/PATH            as PATH, after a one-second pause
 """
@@ -42,9 +47,31 @@ import struct
 import sys
 import threading
 import time
+import zlib
 
 COUNTS = {}
 LOCK = threading.Lock()
+BOMBS = {}
+
+# sample_type {type: 1, unit: 2}, strings "", "space", "bytes".
+PROFILE_HEAD = (b"\x0a\x04\x08\x01\x10\x02" + b"\x32\x00" +
+                b"\x32\x05space" + b"\x32\x05bytes")
+
+
+def bomb(kind):
+    """300 MiB of zeros (or of 48 00 after a profile's start), gzipped."""
+    with LOCK:
+        if kind not in BOMBS:
+            z = zlib.compressobj(9, zlib.DEFLATED, 16 + 15)
+            head, unit = (b"", b"\0") if kind == "zeros" else \
+                (PROFILE_HEAD, b"\x48\x00")
+            parts = [z.compress(head)]
+            block = unit * ((1 << 20) // len(unit))
+            for _ in range(300):
+                parts.append(z.compress(block))
+            parts.append(z.flush())
+            BOMBS[kind] = b"".join(parts)
+        return BOMBS[kind]
 
 
 def bump(key):
@@ -158,6 +185,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
             return
+        if path in ("/gzip-bomb", "/gzip-bomb-profile"):
+            body = bomb("zeros" if path == "/gzip-bomb" else "fields")
+            return self.send_body(200, body, "application/octet-stream",
+                                  {"Content-Encoding": "gzip"})
         if path == "/reset":
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")

@@ -157,6 +157,37 @@ huge)
         "huge default"
     expect_no_partial out "huge default"
     ;;
+bomb)
+    # Bodies stream to disk, never into memory: a Content-Encoding bomb
+    # costs a few MiB whatever --max-download allows. Zeros are no
+    # profile (field 0 is invalid); a valid start runs to the cap.
+    run_rss "$PPD_BIN" fetch -o "$OUT" "$U/gzip-bomb"
+    expect_rc 1 "gzip bomb"
+    expect_rss 65536 "gzip bomb"
+    expect_no_partial out "gzip bomb"
+    run_rss "$PPD_BIN" fetch -o "$OUT" "$U/gzip-bomb-profile"
+    expect_rc 1 "gzip bomb profile"
+    expect_err_line "$E/gzip-bomb-profile: body larger than --max-download \(268435456 bytes\)" \
+        "gzip bomb profile"
+    expect_rss 65536 "gzip bomb profile"
+    expect_no_partial out "gzip bomb profile"
+    # As a diff input: the body is decoded from its spool.
+    run_rss "$PPD_BIN" --max-download 16M "$U/gzip-bomb-profile" \
+        "$PPD_SRC/testdata/leak/heap-0.pb.gz"
+    expect_rc 1 "gzip bomb input"
+    expect_rss 65536 "gzip bomb input"
+    # Eight at once in one capture run: bounded too.
+    targets=()
+    for i in 1 2 3 4 5 6 7 8; do
+        targets+=("b$i=$U/gzip-bomb-profile?k=$i")
+    done
+    run_rss "$PPD_BIN" capture -o snaps --parallel 8 "${targets[@]}"
+    expect_rc 1 "eight gzip bombs"
+    [ "$(grep -c 'larger than --max-download' err.txt)" -eq 8 ] ||
+        fail "eight gzip bombs: want 8 errors"
+    expect_rss 131072 "eight gzip bombs"
+    expect_no_partial snaps "eight gzip bombs"
+    ;;
 reset)
     fetch_case reset --retries 1
     expect_rc 1 "reset"

@@ -84,6 +84,33 @@ run() {
     MS=$(((t1 - t0) / 1000000))
 }
 
+# run_rss CMD...: as run, and RSS_KB gets the command's peak RSS (KiB).
+run_rss() {
+    local t0 t1
+    t0=$(date +%s%N)
+    RSS_KB=$(python3 -c '
+import resource, subprocess, sys
+with open("out.txt", "wb") as o, open("err.txt", "wb") as e:
+    rc = subprocess.run(sys.argv[1:], stdout=o, stderr=e).returncode
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@")
+    RC=${RSS_KB% *}
+    RSS_KB=${RSS_KB#* }
+    t1=$(date +%s%N)
+    MS=$(((t1 - t0) / 1000000))
+}
+
+# expect_rss KIB LABEL: the last run_rss peaked under KIB (not checked
+# in a sanitizer build, whose shadow memory inflates RSS).
+expect_rss() {
+    if [ "${PPD_SANITIZE:-0}" = 1 ]; then
+        echo "$2: peak RSS $RSS_KB KiB (not checked: sanitizer build)"
+    elif [ "$RSS_KB" -ge "$1" ]; then
+        fail "$2: peak RSS $RSS_KB KiB, want under $1 KiB"
+    else
+        echo "$2: peak RSS $RSS_KB KiB"
+    fi
+}
+
 # expect_rc N LABEL
 expect_rc() {
     if [ "$RC" -ne "$1" ]; then
