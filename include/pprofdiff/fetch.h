@@ -44,6 +44,9 @@ struct ppd_fetch_options {
     double timeout;            /* whole transfer, seconds; default 60 +
                                   seconds */
     double connect_timeout;    /* seconds; default 10 */
+    double deadline;           /* seconds for a whole run of transfers
+                                  (capture): those still running or
+                                  waiting then are cancelled; 0 = none */
     int retries;               /* extra attempts; < 0 means none; default 2 */
     long max_redirects;        /* < 0 means none; default 10 */
     uint64_t max_download;     /* bytes; 0 = PPD_DEFAULT_MAX_DOWNLOAD */
@@ -206,6 +209,9 @@ struct ppd_capture_result {
     uint64_t bytes;      /* size of the saved file */
     enum ppd_status status;
     const struct ppd_error *err; /* NULL on success */
+    long http_status;    /* of the last answer; 0 when none */
+    int attempts;        /* transfers made, retries included */
+    double seconds;      /* from the first attempt to the end */
 };
 
 /* Zero means the default for every field. */

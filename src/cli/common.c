@@ -74,6 +74,18 @@ ppd__cli_parse_bytes(const char *s, uint64_t *out)
     return true;
 }
 
+bool
+ppd__cli_parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 1e6)
+        return false;
+    *out = v;
+    return true;
+}
+
 const struct ppd__opt ppd__cli_input_opts[] = {
     {"max-bytes", 0, PPD_CLI_OPT_MAX_BYTES, "N",
      "refuse inputs larger than N bytes after\n"

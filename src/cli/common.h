@@ -59,6 +59,12 @@ bool ppd__cli_parse_long(const char *s, long lo, long hi, long *out);
 bool ppd__cli_parse_bytes(const char *s, uint64_t *out);
 
 /*
+ * ppd__cli_parse_seconds - a number of seconds, more than 0 and at most
+ * 10^6 (fractions allowed), that fills the whole of s; false otherwise.
+ */
+bool ppd__cli_parse_seconds(const char *s, double *out);
+
+/*
  * The subcommands; argv[0] is the subcommand's name (the program's for
  * the diff). Each returns the process exit status.
  */

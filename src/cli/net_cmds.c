@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/common.h"
 #include "cli/net_opts.h"
+#include "cli/report.h"
 #include "pprofdiff/fetch.h"
 
 /* ---- pprofdiff fetch ---- */
@@ -124,7 +126,7 @@ out:
 
 /* ---- pprofdiff capture ---- */
 
-enum { OPT_PARALLEL = 950, OPT_KEEP };
+enum { OPT_PARALLEL = 950, OPT_KEEP, OPT_DEADLINE, OPT_REPORT };
 
 static const struct ppd__opt capture_opts[] = {
     {"type", 't', 't', "LIST",
@@ -135,6 +137,15 @@ static const struct ppd__opt capture_opts[] = {
      "keep the newest N snapshots per target\n"
      "and type, delete older ones (default:\n"
      "keep all)"},
+    {"deadline", 0, OPT_DEADLINE, "S",
+     "end the whole run after S seconds:\n"
+     "transfers still running or waiting are\n"
+     "cancelled and reported, finished ones\n"
+     "kept (default: none)"},
+    {"report", 0, OPT_REPORT, "FILE",
+     "write a JSON report of the run to FILE\n"
+     "(atomically; - for stdout): every\n"
+     "capture's file or failure, and totals"},
     {"verbose", 'v', 'v', NULL, "print each saved file on stdout"},
     {"help", 'h', 'h', NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -169,12 +180,15 @@ capture_usage(FILE *out)
 
 struct capture_cli {
     bool verbose;
+    struct ppd__report *report; /* --report, or NULL */
 };
 
 static void
 capture_report(void *ctx, const struct ppd_capture_result *r)
 {
     const struct capture_cli *c = ctx;
+    if (c->report != NULL)
+        ppd__report_add(c->report, r);
     if (r->err != NULL) {
         ppd__cli_print_error(r->err);
         return;
@@ -218,6 +232,9 @@ ppd__cli_capture_main(int argc, char **argv)
     struct ppd_error err = {0};
     int rc = PPD_EXIT_USAGE;
     long v;
+    double deadline = 0;
+    const char *report_path = NULL;
+    struct ppd__report report = {0};
     int c;
 
     opterr = 0;
@@ -257,6 +274,18 @@ ppd__cli_capture_main(int argc, char **argv)
                 goto out;
             }
             copt.parallel = (size_t)v;
+            break;
+        case OPT_REPORT:
+            report_path = optarg;
+            break;
+        case OPT_DEADLINE:
+            if (!ppd__cli_parse_seconds(optarg, &deadline)) {
+                rc = ppd__cli_usage_error("capture",
+                                          "invalid --deadline value '%s' "
+                                          "(seconds, more than 0)",
+                                          optarg);
+                goto out;
+            }
             break;
         case OPT_KEEP:
             if (!ppd__cli_parse_long(optarg, 1, 1000000000L, &v)) {
@@ -306,11 +335,18 @@ ppd__cli_capture_main(int argc, char **argv)
         goto out;
 
     copt.fetch = net.opt;
+    copt.fetch.deadline = deadline;
     copt.types = types;
     copt.ntypes = ntypes;
     copt.decode = &dopt;
     copt.report = capture_report;
     copt.report_ctx = &cc;
+    copt.now = time(NULL);
+    report.start = copt.now;
+    report.deadline = deadline;
+    cc.report = report_path != NULL ? &report : NULL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     size_t nfailed = 0;
     enum ppd_status st = ppd_capture_run((const char *const *)argv + optind,
                                          (size_t)(argc - optind), &copt,
@@ -323,11 +359,19 @@ ppd__cli_capture_main(int argc, char **argv)
         rc = nfailed == 0 && st == PPD_EINVAL ? PPD_EXIT_USAGE
                                               : PPD_EXIT_ERROR;
     }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) +
+                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    /* A usage mistake makes no run to report. */
+    if (report_path != NULL && rc != PPD_EXIT_USAGE &&
+        !ppd__report_write(&report, report_path, took))
+        rc = PPD_EXIT_ERROR;
 out:
     for (size_t i = 0; i < ntypebufs; i++)
         free(typebufs[i]);
     free(typebufs);
     free(types);
+    ppd__report_free(&report);
     ppd__cli_net_free(&net);
     return rc;
 }

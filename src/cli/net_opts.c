@@ -43,17 +43,6 @@ flag_error(const char *fmt, ...)
     return -1;
 }
 
-static bool
-parse_seconds(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 1e6)
-        return false;
-    *out = v;
-    return true;
-}
 
 
 int
@@ -90,12 +79,12 @@ ppd__cli_fetch_flag(struct ppd__cli_net *n, int code, const char *arg)
                                    arg);
         return 1;
     case PPD_CLI_OPT_TIMEOUT:
-        if (!parse_seconds(arg, &o->timeout))
+        if (!ppd__cli_parse_seconds(arg, &o->timeout))
             return flag_error("invalid --timeout value '%s' "
                                    "(seconds > 0)", arg);
         return 1;
     case PPD_CLI_OPT_CONNECT_TIMEOUT:
-        if (!parse_seconds(arg, &o->connect_timeout))
+        if (!ppd__cli_parse_seconds(arg, &o->connect_timeout))
             return flag_error("invalid --connect-timeout value "
                                    "'%s' (seconds > 0)", arg);
         return 1;

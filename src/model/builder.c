@@ -342,9 +342,12 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
         const struct ppd_sample *last = &b->samples.v[b->samples.n - 1];
         if (last->stack_len == k && last->labelset == lset &&
             (k == 0 || memcmp(b->keys.v + last->stack_off, key, k) == 0)) {
-            int64_t *v = b->vals.v + (b->samples.n - 1) * nv;
-            for (size_t j = 0; j < nv; j++)
-                v[j] = (int64_t)((uint64_t)v[j] + (uint64_t)s->vals[j]);
+            /* No values, no vector: never offset a NULL pointer. */
+            if (nv > 0) {
+                int64_t *v = b->vals.v + (b->samples.n - 1) * nv;
+                for (size_t j = 0; j < nv; j++)
+                    v[j] = (int64_t)((uint64_t)v[j] + (uint64_t)s->vals[j]);
+            }
             return true;
         }
     }
@@ -597,9 +600,10 @@ merge_batch(struct ppd__builder *b)
                 (x->stack_len == 0 ||
                  memcmp(b->keys.v + y->stack_off, xk, x->stack_len) ==
                      0)) {
-                int64_t *v = b->vals.v + (size_t)e * nv;
-                for (size_t k = 0; k < nv; k++)
-                    v[k] = (int64_t)((uint64_t)v[k] + (uint64_t)xv[k]);
+                for (size_t k = 0; k < nv; k++) {
+                    int64_t *v = &b->vals.v[(size_t)e * nv + k];
+                    *v = (int64_t)((uint64_t)*v + (uint64_t)xv[k]);
+                }
                 merged = true;
                 break;
             }

@@ -262,6 +262,9 @@ on_done(void *ctx, struct ppd__fetch_job *j)
             .bytes = st == PPD_OK ? bytes : 0,
             .status = st,
             .err = st == PPD_OK ? NULL : &j->err,
+            .http_status = j->info.status,
+            .attempts = j->info.attempts,
+            .seconds = j->seconds,
         };
         o->report(o->report_ctx, &res);
     }
@@ -274,8 +277,9 @@ split_name(const char *arg, const char **name, size_t *namelen)
     size_t i = 0;
     while (is_name_char((unsigned char)arg[i]))
         i++;
-    if (i > 0 && arg[i] == '=' && strcmp(arg, ".=") != 0 &&
-        strncmp(arg, "..=", 3) != 0) {
+    bool dots = (i == 1 && arg[0] == '.') ||
+                (i == 2 && arg[0] == '.' && arg[1] == '.');
+    if (i > 0 && arg[i] == '=' && !dots) {
         *name = arg;
         *namelen = i;
         return arg + i + 1;
@@ -329,6 +333,23 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
         const char *name;
         size_t namelen;
         t->spec = split_name(targets[i], &name, &namelen);
+        /* Text before an '=' and before any ':' was meant as a name:
+         * when it is not a plain one, say what a name may be (a path in
+         * it would leave the output directory). */
+        const char *eq = strchr(targets[i], '=');
+        size_t pre = eq ? (size_t)(eq - targets[i]) : 0;
+        if (name == NULL && eq != NULL &&
+            memchr(targets[i], ':', pre) == NULL) {
+            char bad[PPD_ERROR_INPUT_MAX];
+            snprintf(bad, sizeof bad, "%.*s=", (int)pre, targets[i]);
+            st = ppd_error_set(err, PPD_EINVAL, bad,
+                               "%s: a target name holds only letters, "
+                               "digits, '.', '_' and '-', and is not '.' "
+                               "or '..'",
+                               pre == 0 ? "empty target name"
+                                        : "not a plain target name");
+            goto out;
+        }
         char masked[PPD_ERROR_INPUT_MAX];
         ppd_fetch_mask_url(t->spec, masked, sizeof masked);
         char *a = NULL;

@@ -451,6 +451,7 @@ struct engine {
     size_t ndone, njobs;
     bool progress_shown;
     uint64_t start_ms;
+    uint64_t deadline_ms; /* monotonic; 0 = none */
 };
 
 enum xstate { X_PENDING, X_RUNNING, X_WAITING, X_DONE };
@@ -462,6 +463,7 @@ struct xfer {
     enum xstate state;
     uint64_t not_before; /* monotonic ms; for X_WAITING */
     int attempts;
+    uint64_t started_ms; /* the first attempt's start */
     bool toobig;
     bool nomem;
     bool error_body_cut; /* stopped reading a non-2xx body on purpose */
@@ -1138,6 +1140,9 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
         goto out;
     e.njobs = n;
     e.start_ms = now_ms();
+    e.deadline_ms = opt->deadline > 0
+                        ? e.start_ms + (uint64_t)(opt->deadline * 1000)
+                        : 0;
     if (n == 0)
         goto out;
 
@@ -1163,6 +1168,41 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
     uint64_t last_progress = 0;
     while (e.ndone < n) {
         uint64_t now = now_ms();
+        if (e.deadline_ms != 0 && now >= e.deadline_ms) {
+            /* The run's budget is spent: what is still running, waiting
+             * for a retry or not started is cancelled and reported;
+             * what finished is kept. */
+            for (size_t i = 0; i < n; i++) {
+                struct xfer *x = &xs[i];
+                if (x->state == X_DONE)
+                    continue;
+                if (x->state == X_RUNNING)
+                    curl_multi_remove_handle(multi, x->h);
+                if (x->h != NULL)
+                    curl_easy_cleanup(x->h);
+                x->h = NULL;
+                char input[PPD_ERROR_INPUT_MAX];
+                ppd_fetch_mask_url(x->job->url, input, sizeof input);
+                x->job->info.attempts = x->attempts;
+                x->job->status = ppd_error_set(
+                    &x->job->err, PPD_EFETCH, input,
+                    "%s by --deadline (%.3g s)",
+                    x->state == X_PENDING ? "not started" : "cancelled",
+                    opt->deadline);
+                ppd__fetch_discard(x->job);
+                x->job->seconds = x->started_ms
+                                      ? (double)(now - x->started_ms) / 1000
+                                      : 0;
+                x->state = X_DONE;
+                e.ndone++;
+                if (done != NULL) {
+                    clear_progress(&e);
+                    done(ctx, x->job);
+                }
+            }
+            running = 0;
+            break;
+        }
 
         /* Start new work: retries that are due first, then fresh jobs. */
         for (size_t i = 0; i < next && running < parallel; i++) {
@@ -1185,6 +1225,7 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
             if (st != PPD_OK)
                 goto out;
             x->attempts = 1;
+            x->started_ms = now_ms();
             if (curl_multi_add_handle(multi, x->h) != CURLM_OK) {
                 st = ppd_error_set(err, PPD_ENOMEM, "",
                                    "curl_multi_add_handle failed");
@@ -1220,6 +1261,7 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
             }
             x->state = X_DONE;
             e.ndone++;
+            x->job->seconds = (double)(now_ms() - x->started_ms) / 1000;
             /* Only a body that arrived whole is the caller's. */
             if (x->job->status != PPD_OK)
                 ppd__fetch_discard(x->job);
@@ -1243,6 +1285,11 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
 
         /* Wait for traffic, the next due retry or the next progress tick. */
         uint64_t wait = 1000;
+        if (e.deadline_ms != 0)
+            wait = e.deadline_ms > now ? (e.deadline_ms - now < wait
+                                              ? e.deadline_ms - now
+                                              : wait)
+                                       : 0;
         for (size_t i = 0; i < next && running < parallel; i++) {
             if (xs[i].state != X_WAITING)
                 continue;

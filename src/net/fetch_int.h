@@ -32,6 +32,7 @@ struct ppd__fetch_job {
     const char *save_path;    /* in: spool beside this final path, or NULL */
     struct ppd_buffer body;   /* out: the first PPD__FETCH_HEAD bytes */
     uint64_t size;            /* out: bytes of a 2xx body */
+    double seconds;           /* out: from the first attempt to the end */
     FILE *spool;              /* out: a 2xx body, rewound; the job's */
     char *spool_name;         /* out: its path; NULL when anonymous */
     struct ppd_fetch_info info;
