@@ -142,6 +142,62 @@ fixed)
     names snaps/pr | grep -qxE "post-$STAMP\.pb\.gz" || fail "fixed: name"
     [ "$(names snaps/pr | wc -l)" -eq 1 ] || fail "fixed: want one file"
     ;;
+deadline)
+    # --deadline ends the run: the stalled transfer is cancelled and
+    # reported, the finished one kept, nothing half-written left.
+    run "$PPD_BIN" capture -o snaps --deadline 2 --timeout 60 \
+        ok="$U/ok" st="$U/stall"
+    expect_rc 1 "deadline"
+    [ "$MS" -lt 5000 ] || fail "deadline: took ${MS} ms"
+    grep -qE "^pprofdiff: $(re "$U")/stall: cancelled by --deadline \(2 s\)$" \
+        err.txt || fail "deadline: no cancel line"
+    names snaps/ok | grep -qxE "ok-$STAMP\.pb\.gz" || fail "deadline: ok kept"
+    expect_no_partial snaps/st "deadline"
+    run "$PPD_BIN" capture -o snaps --deadline 0 "$U/ok"
+    expect_rc 2 "deadline 0"
+    ;;
+report)
+    # One JSON document per run: saved files, failures and totals.
+    run "$PPD_BIN" capture -o snaps --retries 0 --report rep.json \
+        ok="$U/ok" bad="$U/503" html="$U/html"
+    expect_rc 1 "report"
+    python3 - rep.json "$U" <<'PY' || fail "report: contents"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+base = sys.argv[2]
+assert doc["report"] == "pprofdiff capture" and doc["version"] == 1
+t = doc["totals"]
+assert (t["captures"], t["saved"], t["failed"]) == (3, 1, 2), t
+by = {c["name"]: c for c in doc["captures"]}
+ok, bad, html = by["ok"], by["bad"], by["html"]
+assert ok["ok"] and ok["path"].endswith(".pb.gz") and ok["bytes"] > 0
+assert ok["http_status"] == 200 and ok["error"] is None
+assert t["bytes"] == ok["bytes"]
+assert not bad["ok"] and bad["path"] is None and bad["http_status"] == 503
+assert bad["error"]["code"] == "HTTP error"
+assert "overloaded" in bad["error"]["message"]
+assert not html["ok"] and "not a profile" in html["error"]["message"]
+assert all(c["url"].startswith(base) for c in doc["captures"])
+assert doc["duration_seconds"] >= 0 and doc["deadline_seconds"] is None
+assert doc["start"].endswith("Z")
+PY
+    [ -z "$(find . -name '.*.tmp-*')" ] || fail "report: temporary files"
+    # To stdout with -, and a report of a run cut by --deadline.
+    run "$PPD_BIN" capture -o snaps --deadline 1 --report - st="$U/stall"
+    expect_rc 1 "report deadline"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["captures"][0]; assert not c["ok"] and "deadline" in c["error"]["message"] and d["deadline_seconds"] == 1' out.txt ||
+        fail "report deadline: contents"
+    ;;
+names)
+    # A NAME= that is not a plain name is refused, saying what one is.
+    for bad in "../x" "a/b" "" "." ".."; do
+        run "$PPD_BIN" capture -o snaps "$bad=$U/ok"
+        expect_rc 2 "name '$bad'"
+        grep -q "a target name holds only letters, digits, '.', '_' and '-', and is not '.' or '..'" err.txt ||
+            fail "name '$bad': message"
+    done
+    [ ! -e snaps ] || [ -z "$(find snaps -type f)" ] || fail "names: files"
+    ;;
 *)
     echo "unknown case $case_name" >&2
     exit 2
