@@ -30,11 +30,26 @@ extern "C" {
 
 struct ppd_accum;
 
-/* An interned frame. For the stack view, file is "" and line 0. */
+/*
+ * What a frame is, as pprof's granularities say: PPD_GRAIN_STACK (the
+ * default) matches stacks by function name; PPD_GRAIN_FUNCTION, _LINE
+ * and _FILE are the function, the function, file and line, and the
+ * file; these three also keep whether the frame was called inline, so
+ * that a view can tell inlined calls as pprof does.
+ */
+enum ppd_grain {
+    PPD_GRAIN_STACK = 0,
+    PPD_GRAIN_FUNCTION,
+    PPD_GRAIN_LINE,
+    PPD_GRAIN_FILE
+};
+
+/* An interned frame; the fields its grain does not use are ""/0. */
 struct ppd_frame {
-    struct ppd_str name;
+    struct ppd_str name; /* function name (file name for FILE) */
     struct ppd_str file;
     int64_t line;
+    bool inlined; /* called inline (not the location's outermost line) */
 };
 
 /* What the accumulator keeps of one input. Strings are its own. */
@@ -94,6 +109,17 @@ ppd_accum_profiles(const struct ppd_profile *const *ps, size_t n,
 PPD_NODISCARD enum ppd_status
 ppd_accum_take_profiles(struct ppd_profile **ps, size_t n, const char *spec,
                         struct ppd_accum **out, struct ppd_error *err);
+
+/*
+ * ppd_accum_set_grain - what a frame is (see enum ppd_grain). Only
+ * before the first profile is added: PPD_EINVAL after.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_set_grain(struct ppd_accum *a, enum ppd_grain grain,
+                    struct ppd_error *err);
+
+/* ppd_accum_grain - the accumulator's grain. */
+enum ppd_grain ppd_accum_grain(const struct ppd_accum *a);
 
 /* Sizes and the kept facts. */
 size_t ppd_accum_ncolumns(const struct ppd_accum *a);

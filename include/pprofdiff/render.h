@@ -15,6 +15,7 @@
 
 #include "pprofdiff/diff.h"
 #include "pprofdiff/error.h"
+#include "pprofdiff/view.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,6 +49,15 @@ extern const char ppd_format_names[];
 PPD_NODISCARD enum ppd_status
 ppd_render(FILE *out, const struct ppd_diff *d,
            const struct ppd_render_options *opt, struct ppd_error *err);
+
+/*
+ * ppd_render_view - write a per-entry view to out (as ppd_render). TSV
+ * columns: flat cum base_flat cur_flat base_cum cur_cum name (flat and
+ * cum are deltas); with one input: flat cum name.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_render_view(FILE *out, const struct ppd_view *v,
+                const struct ppd_render_options *opt, struct ppd_error *err);
 
 /*
  * ppd_render_value - format v in unit for people: bytes as B/KiB/MiB/GiB,

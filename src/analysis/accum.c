@@ -34,6 +34,7 @@ struct ppd_accum {
     struct ppd_column *cols;
     const char **offers; /* per column: its sample types, for errors */
     const char *default_of; /* the input whose default type this is */
+    enum ppd_grain grain;
 
     PPD_VEC(struct ppd_frame) frames;
     uint32_t *ftab; /* frame id + 1, by name hash */
@@ -65,9 +66,22 @@ struct framebuf {
 };
 
 static uint64_t
-name_hash(const char *s, size_t n)
+frame_hash(const struct ppd_frame *f)
 {
-    return ppd__hash_bytes(s, n);
+    uint64_t h = ppd__hash_bytes(f->name.ptr, f->name.len);
+    if (f->file.len > 0)
+        h ^= ppd__hash_u64(ppd__hash_bytes(f->file.ptr, f->file.len) + 1);
+    return h ^ ppd__hash_u64((uint64_t)f->line * 2 + f->inlined);
+}
+
+static bool
+same_frame(const struct ppd_frame *x, const struct ppd_frame *y)
+{
+    return x->name.len == y->name.len && x->file.len == y->file.len &&
+           x->line == y->line && x->inlined == y->inlined &&
+           memcmp(x->name.ptr, y->name.ptr, x->name.len) == 0 &&
+           (x->file.len == 0 ||
+            memcmp(x->file.ptr, y->file.ptr, x->file.len) == 0);
 }
 
 static bool
@@ -80,8 +94,7 @@ rehash_frames(struct ppd_accum *a)
     if (t == NULL)
         return false;
     for (size_t i = 0; i < a->frames.n; i++) {
-        const struct ppd_str *nm = &a->frames.v[i].name;
-        size_t j = name_hash(nm->ptr, nm->len) & (size - 1);
+        size_t j = frame_hash(&a->frames.v[i]) & (size - 1);
         while (t[j] != 0)
             j = (j + 1) & (size - 1);
         t[j] = (uint32_t)(i + 1);
@@ -92,29 +105,42 @@ rehash_frames(struct ppd_accum *a)
     return true;
 }
 
-/* Intern a frame name (copied); returns its id, UINT32_MAX when out of
- * memory. */
+/* Intern a frame (its strings copied); returns its id, UINT32_MAX when
+ * out of memory. */
 static uint32_t
-intern(struct ppd_accum *a, const char *name, size_t len)
+intern_frame(struct ppd_accum *a, const struct ppd_frame *key)
 {
     if (ppd__table_full(a->frames.n, a->ftab_size) && !rehash_frames(a))
         return UINT32_MAX;
     size_t mask = a->ftab_size - 1;
-    size_t j = name_hash(name, len) & mask;
+    size_t j = frame_hash(key) & mask;
     while (a->ftab[j] != 0) {
-        const struct ppd_str *s = &a->frames.v[a->ftab[j] - 1].name;
-        if (s->len == len && memcmp(s->ptr, name, len) == 0)
+        if (same_frame(&a->frames.v[a->ftab[j] - 1], key))
             return a->ftab[j] - 1;
         j = (j + 1) & mask;
     }
     if (a->frames.n >= UINT32_MAX - 1)
         return UINT32_MAX;
-    char *copy = ppd__arena_strndup(a->arena, name, len);
-    struct ppd_frame f = {{copy, len}, {"", 0}, 0};
-    if (copy == NULL || !PPD_VEC_PUSH(a->frames, f, NULL))
+    struct ppd_frame f = *key;
+    f.name.ptr = ppd__arena_strndup(a->arena, key->name.ptr, key->name.len);
+    if (key->file.len > 0)
+        f.file.ptr = ppd__arena_strndup(a->arena, key->file.ptr,
+                                        key->file.len);
+    else
+        f.file = (struct ppd_str){"", 0};
+    if (f.name.ptr == NULL || f.file.ptr == NULL ||
+        !PPD_VEC_PUSH(a->frames, f, NULL))
         return UINT32_MAX;
     a->ftab[j] = (uint32_t)a->frames.n;
     return (uint32_t)(a->frames.n - 1);
+}
+
+/* Intern a frame known by its name alone. */
+static uint32_t
+intern(struct ppd_accum *a, const char *name, size_t len)
+{
+    struct ppd_frame key = {{name, len}, {"", 0}, 0, false};
+    return intern_frame(a, &key);
 }
 
 /* The frame id of a location without symbols: "file+0xoffset". */
@@ -175,8 +201,22 @@ locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
             if (l->nlines > 0) {
                 const struct ppd_function *f = l->lines[k].function;
                 struct ppd_str nm = f->name.len ? f->name : f->system_name;
+                /* lines[0] is the innermost: all but the last line of a
+                 * location were inlined into the next. */
+                struct ppd_frame key = {nm, {"", 0}, 0, false};
+                if (a->grain != PPD_GRAIN_STACK)
+                    key.inlined = k + 1 < l->nlines;
+                if (a->grain == PPD_GRAIN_LINE) {
+                    key.file = f->filename;
+                    key.line = l->lines[k].line;
+                } else if (a->grain == PPD_GRAIN_FILE) {
+                    key.name = f->filename.len
+                                   ? f->filename
+                                   : (struct ppd_str){"<unknown>", 9};
+                    nm = key.name;
+                }
                 if (nm.len > 0) {
-                    id = intern(a, nm.ptr, nm.len);
+                    id = intern_frame(a, &key);
                     named = true;
                 }
             }
@@ -730,4 +770,22 @@ ppd_accum_take_profiles(struct ppd_profile **ps, size_t n, const char *spec,
 {
     return accum_profiles(ps, (const struct ppd_profile *const *)ps, n, spec,
                           out, err);
+}
+
+enum ppd_status
+ppd_accum_set_grain(struct ppd_accum *a, enum ppd_grain grain,
+                    struct ppd_error *err)
+{
+    for (size_t i = 0; i < a->ncols; i++)
+        if (a->cols[i].added)
+            return ppd_error_set(err, PPD_EINVAL, NULL,
+                                 "the grain is set before adding profiles");
+    a->grain = grain;
+    return PPD_OK;
+}
+
+enum ppd_grain
+ppd_accum_grain(const struct ppd_accum *a)
+{
+    return a->grain;
 }

@@ -37,6 +37,7 @@ struct cli_options {
     bool show_unchanged;
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
+    enum ppd_grain by;              /* --by: 0 is the stack view */
     struct ppd_decode_options dopt; /* --max-bytes, --max-depth */
     struct ppd__cli_net net;        /* URL inputs: see net_opts.h */
 };
@@ -46,6 +47,7 @@ enum {
     OPT_HIDE_SHRINKING,
     OPT_SHOW_UNCHANGED,
     OPT_RUNTIME_PREFIX,
+    OPT_BY,
 };
 
 static const struct ppd__opt diff_opts[] = {
@@ -58,6 +60,11 @@ static const struct ppd__opt diff_opts[] = {
     {"top", 'n', 'n', "N",
      "rows per section (default 20 for text,\n"
      "all for tsv); 0 shows all"},
+    {"by", 0, OPT_BY, "WHAT",
+     "stack (default): one row per stack;\n"
+     "function, line or file: one row per\n"
+     "entry with flat and cum deltas, as\n"
+     "pprof -top (-lines, -files) counts them"},
     {"format", 0, OPT_FORMAT, "FMT", "text (default) or tsv"},
     {"hide-shrinking", 0, OPT_HIDE_SHRINKING, NULL,
      "leave out stacks that shrank"},
@@ -141,6 +148,20 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             if (!ppd_format_parse(optarg, &o->format))
                 return ppd__cli_usage_error(NULL, "unknown --format '%s' (%s)",
                                             optarg, ppd_format_names);
+            break;
+        case OPT_BY:
+            if (strcmp(optarg, "stack") == 0)
+                o->by = PPD_GRAIN_STACK;
+            else if (strcmp(optarg, "function") == 0)
+                o->by = PPD_GRAIN_FUNCTION;
+            else if (strcmp(optarg, "line") == 0)
+                o->by = PPD_GRAIN_LINE;
+            else if (strcmp(optarg, "file") == 0)
+                o->by = PPD_GRAIN_FILE;
+            else
+                return ppd__cli_usage_error(
+                    NULL, "unknown --by '%s' (stack, function, line or file)",
+                    optarg);
             break;
         case OPT_HIDE_SHRINKING:
             o->hide_shrinking = true;
@@ -260,7 +281,8 @@ load_all(struct load_job *jobs, size_t n)
  */
 static int
 add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
-             const bool *started, const char *spec, struct ppd_accum **out)
+             const bool *started, const char *spec, enum ppd_grain by,
+             struct ppd_accum **out)
 {
     struct ppd_error err = {0};
     struct load_job *last = &jobs[n - 1];
@@ -272,6 +294,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
     if (idx >= 0) {
         st = ppd_accum_new(n, &last->profile->sample_types[idx],
                            chosen ? NULL : last->profile->name, out, &err);
+        if (st == PPD_OK)
+            st = ppd_accum_set_grain(*out, by, &err);
         if (st == PPD_OK)
             st = ppd_accum_add(*out, n - 1, last->profile, &err);
         if (st == PPD_OK) {
@@ -316,7 +340,7 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
 /* Decode the inputs on threads and accumulate them as they are ready. */
 static int
 load_and_add(struct load_job *jobs, size_t n, const char *spec,
-             struct ppd_accum **out)
+             enum ppd_grain by, struct ppd_accum **out)
 {
     pthread_t th[2] = {0}; /* zeroed for -Wmaybe-uninitialized */
     bool started[2] = {false};
@@ -328,7 +352,7 @@ load_and_add(struct load_job *jobs, size_t n, const char *spec,
     for (size_t i = 0; i < n; i++)
         if (!started[i])
             load_thread(&jobs[i]);
-    return add_as_ready(jobs, n, th, started, spec, out);
+    return add_as_ready(jobs, n, th, started, spec, by, out);
 }
 
 int
@@ -385,7 +409,7 @@ ppd__cli_diff_main(int argc, char **argv)
         }
     }
     /* Inputs loaded in the first round are skipped now. */
-    rc = load_and_add(jobs, o.ninputs, o.sample, &acc);
+    rc = load_and_add(jobs, o.ninputs, o.sample, o.by, &acc);
     if (rc != PPD_EXIT_OK)
         goto out;
 
@@ -405,6 +429,20 @@ ppd__cli_diff_main(int argc, char **argv)
         .top = ropt.top,
     };
     struct ppd_error err = {0};
+    if (o.by != PPD_GRAIN_STACK) {
+        struct ppd_view_options vopt = {.top = ropt.top,
+                                        .keep_unchanged = o.show_unchanged};
+        struct ppd_view *view = NULL;
+        if (ppd_view_compute(acc, &vopt, &view, &err) != PPD_OK ||
+            ppd_render_view(stdout, view, &ropt, &err) != PPD_OK) {
+            ppd__cli_print_error(&err);
+            rc = PPD_EXIT_ERROR;
+        } else {
+            rc = PPD_EXIT_OK;
+        }
+        ppd_view_free(view);
+        goto out;
+    }
     if (ppd_diff_compute(acc, &diffopt, &diff, &err) != PPD_OK ||
         ppd_render(stdout, diff, &ropt, &err) != PPD_OK) {
         ppd__cli_print_error(&err);

@@ -3,6 +3,8 @@
  * their names (NULs from converted profiles, newlines from careless
  * writers); a row must stay one line and never drive the terminal.
  */
+#include <inttypes.h>
+
 #include "output/output.h"
 
 static bool
@@ -57,4 +59,20 @@ ppd__utf8_width(const char *s)
         if (((unsigned char)*s & 0xC0) != 0x80)
             w++;
     return w;
+}
+
+void
+ppd__put_entry(FILE *out, const struct ppd_frame *f, enum ppd_grain grain,
+               enum ppd_inline inlined)
+{
+    ppd__put_name(out, f->name);
+    if (grain == PPD_GRAIN_LINE) {
+        fputc(' ', out);
+        ppd__put_name(out, f->file);
+        fprintf(out, ":%" PRId64, f->line);
+    }
+    if (inlined == PPD_INLINE_ALL)
+        fputs(" (inline)", out);
+    else if (inlined == PPD_INLINE_PARTIAL)
+        fputs(" (partial-inline)", out);
 }

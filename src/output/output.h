@@ -12,6 +12,7 @@
 
 #include "pprofdiff/diff.h"
 #include "pprofdiff/render.h"
+#include "pprofdiff/view.h"
 
 /*
  * ppd__put_name - write a name as one field: tab, newline and CR become
@@ -19,6 +20,14 @@
  * UTF-8 included, pass through.
  */
 void ppd__put_name(FILE *out, struct ppd_str s);
+
+/*
+ * ppd__put_entry - write a view's entry as pprof names it: the function
+ * ("NAME (inline)" for an inlined call), "NAME FILE:LINE" for a line,
+ * the file for a file.
+ */
+void ppd__put_entry(FILE *out, const struct ppd_frame *f,
+                    enum ppd_grain grain, enum ppd_inline inlined);
 
 /* ppd__name_width - the display width of s as ppd__put_name writes it. */
 int ppd__name_width(struct ppd_str s);
@@ -60,5 +69,9 @@ bool ppd__render_text(FILE *out, const struct ppd_diff *d,
 bool ppd__render_tsv(FILE *out, const struct ppd_diff *d,
                      const struct ppd_render_options *o,
                      struct ppd__frames *f);
+bool ppd__render_text_view(FILE *out, const struct ppd_view *v,
+                           const struct ppd_render_options *o);
+bool ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
+                          const struct ppd_render_options *o);
 
 #endif

@@ -12,9 +12,11 @@ static const struct {
     enum ppd_format format;
     bool (*render)(FILE *, const struct ppd_diff *,
                    const struct ppd_render_options *, struct ppd__frames *);
+    bool (*view)(FILE *, const struct ppd_view *,
+                 const struct ppd_render_options *);
 } formats[] = {
-    {"text", PPD_FORMAT_TEXT, ppd__render_text},
-    {"tsv", PPD_FORMAT_TSV, ppd__render_tsv},
+    {"text", PPD_FORMAT_TEXT, ppd__render_text, ppd__render_text_view},
+    {"tsv", PPD_FORMAT_TSV, ppd__render_tsv, ppd__render_tsv_view},
 };
 
 const char ppd_format_names[] = "text or tsv";
@@ -28,6 +30,36 @@ ppd_format_parse(const char *name, enum ppd_format *out)
             return true;
         }
     return false;
+}
+
+/* The end of every render: flush, and name the stream in an error. */
+static enum ppd_status
+finish(FILE *out, const char *name, bool ok, struct ppd_error *err)
+{
+    enum ppd_status st = PPD_OK;
+    if (!ok)
+        st = ppd_error_set(err, PPD_ENOMEM, name, "out of memory");
+    else if (fflush(out) != 0 || ferror(out))
+        st = ppd_error_set(err, PPD_EIO, name, "write error: %s",
+                           strerror(errno));
+    if (st != PPD_OK)
+        ppd_error_where(err, PPD_STAGE_OUTPUT, PPD_NO_OFFSET, NULL, 0);
+    return st;
+}
+
+enum ppd_status
+ppd_render_view(FILE *out, const struct ppd_view *v,
+                const struct ppd_render_options *opt, struct ppd_error *err)
+{
+    struct ppd_render_options o = {0};
+    if (opt != NULL)
+        o = *opt;
+    bool ok = false;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (formats[i].format == o.format)
+            ok = formats[i].view(out, v, &o);
+    return finish(out, o.out_name != NULL ? o.out_name : "<stdout>", ok,
+                  err);
 }
 
 enum ppd_status
@@ -44,13 +76,5 @@ ppd_render(FILE *out, const struct ppd_diff *d,
         if (formats[i].format == o.format)
             ok = formats[i].render(out, d, &o, &f);
     free(f.v);
-    enum ppd_status st = PPD_OK;
-    if (!ok)
-        st = ppd_error_set(err, PPD_ENOMEM, name, "out of memory");
-    else if (fflush(out) != 0 || ferror(out))
-        st = ppd_error_set(err, PPD_EIO, name, "write error: %s",
-                           strerror(errno));
-    if (st != PPD_OK)
-        ppd_error_where(err, PPD_STAGE_OUTPUT, PPD_NO_OFFSET, NULL, 0);
-    return st;
+    return finish(out, name, ok, err);
 }

@@ -184,34 +184,37 @@ span_of(int64_t base, int64_t cur, int64_t *out)
     return true;
 }
 
-bool
-ppd__render_text(FILE *out, const struct ppd_diff *d,
-                 const struct ppd_render_options *o, struct ppd__frames *sc)
+/*
+ * The header: kind and sample type, then the input with its total, or
+ * both inputs with their times, the span, the total change and the
+ * rate. what names the entries counted ("stacks", "functions", ...).
+ */
+static void
+put_header(FILE *out, const struct ppd_accum *a, const char *what,
+           size_t nentries)
 {
-    const struct ppd_column *cur = ppd_accum_column(d->accum, d->ncolumns - 1);
-    const char *unit = d->sample_type.unit;
+    size_t ncols = ppd_accum_ncolumns(a);
+    const struct ppd_value_type *type = ppd_accum_type(a);
+    const struct ppd_column *cur = ppd_accum_column(a, ncols - 1);
+    const char *unit = type->unit;
     char t[64], v1[MAXCELL], v2[MAXCELL], v3[MAXCELL];
-    fprintf(out, "profile: %s   sample: %s (%s)\n", cur->kind,
-            d->sample_type.type, unit);
-    if (d->ncolumns == 1) {
+    fprintf(out, "profile: %s   sample: %s (%s)\n", cur->kind, type->type,
+            unit);
+    if (ncols == 1) {
         ppd__time_text(t, sizeof t, cur->time_nanos);
         fprintf(out, "input:   %s   %s\n", cur->name, t);
         /* pprof's total is the sum of absolute values: a profile saved
          * as a difference holds negative ones, and says its net too. */
         ppd_render_value(v1, sizeof v1, cur->abs_total, unit, false);
-        fprintf(out, "total:   %s in %zu stacks", v1,
-                d->nsection[PPD_GROWING] + d->nsection[PPD_SHRINKING]);
+        fprintf(out, "total:   %s in %zu %s", v1, nentries, what);
         if (cur->abs_total != cur->total) {
             ppd_render_value(v2, sizeof v2, cur->total, unit, true);
             fprintf(out, "   (net %s: it holds negative values)", v2);
         }
         fputc('\n', out);
-        /* Negative values (a profile written as a difference) too. */
-        return render_section(out, d, o, PPD_GROWING, "top stacks", sc) &&
-               render_section(out, d, o, PPD_SHRINKING, "negative values",
-                              sc);
+        return;
     }
-    const struct ppd_column *base = ppd_accum_column(d->accum, 0);
+    const struct ppd_column *base = ppd_accum_column(a, 0);
     ppd__time_text(t, sizeof t, base->time_nanos);
     fprintf(out, "base:    %s   %s\n", base->name, t);
     ppd__time_text(t, sizeof t, cur->time_nanos);
@@ -230,21 +233,36 @@ ppd__render_text(FILE *out, const struct ppd_diff *d,
         }
     }
     fputc('\n', out);
-    int64_t tb = d->totals[0], tc = d->totals[d->ncolumns - 1];
-    ppd_render_value(v1, sizeof v1, d->total_delta, unit, true);
+    int64_t tb = base->total, tc = cur->total;
+    int64_t delta = (int64_t)((uint64_t)tc - (uint64_t)tb);
+    ppd_render_value(v1, sizeof v1, delta, unit, true);
     ppd_render_value(v2, sizeof v2, tb, unit, false);
     ppd_render_value(v3, sizeof v3, tc, unit, false);
     char g[32];
     ppd__growth_text(g, sizeof g, tb, tc);
     fprintf(out, "total:   %s (%s -> %s, %s)", v1, v2, v3, g);
-    double per_h = span > 0 ? (double)d->total_delta * 3.6e12 / (double)span
-                            : 0;
+    double per_h = span > 0 ? (double)delta * 3.6e12 / (double)span : 0;
     if (span > 0 && fabs(per_h) < 9.2e18) {
         char r[MAXCELL];
         ppd_render_value(r, sizeof r, (int64_t)llround(per_h), unit, true);
         fprintf(out, "   rate %s/h", r);
     }
     fputc('\n', out);
+}
+
+bool
+ppd__render_text(FILE *out, const struct ppd_diff *d,
+                 const struct ppd_render_options *o, struct ppd__frames *sc)
+{
+    if (d->ncolumns == 1) {
+        put_header(out, d->accum, "stacks",
+                   d->nsection[PPD_GROWING] + d->nsection[PPD_SHRINKING]);
+        /* Negative values (a profile written as a difference) too. */
+        return render_section(out, d, o, PPD_GROWING, "top stacks", sc) &&
+               render_section(out, d, o, PPD_SHRINKING, "negative values",
+                              sc);
+    }
+    put_header(out, d->accum, NULL, 0);
     fprintf(out, "stacks:  %zu growing, %zu shrinking, %zu unchanged\n",
             d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
             d->nunchanged);
@@ -255,3 +273,73 @@ ppd__render_text(FILE *out, const struct ppd_diff *d,
             render_section(out, d, o, PPD_UNCHANGED, "unchanged", sc));
 }
 
+/* The entries of a grain, for headers. */
+static const char *
+entries_of(enum ppd_grain g)
+{
+    return g == PPD_GRAIN_LINE ? "lines"
+           : g == PPD_GRAIN_FILE ? "files"
+                                 : "functions";
+}
+
+bool
+ppd__render_text_view(FILE *out, const struct ppd_view *v,
+                      const struct ppd_render_options *o)
+{
+    (void)o;
+    const struct ppd_accum *a = v->accum;
+    const char *unit = ppd_accum_type(a)->unit;
+    const char *what = entries_of(ppd_accum_grain(a));
+    bool single = v->ncolumns == 1;
+    size_t last = v->ncolumns - 1;
+    put_header(out, a, what, v->nentries);
+    if (!single) {
+        char label[16];
+        snprintf(label, sizeof label, "%s:", what);
+        fprintf(out, "%-8s %zu changed, %zu unchanged\n", label,
+                v->nentries - v->nunchanged, v->nunchanged);
+    }
+    /* Columns: flat and cum deltas, then the current values. */
+    char cell[5][MAXCELL];
+    int w[5] = {4, 4, 3, 8, 7};
+    static const char *const head[2][5] = {
+        {"rank", "flat", "cum", "", ""},
+        {"rank", "flat", "cum", "cur flat", "cur cum"}};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            fprintf(out, "\n%s (%zu of %zu)\n", what, v->nrows,
+                    single ? v->nentries : v->nentries - v->nunchanged);
+            for (int c = 0; c < (single ? 3 : 5); c++) {
+                pad_right(out, head[!single][c], w[c]);
+                fputs("  ", out);
+            }
+            fputs("name\n", out);
+        }
+        for (size_t i = 0; i < v->nrows; i++) {
+            const struct ppd_view_row *r = &v->rows[i];
+            snprintf(cell[0], MAXCELL, "%zu", i + 1);
+            ppd_render_value(cell[1], MAXCELL, r->flat_delta, unit, !single);
+            ppd_render_value(cell[2], MAXCELL, r->cum_delta, unit, !single);
+            ppd_render_value(cell[3], MAXCELL, r->flat[last], unit, false);
+            ppd_render_value(cell[4], MAXCELL, r->cum[last], unit, false);
+            for (int c = 0; c < (single ? 3 : 5); c++) {
+                if (pass == 0) {
+                    w[c] = imax(w[c], ppd__utf8_width(cell[c]));
+                    continue;
+                }
+                pad_right(out, cell[c], w[c]);
+                fputs("  ", out);
+            }
+            if (pass == 1) {
+                ppd__put_entry(out, ppd_accum_frame(a, r->frame),
+                               ppd_accum_grain(a), r->inlined);
+                fputc('\n', out);
+            }
+        }
+    }
+    size_t total = single ? v->nentries : v->nentries - v->nunchanged;
+    if (v->nrows < total)
+        fprintf(out, "... %zu more %s (-n 0 shows all)\n", total - v->nrows,
+                what);
+    return true;
+}

@@ -57,3 +57,30 @@ ppd__render_tsv(FILE *out, const struct ppd_diff *d,
     }
     return true;
 }
+
+bool
+ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
+                     const struct ppd_render_options *o)
+{
+    (void)o;
+    bool single = v->ncolumns == 1;
+    size_t last = v->ncolumns - 1;
+    fputs(single ? "flat\tcum\tname\n"
+                 : "flat\tcum\tbase_flat\tcur_flat\tbase_cum\tcur_cum\tname\n",
+          out);
+    for (size_t i = 0; i < v->nrows; i++) {
+        const struct ppd_view_row *r = &v->rows[i];
+        if (single)
+            fprintf(out, "%" PRId64 "\t%" PRId64 "\t", r->flat[0], r->cum[0]);
+        else
+            fprintf(out,
+                    "%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64
+                    "\t%" PRId64 "\t%" PRId64 "\t",
+                    r->flat_delta, r->cum_delta, r->flat[0], r->flat[last],
+                    r->cum[0], r->cum[last]);
+        ppd__put_entry(out, ppd_accum_frame(v->accum, r->frame),
+                       ppd_accum_grain(v->accum), r->inlined);
+        fputc('\n', out);
+    }
+    return true;
+}

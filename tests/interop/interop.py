@@ -124,6 +124,59 @@ def pprof_total(go, path, sample):
     return int(m.group(1))
 
 
+TOP_ROW = re.compile(r"^\s*(-?\d+)\S*\s+(-?[\d.]+)%\s+(-?[\d.]+)%\s+"
+                     r"(-?\d+)\S*\s+(-?[\d.]+)%\s+(.*)$")
+GRAINS = [("function", []), ("line", ["-lines"]), ("file", ["-files"])]
+INLINE_SUFFIX = re.compile(r" \((partial-)?inline\)$")
+
+
+def strip_inline(rows):
+    """Rows keyed by name without pprof's inline marks."""
+    out = {}
+    for k, (f, c) in rows.items():
+        k = INLINE_SUFFIX.sub("", k)
+        of, oc = out.get(k, (0, 0))
+        out[k] = (of + f, oc + c)
+    return out
+
+
+def pprof_view(go, args, sample, flags):
+    """pprof -top's rows: name -> (flat, cum), every node, no edges cut
+    (the inline marks depend on which edges are kept)."""
+    out = subprocess.run([go, "tool", "pprof", "-top", "-nodefraction=0",
+                          "-edgefraction=0", "-sample_index=" + sample] +
+                         unit_flag(sample) + flags + args,
+                         capture_output=True, text=True, check=True).stdout
+    rows = {}
+    for line in out.splitlines():
+        m = TOP_ROW.match(line)
+        if m:
+            rows[m.group(6).strip()] = (int(m.group(1)), int(m.group(4)))
+    return {k: v for k, v in rows.items() if v != (0, 0)}
+
+
+def our_view(binary, args, sample, by):
+    out = subprocess.run([binary, "--by", by, "--format", "tsv", "-n", "0",
+                          "-s", sample] + args, capture_output=True,
+                         text=True, check=True).stdout
+    rows = {}
+    for line in out.splitlines()[1:]:
+        f = line.split("\t")
+        rows[f[-1]] = (int(f[0]), int(f[1]))
+    return {k: v for k, v in rows.items() if v != (0, 0)}
+
+
+def view_diff(a, b):
+    out = []
+    for k in sorted(set(a) | set(b)):
+        if a.get(k) != b.get(k):
+            out.append("\n    pprof %s ours %s  %s" % (a.get(k), b.get(k),
+                                                       k[:160]))
+        if len(out) > 5:
+            break
+    return "".join(out)
+
+
 def ours(binary, args, single):
     out = subprocess.run([binary, "--format", "tsv", "--show-unchanged",
                           "-n", "0"] + args,
@@ -210,6 +263,29 @@ def main():
             if failed == 0:
                 print("ok   %s: %d stacks, total %d" % (
                     name, len(nonzero(pc)), sum(pc.values())))
+    # Per-entry views: every function's, line's and file's flat and cum
+    # delta equal pprof -top's (-lines, -files) on the same diff; names
+    # with pprof's inline marks, except for files, whose marks pprof
+    # takes from calls this view does not keep (compared without them).
+    for b, c, types in PAIRS:
+        bp = os.path.join(leak, b + ".pb.gz")
+        cp = os.path.join(leak, c + ".pb.gz")
+        for t in types:
+            for by, flags in GRAINS:
+                name = "%s->%s -s %s --by %s" % (b, c, t, by)
+                want = pprof_view(go, ["-diff_base=" + bp, cp], t, flags)
+                got = our_view(binary, [bp, cp], t, by)
+                if by == "file":
+                    want, got = strip_inline(want), strip_inline(got)
+                check(name, want == got,
+                      view_diff(want, got))
+    for f, types in SINGLES:
+        p = os.path.join(leak, f + ".pb.gz")
+        for t in types:
+            name = "%s -s %s --by function" % (f, t)
+            want = pprof_view(go, [p], t, [])
+            got = our_view(binary, [p], t, "function")
+            check(name, want == got, view_diff(want, got))
     # With no -s, both tools must pick the same sample type: pprof names
     # its choice in the "Type:" header line.
     for f in ("heap-2", "allocs-2", "goroutine-2", "cpu", "block-2"):

@@ -1,0 +1,246 @@
+/*
+ * view.c - flat and cum per entry from the accumulator's stacks.
+ *
+ * The accumulator's frames tell an inlined call from a real one; an
+ * entry is one node for both (frames are first mapped to entries). Then
+ * one pass over the stacks: a stack's values go to its leaf entry's
+ * flat, and to the cum of every entry in it, counted once per stack (a
+ * mark per entry holds the last stack that counted it), as pprof counts
+ * recursion; each call from one entry into another says whether the
+ * callee was inlined, which is how pprof marks its nodes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/arena.h"
+#include "model/hash.h"
+#include "model/sort.h"
+#include "pprofdiff/view.h"
+
+struct rank_ctx {
+    const struct ppd_accum *a;
+    const uint32_t *name_rank;
+};
+
+static int
+cmp_rows(const void *x, const void *y, void *ctx)
+{
+    const struct ppd_view_row *a = x, *b = y;
+    const struct rank_ctx *c = ctx;
+    if (a->flat_delta != b->flat_delta)
+        return a->flat_delta > b->flat_delta ? -1 : 1;
+    if (a->cum_delta != b->cum_delta)
+        return a->cum_delta > b->cum_delta ? -1 : 1;
+    if (c->name_rank[a->frame] != c->name_rank[b->frame])
+        return c->name_rank[a->frame] < c->name_rank[b->frame] ? -1 : 1;
+    const struct ppd_frame *fa = ppd_accum_frame(c->a, a->frame);
+    const struct ppd_frame *fb = ppd_accum_frame(c->a, b->frame);
+    size_t n = fa->file.len < fb->file.len ? fa->file.len : fb->file.len;
+    int r = n ? memcmp(fa->file.ptr, fb->file.ptr, n) : 0;
+    if (r != 0)
+        return r;
+    if (fa->file.len != fb->file.len)
+        return fa->file.len < fb->file.len ? -1 : 1;
+    if (fa->line != fb->line)
+        return fa->line < fb->line ? -1 : 1;
+    return 0;
+}
+
+/* Do frames x and y name the same entry (inline or not)? */
+static bool
+same_entry(const struct ppd_frame *x, const struct ppd_frame *y)
+{
+    return x->name.len == y->name.len && x->file.len == y->file.len &&
+           x->line == y->line &&
+           memcmp(x->name.ptr, y->name.ptr, x->name.len) == 0 &&
+           (x->file.len == 0 ||
+            memcmp(x->file.ptr, y->file.ptr, x->file.len) == 0);
+}
+
+/*
+ * entry[f] = the entry of frame f, numbered by the first frame of each
+ * (first[e]); returns the number of entries, SIZE_MAX when out of
+ * memory.
+ */
+static size_t
+map_entries(const struct ppd_accum *a, uint32_t *entry, uint32_t *first)
+{
+    size_t nf = ppd_accum_nframes(a), ne = 0;
+    size_t size = ppd__table_size(nf + 1);
+    uint32_t *t = ppd__table_new(size);
+    if (t == NULL)
+        return SIZE_MAX;
+    for (size_t f = 0; f < nf; f++) {
+        const struct ppd_frame *fr = ppd_accum_frame(a, (uint32_t)f);
+        uint64_t h = ppd__hash_bytes(fr->name.ptr, fr->name.len) ^
+                     ppd__hash_u64((uint64_t)fr->line) ^
+                     ppd__hash_bytes(fr->file.ptr, fr->file.len) * 3;
+        size_t j = (size_t)h & (size - 1);
+        while (t[j] != 0 &&
+               !same_entry(ppd_accum_frame(a, first[t[j] - 1]), fr))
+            j = (j + 1) & (size - 1);
+        if (t[j] == 0) {
+            first[ne] = (uint32_t)f;
+            t[j] = (uint32_t)++ne;
+        }
+        entry[f] = t[j] - 1;
+    }
+    free(t);
+    return ne;
+}
+
+static int64_t
+delta_of(const int64_t *v, size_t n)
+{
+    return n > 1 ? (int64_t)((uint64_t)v[n - 1] - (uint64_t)v[0]) : v[0];
+}
+
+enum ppd_status
+ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
+                 struct ppd_view **out, struct ppd_error *err)
+{
+    static const struct ppd_view_options none = {0};
+    if (opt == NULL)
+        opt = &none;
+    *out = NULL;
+    size_t nf = ppd_accum_nframes(a), ncols = ppd_accum_ncolumns(a);
+    size_t ns = ppd_accum_nstacks(a);
+    struct ppd_arena *arena = ppd__arena_new();
+    uint32_t *entry = malloc((nf ? nf : 1) * sizeof *entry);
+    uint32_t *first = malloc((nf ? nf : 1) * sizeof *first);
+    unsigned char *calls = calloc(nf ? nf : 1, 1); /* 1 inline, 2 not */
+    uint32_t *mark = calloc(nf ? nf : 1, sizeof *mark);
+    uint32_t *frames = NULL;
+    uint32_t *name_rank = ppd_accum_name_order(a);
+    size_t fcap = 0, pcap = 0;
+    uint64_t *pairs = NULL; /* the call pairs of one stack, hashed */
+    struct ppd_view *v = arena ? ppd__arena_calloc(arena, 1, sizeof *v) : NULL;
+    int64_t *flat = arena ? ppd__arena_calloc(arena, nf ? nf * ncols : 1,
+                                              sizeof *flat)
+                          : NULL;
+    int64_t *cum = arena ? ppd__arena_calloc(arena, nf ? nf * ncols : 1,
+                                             sizeof *cum)
+                         : NULL;
+    if (v == NULL || flat == NULL || cum == NULL || mark == NULL ||
+        name_rank == NULL || entry == NULL || first == NULL || calls == NULL)
+        goto oom;
+    size_t ne = map_entries(a, entry, first);
+    if (ne == SIZE_MAX)
+        goto oom;
+    for (size_t s = 0; s < ns; s++) {
+        uint32_t depth = ppd_accum_depth(a, s);
+        if (depth == 0)
+            continue;
+        if (depth > fcap) {
+            uint32_t *nb = realloc(frames, depth * sizeof *nb);
+            if (nb == NULL)
+                goto oom;
+            frames = nb;
+            fcap = depth;
+        }
+        ppd_accum_stack(a, s, frames, fcap);
+        const int64_t *val = ppd_accum_values(a, s);
+        int64_t *fl = flat + (size_t)entry[frames[0]] * ncols;
+        for (size_t c = 0; c < ncols; c++)
+            fl[c] = (int64_t)((uint64_t)fl[c] + (uint64_t)val[c]);
+        /* Calls from one entry into another, root first: pprof counts
+         * each pair once per stack, the first (root-most) time. */
+        size_t psize = 16;
+        while (psize < 2 * (size_t)depth)
+            psize *= 2;
+        if (psize > pcap) {
+            uint64_t *np = realloc(pairs, psize * sizeof *np);
+            if (np == NULL)
+                goto oom;
+            pairs = np;
+            pcap = psize;
+        }
+        memset(pairs, 0, psize * sizeof *pairs);
+        for (uint32_t k = depth - 1; k > 0; k--) {
+            uint32_t caller = entry[frames[k]], e = entry[frames[k - 1]];
+            if (caller == e)
+                continue;
+            uint64_t key = ((uint64_t)caller << 32 | e) + 1;
+            size_t j = (size_t)ppd__hash_u64(key) & (psize - 1);
+            while (pairs[j] != 0 && pairs[j] != key)
+                j = (j + 1) & (psize - 1);
+            if (pairs[j] == key)
+                continue;
+            pairs[j] = key;
+            calls[e] |= ppd_accum_frame(a, frames[k - 1])->inlined ? 1 : 2;
+        }
+        for (uint32_t k = 0; k < depth; k++) {
+            uint32_t e = entry[frames[k]];
+            if (mark[e] == s + 1)
+                continue;
+            mark[e] = (uint32_t)(s + 1);
+            int64_t *cu = cum + (size_t)e * ncols;
+            for (size_t c = 0; c < ncols; c++)
+                cu[c] = (int64_t)((uint64_t)cu[c] + (uint64_t)val[c]);
+        }
+    }
+    struct ppd_view_row *rows =
+        ppd__arena_calloc(arena, nf ? nf : 1, sizeof *rows);
+    if (rows == NULL)
+        goto oom;
+    size_t n = 0;
+    for (size_t f = 0; f < ne; f++) {
+        const int64_t *fl = flat + f * ncols, *cu = cum + f * ncols;
+        bool any = false;
+        for (size_t c = 0; c < ncols && !any; c++)
+            any = fl[c] != 0 || cu[c] != 0;
+        if (!any)
+            continue;
+        v->nentries++;
+        struct ppd_view_row r = {
+            .frame = first[f],
+            .inlined = calls[f] == 1   ? PPD_INLINE_ALL
+                       : calls[f] == 3 ? PPD_INLINE_PARTIAL
+                                       : PPD_INLINE_NONE,
+            .flat = fl,
+            .cum = cu,
+            .flat_delta = delta_of(fl, ncols),
+            .cum_delta = delta_of(cu, ncols),
+        };
+        if (r.flat_delta == 0 && r.cum_delta == 0) {
+            v->nunchanged++;
+            if (!opt->keep_unchanged)
+                continue;
+        }
+        rows[n++] = r;
+    }
+    struct rank_ctx ctx = {a, name_rank};
+    if (!ppd__sort(rows, n, sizeof *rows, cmp_rows, &ctx))
+        goto oom;
+    v->accum = a;
+    v->ncolumns = ncols;
+    v->rows = rows;
+    v->nrows = opt->top != 0 && n > opt->top ? opt->top : n;
+    v->priv = arena;
+    free(pairs);
+    free(entry);
+    free(first);
+    free(calls);
+    free(mark);
+    free(frames);
+    free(name_rank);
+    *out = v;
+    return PPD_OK;
+oom:
+    free(pairs);
+    free(entry);
+    free(first);
+    free(calls);
+    free(mark);
+    free(frames);
+    free(name_rank);
+    ppd__arena_free(arena);
+    return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+}
+
+void
+ppd_view_free(struct ppd_view *v)
+{
+    if (v != NULL)
+        ppd__arena_free(v->priv);
+}
