@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "pprofdiff/error.h"
+#include "pprofdiff/filter.h"
 #include "pprofdiff/profile.h"
 
 #ifdef __cplusplus
@@ -117,6 +118,18 @@ ppd_accum_take_profiles(struct ppd_profile **ps, size_t n, const char *spec,
 PPD_NODISCARD enum ppd_status
 ppd_accum_set_grain(struct ppd_accum *a, enum ppd_grain grain,
                     struct ppd_error *err);
+
+/*
+ * ppd_accum_set_filter - apply f (borrowed: it must outlive the adds;
+ * NULL: none) to every profile added. Only before the first profile is
+ * added: PPD_EINVAL after. Totals still count every sample, as pprof's.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_set_filter(struct ppd_accum *a, const struct ppd_filter *f,
+                     struct ppd_error *err);
+
+/* ppd_accum_filtered - does a filter decide what is kept? */
+bool ppd_accum_filtered(const struct ppd_accum *a);
 
 /* ppd_accum_grain - the accumulator's grain. */
 enum ppd_grain ppd_accum_grain(const struct ppd_accum *a);

@@ -23,6 +23,7 @@
 #include "model/hash.h"
 #include "model/sort.h"
 #include "model/vec.h"
+#include "analysis/filter.h"
 #include "pprofdiff/accum.h"
 
 #define HASH_BASE 0x100000001b3u
@@ -45,6 +46,7 @@ struct ppd_accum {
     PPD_VEC(uint32_t) depth;
     PPD_VEC(uint64_t) hash;
     PPD_VEC(int64_t) vals; /* ncols per stack */
+    const struct ppd_filter *filter; /* borrowed; NULL: none */
     uint64_t *stab;        /* tagged slots (hash.h) */
     size_t stab_size;
 
@@ -55,7 +57,14 @@ struct locframes {
     uint32_t *first; /* frames of location i: lf[first[i] .. first[i+1]) */
     uint32_t *lf;
     uint32_t most;   /* the most frames of one location (at least 1) */
+    unsigned char *flags; /* with a filter: LOC_* per location */
 };
+
+/* What a filter says of a location (struct locframes.flags). */
+#define LOC_FOCUSED 1  /* counts as focused (--focus, or no focus) */
+#define LOC_IGNORED 2  /* matches --ignore */
+#define LOC_HIDDEN 4   /* --hide/--show left it no frame */
+#define LOC_FROM 8     /* matches --show-from */
 
 /* A sample's frames, leaf first, and their hash. */
 struct framebuf {
@@ -173,6 +182,103 @@ locframes_free(struct locframes *lf)
 {
     free(lf->first);
     free(lf->lf);
+    free(lf->flags);
+}
+
+/* Does a name or file of line k, or the mapping's file, match? */
+static bool
+line_matches(const struct ppd_filter *f, enum ppd__filter_re re,
+             const struct ppd_location *l, uint32_t k)
+{
+    const struct ppd_function *fn = l->lines[k].function;
+    return ppd__filter_match(f, re, fn->name) ||
+           ppd__filter_match(f, re, fn->filename);
+}
+
+static bool
+mapping_matches(const struct ppd_filter *f, enum ppd__filter_re re,
+                const struct ppd_location *l)
+{
+    return l->mapping != NULL && l->mapping->filename.len > 0 &&
+           ppd__filter_match(f, re, l->mapping->filename);
+}
+
+static bool
+location_matches(const struct ppd_filter *f, enum ppd__filter_re re,
+                 const struct ppd_location *l)
+{
+    for (uint32_t k = 0; k < l->nlines; k++)
+        if (line_matches(f, re, l, k))
+            return true;
+    return mapping_matches(f, re, l);
+}
+
+/*
+ * Which lines of location l the filter keeps (keep[k]), and its LOC_*
+ * flags, as pprof's FilterSamplesByName and ShowFrom decide: focus and
+ * ignore look at the location as it is; hide and show then drop lines;
+ * show_from keeps the lines up to the outermost one whose function
+ * matches, on what is left.
+ */
+static unsigned char
+filter_location(const struct ppd_filter *f, const struct ppd_location *l,
+                bool *keep)
+{
+    unsigned char flags = 0;
+    bool named = ppd__filter_has(f, PPD__FOCUS) ||
+                 ppd__filter_has(f, PPD__IGNORE) ||
+                 ppd__filter_has(f, PPD__HIDE) || ppd__filter_has(f, PPD__SHOW);
+    if (named) {
+        if (ppd__filter_has(f, PPD__IGNORE) &&
+            location_matches(f, PPD__IGNORE, l))
+            flags |= LOC_IGNORED;
+        else if (!ppd__filter_has(f, PPD__FOCUS) ||
+                 location_matches(f, PPD__FOCUS, l))
+            flags |= LOC_FOCUSED;
+    }
+    for (uint32_t k = 0; k < l->nlines; k++)
+        keep[k] = true;
+    uint32_t kept = l->nlines;
+    bool changed = false;
+    if (ppd__filter_has(f, PPD__HIDE) && location_matches(f, PPD__HIDE, l)) {
+        bool all = mapping_matches(f, PPD__HIDE, l);
+        for (uint32_t k = 0; k < l->nlines; k++)
+            if (all || line_matches(f, PPD__HIDE, l, k)) {
+                keep[k] = false;
+                kept--;
+            }
+        changed = true;
+    }
+    if (ppd__filter_has(f, PPD__SHOW)) {
+        if (!mapping_matches(f, PPD__SHOW, l))
+            for (uint32_t k = 0; k < l->nlines; k++)
+                if (keep[k] && !line_matches(f, PPD__SHOW, l, k)) {
+                    keep[k] = false;
+                    kept--;
+                }
+        changed = true;
+    }
+    if (changed && kept == 0)
+        flags |= LOC_HIDDEN;
+    if (ppd__filter_has(f, PPD__SHOW_FROM) && !(flags & LOC_HIDDEN)) {
+        if (mapping_matches(f, PPD__SHOW_FROM, l)) {
+            flags |= LOC_FROM;
+        } else {
+            /* The outermost kept line whose function matches; the lines
+             * outside it go. */
+            for (uint32_t k = l->nlines; k-- > 0;) {
+                if (!keep[k] ||
+                    !ppd__filter_match(f, PPD__SHOW_FROM,
+                                       l->lines[k].function->name))
+                    continue;
+                for (uint32_t j = k + 1; j < l->nlines; j++)
+                    keep[j] = false;
+                flags |= LOC_FROM;
+                break;
+            }
+        }
+    }
+    return flags;
 }
 
 /* Frame ids and hash parts of every location of p. */
@@ -186,18 +292,44 @@ locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
         total += p->locations[i].nlines ? p->locations[i].nlines : 1;
     out->first = malloc((nloc + 1) * sizeof *out->first);
     out->lf = malloc((total ? total : 1) * sizeof *out->lf);
-    if (out->first == NULL || out->lf == NULL)
+    bool *keep = NULL;
+    size_t keep_cap = 0;
+    if (a->filter != NULL)
+        out->flags = calloc(nloc ? nloc : 1, 1);
+    if (out->first == NULL || out->lf == NULL ||
+        (a->filter != NULL && out->flags == NULL))
         return false;
     size_t n = 0;
+    bool ok = false;
     for (size_t i = 0; i < nloc; i++) {
         const struct ppd_location *l = &p->locations[i];
         out->first[i] = (uint32_t)n;
         uint32_t nl = l->nlines ? l->nlines : 1;
         if (nl > out->most)
             out->most = nl;
+        /* The lines a filter keeps, and which of them is the outermost
+         * (the others were inlined into the next one kept). */
+        uint32_t outer = l->nlines ? l->nlines - 1 : 0;
+        if (a->filter != NULL) {
+            if (l->nlines > keep_cap) {
+                bool *nk = realloc(keep, l->nlines * sizeof *nk);
+                if (nk == NULL)
+                    goto out;
+                keep = nk;
+                keep_cap = l->nlines;
+            }
+            out->flags[i] = filter_location(a->filter, l, keep);
+            if (out->flags[i] & LOC_HIDDEN)
+                continue;
+            for (uint32_t k = 0; k < l->nlines; k++)
+                if (keep[k])
+                    outer = k;
+        }
         for (uint32_t k = 0; k < nl; k++) {
             uint32_t id = UINT32_MAX;
             bool named = false;
+            if (keep != NULL && l->nlines > 0 && !keep[k])
+                continue;
             if (l->nlines > 0) {
                 const struct ppd_function *f = l->lines[k].function;
                 struct ppd_str nm = f->name.len ? f->name : f->system_name;
@@ -205,7 +337,7 @@ locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
                  * location were inlined into the next. */
                 struct ppd_frame key = {nm, {"", 0}, 0, false};
                 if (a->grain != PPD_GRAIN_STACK)
-                    key.inlined = k + 1 < l->nlines;
+                    key.inlined = k < outer;
                 if (a->grain == PPD_GRAIN_LINE) {
                     key.file = f->filename;
                     key.line = l->lines[k].line;
@@ -223,12 +355,15 @@ locframes_build(struct ppd_accum *a, const struct ppd_profile *p,
             if (!named)
                 id = intern_fallback(a, l);
             if (id == UINT32_MAX)
-                return false;
+                goto out;
             out->lf[n++] = id;
         }
     }
     out->first[nloc] = (uint32_t)n;
-    return true;
+    ok = true;
+out:
+    free(keep);
+    return ok;
 }
 
 /*
@@ -366,6 +501,96 @@ stack_for(struct ppd_accum *a, const struct framebuf *fb)
     return s;
 }
 
+/* Expand and hash the frames of the locations locs[0..n), leaf first. */
+static bool
+expand_hash_locs(const struct locframes *lf, const uint32_t *locs, size_t n,
+                 struct framebuf *fb)
+{
+    size_t room = n * lf->most;
+    if (room > fb->cap &&
+        !ppd__grow((void **)&fb->v, &fb->cap, sizeof *fb->v, room, NULL))
+        return false;
+    uint64_t h = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t b = lf->first[locs[i]]; b < lf->first[locs[i] + 1];
+             b++) {
+            uint32_t id = lf->lf[b];
+            fb->v[k++] = id;
+            h = h * HASH_BASE + id + 1;
+        }
+    fb->n = (uint32_t)k;
+    fb->h = ppd__hash_u64(h ^ k);
+    return true;
+}
+
+/*
+ * Add p's samples through the filter: pprof drops a sample with an
+ * ignored location or without a focused one, then the locations hide or
+ * show left without a frame (and the sample if none is left), then with
+ * show_from the locations rootward of the root-most match (and the
+ * sample without one). Totals count every sample, as pprof's do.
+ */
+static bool
+add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+             long idx, const struct locframes *lf, struct framebuf *fb,
+             uint64_t *sum, uint64_t *abs)
+{
+    const struct ppd_filter *f = a->filter;
+    bool named = ppd__filter_has(f, PPD__FOCUS) ||
+                 ppd__filter_has(f, PPD__IGNORE) ||
+                 ppd__filter_has(f, PPD__HIDE) || ppd__filter_has(f, PPD__SHOW);
+    bool from = ppd__filter_has(f, PPD__SHOW_FROM);
+    uint32_t *locs = NULL;
+    size_t cap = 0;
+    bool ok = false;
+    for (size_t i = 0; i < p->nsamples; i++) {
+        int64_t v = ppd_sample_values(p, i)[idx];
+        if (v == 0)
+            continue;
+        *sum += (uint64_t)v;
+        *abs += v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        const struct ppd_sample *x = &p->samples[i];
+        const unsigned char *q = ppd_sample_stack(p, x);
+        const unsigned char *end = q + x->stack_len;
+        if (x->stack_len > cap &&
+            !ppd__grow((void **)&locs, &cap, sizeof *locs, x->stack_len,
+                       NULL))
+            goto out;
+        size_t n = 0;
+        bool focused = false, ignored = false;
+        uint32_t loc;
+        while (ppd_stack_next(&q, end, &loc)) {
+            unsigned char fl = lf->flags[loc];
+            focused |= (fl & LOC_FOCUSED) != 0;
+            ignored |= (fl & LOC_IGNORED) != 0;
+            if (!(fl & LOC_HIDDEN))
+                locs[n++] = loc;
+        }
+        if (named && (ignored || !focused || n == 0))
+            continue;
+        if (from) {
+            size_t k = n;
+            while (k > 0 && !(lf->flags[locs[k - 1]] & LOC_FROM))
+                k--;
+            if (k == 0)
+                continue;
+            n = k;
+        }
+        if (!expand_hash_locs(lf, locs, n, fb))
+            goto out;
+        size_t s = stack_for(a, fb);
+        if (s == SIZE_MAX)
+            goto out;
+        int64_t *cell = &a->vals.v[s * a->ncols + col];
+        *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
+    }
+    ok = true;
+out:
+    free(locs);
+    return ok;
+}
+
 /*
  * The index in p of the sample type t: the type with t's name and unit;
  * else the only type of that name; else -1.
@@ -482,17 +707,22 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         goto oom;
     if (!reserve_stacks(a, a->off.n == 0 ? live + 1 : 1))
         goto oom;
+    size_t n = p->nsamples;
+    uint64_t sum = 0, abs = 0;
+    if (a->filter != NULL) {
+        if (!add_filtered(a, col, p, idx, &lf, &ring[0], &sum, &abs))
+            goto oom;
+        goto done;
+    }
     /* Each sample is expanded and hashed a little ahead of its lookup,
      * and the slot it points at prefetched, so the table's random
      * accesses overlap instead of each waiting for memory. */
-    size_t n = p->nsamples;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
         const struct ppd_sample *x = &p->samples[i];
         if (!expand_hash(&lf, ppd_sample_stack(p, x), x->stack_len, &ring[i]))
             goto oom;
         ppd__prefetch(&a->stab[ring[i].h & (a->stab_size - 1)]);
     }
-    uint64_t sum = 0, abs = 0;
     for (size_t i = 0; i < n; i++) {
         struct framebuf *fb = &ring[i % PREFETCH_AHEAD];
         int64_t v = ppd_sample_values(p, i)[idx];
@@ -512,6 +742,7 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
             ppd__prefetch(&a->stab[fb->h & (a->stab_size - 1)]);
         }
     }
+done:
     c->total = (int64_t)sum;
     c->abs_total = (int64_t)abs;
     st = PPD_OK;
@@ -788,4 +1019,22 @@ enum ppd_grain
 ppd_accum_grain(const struct ppd_accum *a)
 {
     return a->grain;
+}
+
+enum ppd_status
+ppd_accum_set_filter(struct ppd_accum *a, const struct ppd_filter *f,
+                     struct ppd_error *err)
+{
+    for (size_t i = 0; i < a->ncols; i++)
+        if (a->cols[i].added)
+            return ppd_error_set(err, PPD_EINVAL, NULL,
+                                 "the filter is set before adding profiles");
+    a->filter = f;
+    return PPD_OK;
+}
+
+bool
+ppd_accum_filtered(const struct ppd_accum *a)
+{
+    return a->filter != NULL;
 }

@@ -38,6 +38,7 @@ struct cli_options {
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
     enum ppd_grain by;              /* --by: 0 is the stack view */
+    struct ppd_filter_options filter; /* --focus, --ignore, ... */
     struct ppd_decode_options dopt; /* --max-bytes, --max-depth */
     struct ppd__cli_net net;        /* URL inputs: see net_opts.h */
 };
@@ -48,6 +49,11 @@ enum {
     OPT_SHOW_UNCHANGED,
     OPT_RUNTIME_PREFIX,
     OPT_BY,
+    OPT_FOCUS,
+    OPT_IGNORE,
+    OPT_HIDE,
+    OPT_SHOW,
+    OPT_SHOW_FROM,
 };
 
 static const struct ppd__opt diff_opts[] = {
@@ -65,6 +71,14 @@ static const struct ppd__opt diff_opts[] = {
      "function, line or file: one row per\n"
      "entry with flat and cum deltas, as\n"
      "pprof -top (-lines, -files) counts them"},
+    {"focus", 0, OPT_FOCUS, "RE",
+     "keep samples with a frame matching RE\n"
+     "(function or file name; as pprof)"},
+    {"ignore", 0, OPT_IGNORE, "RE", "drop samples with a frame matching RE"},
+    {"hide", 0, OPT_HIDE, "RE", "drop the frames matching RE"},
+    {"show", 0, OPT_SHOW, "RE", "keep only the frames matching RE"},
+    {"show-from", 0, OPT_SHOW_FROM, "RE",
+     "drop the frames above the root-most\nframe matching RE"},
     {"format", 0, OPT_FORMAT, "FMT", "text (default) or tsv"},
     {"hide-shrinking", 0, OPT_HIDE_SHRINKING, NULL,
      "leave out stacks that shrank"},
@@ -162,6 +176,21 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                 return ppd__cli_usage_error(
                     NULL, "unknown --by '%s' (stack, function, line or file)",
                     optarg);
+            break;
+        case OPT_FOCUS:
+            o->filter.focus = optarg;
+            break;
+        case OPT_IGNORE:
+            o->filter.ignore = optarg;
+            break;
+        case OPT_HIDE:
+            o->filter.hide = optarg;
+            break;
+        case OPT_SHOW:
+            o->filter.show = optarg;
+            break;
+        case OPT_SHOW_FROM:
+            o->filter.show_from = optarg;
             break;
         case OPT_HIDE_SHRINKING:
             o->hide_shrinking = true;
@@ -282,7 +311,7 @@ load_all(struct load_job *jobs, size_t n)
 static int
 add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
              const bool *started, const char *spec, enum ppd_grain by,
-             struct ppd_accum **out)
+             const struct ppd_filter *filter, struct ppd_accum **out)
 {
     struct ppd_error err = {0};
     struct load_job *last = &jobs[n - 1];
@@ -296,6 +325,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
                            chosen ? NULL : last->profile->name, out, &err);
         if (st == PPD_OK)
             st = ppd_accum_set_grain(*out, by, &err);
+        if (st == PPD_OK)
+            st = ppd_accum_set_filter(*out, filter, &err);
         if (st == PPD_OK)
             st = ppd_accum_add(*out, n - 1, last->profile, &err);
         if (st == PPD_OK) {
@@ -340,7 +371,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
 /* Decode the inputs on threads and accumulate them as they are ready. */
 static int
 load_and_add(struct load_job *jobs, size_t n, const char *spec,
-             enum ppd_grain by, struct ppd_accum **out)
+             enum ppd_grain by, const struct ppd_filter *filter,
+             struct ppd_accum **out)
 {
     pthread_t th[2] = {0}; /* zeroed for -Wmaybe-uninitialized */
     bool started[2] = {false};
@@ -352,7 +384,7 @@ load_and_add(struct load_job *jobs, size_t n, const char *spec,
     for (size_t i = 0; i < n; i++)
         if (!started[i])
             load_thread(&jobs[i]);
-    return add_as_ready(jobs, n, th, started, spec, by, out);
+    return add_as_ready(jobs, n, th, started, spec, by, filter, out);
 }
 
 int
@@ -363,6 +395,7 @@ ppd__cli_diff_main(int argc, char **argv)
     struct load_job jobs[2];
     struct ppd_accum *acc = NULL;
     struct ppd_diff *diff = NULL;
+    struct ppd_filter *filter = NULL;
     int rc = parse_args(argc, argv, &o, &done);
     memset(jobs, 0, sizeof jobs);
     if (rc != PPD_EXIT_OK || done)
@@ -379,6 +412,14 @@ ppd__cli_diff_main(int argc, char **argv)
     }
 
     struct ppd_decode_options dopt = o.dopt;
+    /* A bad pattern is a usage error, found before any input is read. */
+    {
+        struct ppd_error ferr = {0};
+        if (ppd_filter_new(&o.filter, &filter, &ferr) != PPD_OK) {
+            rc = ppd__cli_usage_error(NULL, "%s", ferr.msg);
+            goto out;
+        }
+    }
     size_t nremote = 0;
     for (size_t i = 0; i < o.ninputs; i++) {
         jobs[i].path = o.inputs[i];
@@ -409,7 +450,7 @@ ppd__cli_diff_main(int argc, char **argv)
         }
     }
     /* Inputs loaded in the first round are skipped now. */
-    rc = load_and_add(jobs, o.ninputs, o.sample, o.by, &acc);
+    rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &acc);
     if (rc != PPD_EXIT_OK)
         goto out;
 
@@ -453,6 +494,7 @@ ppd__cli_diff_main(int argc, char **argv)
 out:
     ppd_diff_free(diff);
     ppd_accum_free(acc);
+    ppd_filter_free(filter);
     for (size_t i = 0; i < 2; i++)
         ppd_profile_free(jobs[i].profile);
     free(o.runtime_prefixes);

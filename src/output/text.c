@@ -250,6 +250,35 @@ put_header(FILE *out, const struct ppd_accum *a, const char *what,
     fputc('\n', out);
 }
 
+/*
+ * With filters, the totals above are the profiles' (as pprof's): say
+ * what the rows below add up to.
+ */
+static void
+put_kept(FILE *out, const struct ppd_accum *a)
+{
+    if (!ppd_accum_filtered(a))
+        return;
+    size_t ncols = ppd_accum_ncolumns(a);
+    uint64_t tb = 0, tc = 0;
+    for (size_t s = 0; s < ppd_accum_nstacks(a); s++) {
+        const int64_t *v = ppd_accum_values(a, s);
+        tb += (uint64_t)v[0];
+        tc += (uint64_t)v[ncols - 1];
+    }
+    const char *unit = ppd_accum_type(a)->unit;
+    char v1[MAXCELL], v2[MAXCELL], v3[MAXCELL];
+    if (ncols == 1) {
+        ppd_render_value(v1, sizeof v1, (int64_t)tc, unit, false);
+        fprintf(out, "kept:    %s by the filters\n", v1);
+        return;
+    }
+    ppd_render_value(v1, sizeof v1, (int64_t)(tc - tb), unit, true);
+    ppd_render_value(v2, sizeof v2, (int64_t)tb, unit, false);
+    ppd_render_value(v3, sizeof v3, (int64_t)tc, unit, false);
+    fprintf(out, "kept:    %s (%s -> %s) by the filters\n", v1, v2, v3);
+}
+
 bool
 ppd__render_text(FILE *out, const struct ppd_diff *d,
                  const struct ppd_render_options *o, struct ppd__frames *sc)
@@ -257,12 +286,14 @@ ppd__render_text(FILE *out, const struct ppd_diff *d,
     if (d->ncolumns == 1) {
         put_header(out, d->accum, "stacks",
                    d->nsection[PPD_GROWING] + d->nsection[PPD_SHRINKING]);
+        put_kept(out, d->accum);
         /* Negative values (a profile written as a difference) too. */
         return render_section(out, d, o, PPD_GROWING, "top stacks", sc) &&
                render_section(out, d, o, PPD_SHRINKING, "negative values",
                               sc);
     }
     put_header(out, d->accum, NULL, 0);
+    put_kept(out, d->accum);
     fprintf(out, "stacks:  %zu growing, %zu shrinking, %zu unchanged\n",
             d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
             d->nunchanged);
@@ -293,6 +324,7 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
     bool single = v->ncolumns == 1;
     size_t last = v->ncolumns - 1;
     put_header(out, a, what, v->nentries);
+    put_kept(out, a);
     if (!single) {
         char label[16];
         snprintf(label, sizeof label, "%s:", what);

@@ -286,6 +286,33 @@ def main():
             want = pprof_view(go, [p], t, [])
             got = our_view(binary, [p], t, "function")
             check(name, want == got, view_diff(want, got))
+    # Filters with pprof's meaning: per stack (pprof -raw) and per
+    # function (pprof -top), for each option on a few pairs.
+    filters = [("focus", "reaper"), ("focus", "sql|pool"),
+               ("focus", "proc\\.go"), ("ignore", "runtime\\.selectgo"),
+               ("hide", "^runtime\\."), ("hide", "sync\\."),
+               ("show", "main\\.|pool"), ("show_from", "connectionOpener|reaper"),
+               ("show_from", "main\\.")]
+    for b, c, t in (("goroutine-0", "goroutine-2", "goroutine"),
+                    ("heap-0", "heap-2", "inuse_space"),
+                    ("allocs-0", "allocs-2", "alloc_objects"),
+                    ("block-0", "block-2", "delay")):
+        bp = os.path.join(leak, b + ".pb.gz")
+        cp = os.path.join(leak, c + ".pb.gz")
+        for opt, pat in filters:
+            name = "%s->%s -s %s --%s '%s'" % (b, c, t, opt, pat)
+            theirs = ["-%s=%s" % (opt, pat)]
+            mine = ["--" + opt.replace("_", "-"), pat]
+            want = pprof_view(go, theirs + ["-diff_base=" + bp, cp], t, [])
+            got = our_view(binary, mine + [bp, cp], t, "function")
+            check(name + " --by function", want == got, view_diff(want, got))
+            pb, pc = pprof_stacks(go, theirs + ["-diff_base=" + bp, cp], t)
+            pd = collections.Counter(pc)
+            pd.subtract(pb)
+            _, _, od = ours(binary, mine + ["-s", t, bp, cp], False)
+            od = nonzero(od)
+            od.pop(NOSTACK, None)
+            check(name + " stacks", nonzero(pd) == od, diff_text(pd, od))
     # With no -s, both tools must pick the same sample type: pprof names
     # its choice in the "Type:" header line.
     for f in ("heap-2", "allocs-2", "goroutine-2", "cpu", "block-2"):

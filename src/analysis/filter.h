@@ -1,0 +1,29 @@
+/*
+ * filter.h (internal) - what the accumulator asks of a filter.
+ */
+#ifndef PPD_ANALYSIS_FILTER_H
+#define PPD_ANALYSIS_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pprofdiff/filter.h"
+#include "pprofdiff/profile.h"
+
+enum ppd__filter_re {
+    PPD__FOCUS,
+    PPD__IGNORE,
+    PPD__HIDE,
+    PPD__SHOW,
+    PPD__SHOW_FROM,
+    PPD__NFILTERS
+};
+
+/* ppd__filter_has - is the expression of that kind set? */
+bool ppd__filter_has(const struct ppd_filter *f, enum ppd__filter_re which);
+
+/* ppd__filter_match - does the expression match s[0..n) anywhere? */
+bool ppd__filter_match(const struct ppd_filter *f, enum ppd__filter_re which,
+                       struct ppd_str s);
+
+#endif
