@@ -23,7 +23,10 @@ extern "C" {
 
 enum ppd_format {
     PPD_FORMAT_TEXT = 0, /* aligned columns, scaled units */
-    PPD_FORMAT_TSV       /* header + one row per stack, raw integers */
+    PPD_FORMAT_TSV,      /* header + one row per stack, raw integers */
+    PPD_FORMAT_CSV,      /* the TSV columns, RFC 4180 */
+    PPD_FORMAT_JSON,     /* one document: inputs, totals, rows */
+    PPD_FORMAT_FOLDED    /* "root;...;leaf base cur" per stack */
 };
 
 struct ppd_render_options {
@@ -40,6 +43,9 @@ struct ppd_render_options {
  */
 bool ppd_format_parse(const char *name, enum ppd_format *out);
 extern const char ppd_format_names[];
+
+/* ppd_format_has_view - can the format write a --by view? */
+bool ppd_format_has_view(enum ppd_format format);
 
 /*
  * ppd_render - write d to out in the chosen format. opt may be NULL (text,

@@ -79,7 +79,10 @@ static const struct ppd__opt diff_opts[] = {
     {"show", 0, OPT_SHOW, "RE", "keep only the frames matching RE"},
     {"show-from", 0, OPT_SHOW_FROM, "RE",
      "drop the frames above the root-most\nframe matching RE"},
-    {"format", 0, OPT_FORMAT, "FMT", "text (default) or tsv"},
+    {"format", 0, OPT_FORMAT, "FMT",
+     "text (default), tsv, csv, json, or\n"
+     "folded (stack view: every stack,\n"
+     "'root;...;leaf base cur')"},
     {"hide-shrinking", 0, OPT_HIDE_SHRINKING, NULL,
      "leave out stacks that shrank"},
     {"show-unchanged", 0, OPT_SHOW_UNCHANGED, NULL,
@@ -235,6 +238,10 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         }
         }
     }
+    if (o->by != PPD_GRAIN_STACK && !ppd_format_has_view(o->format))
+        return ppd__cli_usage_error(NULL,
+                                    "--format folded is for the stack "
+                                    "view, not --by");
     int rest = argc - optind;
     if (rest < 1)
         return ppd__cli_usage_error(NULL, "%s", "no input profile given");
@@ -463,6 +470,11 @@ ppd__cli_diff_main(int argc, char **argv)
         ropt.top = (size_t)o.top;
     else
         ropt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
+    /* Folded stacks feed flame graphs: every stack, unchanged ones too. */
+    if (o.format == PPD_FORMAT_FOLDED) {
+        ropt.top = 0;
+        o.show_unchanged = true;
+    }
     struct ppd_diff_options diffopt = {
         .runtime_prefixes = o.runtime_prefixes,
         .nruntime_prefixes = o.nruntime_prefixes,

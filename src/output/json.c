@@ -60,3 +60,152 @@ ppd__json_string(FILE *out, const char *str, size_t n)
     }
     fputc('"', out);
 }
+
+/* ---- The json output format ---- */
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "output/output.h"
+
+static void
+put_cstr(FILE *out, const char *s)
+{
+    ppd__json_string(out, s, strlen(s));
+}
+
+/* "inputs", "sample" and the totals, shared by both documents. */
+static void
+put_head(FILE *out, const struct ppd_accum *a)
+{
+    size_t ncols = ppd_accum_ncolumns(a);
+    const struct ppd_value_type *t = ppd_accum_type(a);
+    fputs("{\n  \"profile\": ", out);
+    put_cstr(out, ppd_accum_column(a, ncols - 1)->kind);
+    fputs(",\n  \"sample\": {\"type\": ", out);
+    put_cstr(out, t->type);
+    fputs(", \"unit\": ", out);
+    put_cstr(out, t->unit);
+    fputs("},\n  \"inputs\": [", out);
+    for (size_t i = 0; i < ncols; i++) {
+        const struct ppd_column *c = ppd_accum_column(a, i);
+        fputs(i ? ", {\"name\": " : "{\"name\": ", out);
+        put_cstr(out, c->name);
+        fputs(", \"time\": ", out);
+        char when[32];
+        time_t secs = (time_t)(c->time_nanos / 1000000000);
+        struct tm tm;
+        if (c->time_nanos != 0 && gmtime_r(&secs, &tm) != NULL &&
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+            put_cstr(out, when);
+        else
+            fputs("null", out);
+        fprintf(out, ", \"total\": %" PRId64 "}", c->total);
+    }
+    fprintf(out, "],\n  \"filtered\": %s,\n",
+            ppd_accum_filtered(a) ? "true" : "false");
+}
+
+static void
+put_values(FILE *out, const int64_t *v, size_t n)
+{
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, i ? ", %" PRId64 : "%" PRId64, v[i]);
+    fputc(']', out);
+}
+
+bool
+ppd__render_json(FILE *out, const struct ppd_diff *d,
+                 const struct ppd_render_options *o, struct ppd__frames *f)
+{
+    static const char *const sname[] = {"growing", "unchanged", "shrinking"};
+    size_t last = d->ncolumns - 1;
+    put_head(out, d->accum);
+    fprintf(out, "  \"total_delta\": %" PRId64 ",\n", d->total_delta);
+    fprintf(out,
+            "  \"stacks\": {\"growing\": %zu, \"shrinking\": %zu, "
+            "\"unchanged\": %zu},\n  \"rows\": [",
+            d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
+            d->nunchanged);
+    bool first = true;
+    for (int s = PPD_GROWING; s <= PPD_SHRINKING; s++) {
+        if (s == PPD_SHRINKING && o->hide_shrinking)
+            continue;
+        size_t at = ppd_diff_section_start(d, (enum ppd_diff_section)s);
+        size_t n = ppd__shown(d, (enum ppd_diff_section)s, o->top);
+        for (size_t i = 0; i < n; i++) {
+            const struct ppd_diff_row *r = &d->rows[at + i];
+            if (!ppd__row_frames(d, r, f))
+                return false;
+            fputs(first ? "\n    {\"section\": " : ",\n    {\"section\": ",
+                  out);
+            first = false;
+            put_cstr(out, sname[s]);
+            fprintf(out, ", \"delta\": %" PRId64 ", \"values\": ", r->delta);
+            put_values(out, r->values, d->ncolumns);
+            if (d->ncolumns > 1) {
+                char g[32];
+                ppd__growth_text(g, sizeof g, r->values[0], r->values[last]);
+                fputs(", \"growth\": ", out);
+                put_cstr(out, g);
+            }
+            fputs(", \"culprit\": ", out);
+            if (r->culprit == PPD_NO_FRAME) {
+                fputs("null", out);
+            } else {
+                struct ppd_str c = ppd__culprit(d, r);
+                ppd__json_string(out, c.ptr, c.len);
+            }
+            fputs(", \"stack\": [", out);
+            for (size_t k = 0; k < f->n; k++) {
+                struct ppd_str nm = ppd__frame_name(d, f->v[k]);
+                if (k > 0)
+                    fputs(", ", out);
+                ppd__json_string(out, nm.ptr, nm.len);
+            }
+            fputs("]}", out);
+        }
+    }
+    fputs(first ? "]\n}\n" : "\n  ]\n}\n", out);
+    return true;
+}
+
+bool
+ppd__render_json_view(FILE *out, const struct ppd_view *v,
+                      const struct ppd_render_options *o)
+{
+    (void)o;
+    static const char *const grains[] = {"stack", "function", "line", "file"};
+    static const char *const marks[] = {"none", "inline", "partial-inline"};
+    const struct ppd_accum *a = v->accum;
+    put_head(out, a);
+    fputs("  \"by\": ", out);
+    put_cstr(out, grains[ppd_accum_grain(a)]);
+    fprintf(out,
+            ",\n  \"entries\": %zu, \"unchanged\": %zu,\n  \"rows\": [",
+            v->nentries, v->nunchanged);
+    for (size_t i = 0; i < v->nrows; i++) {
+        const struct ppd_view_row *r = &v->rows[i];
+        const struct ppd_frame *fr = ppd_accum_frame(a, r->frame);
+        fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+        ppd__json_string(out, fr->name.ptr, fr->name.len);
+        if (ppd_accum_grain(a) == PPD_GRAIN_LINE) {
+            fputs(", \"file\": ", out);
+            ppd__json_string(out, fr->file.ptr, fr->file.len);
+            fprintf(out, ", \"line\": %" PRId64, fr->line);
+        }
+        fputs(", \"inline\": ", out);
+        put_cstr(out, marks[r->inlined]);
+        fprintf(out, ", \"flat\": %" PRId64 ", \"cum\": %" PRId64
+                     ", \"flat_values\": ",
+                r->flat_delta, r->cum_delta);
+        put_values(out, r->flat, v->ncolumns);
+        fputs(", \"cum_values\": ", out);
+        put_values(out, r->cum, v->ncolumns);
+        fputc('}', out);
+    }
+    fputs(v->nrows ? "\n  ]\n}\n" : "]\n}\n", out);
+    return true;
+}

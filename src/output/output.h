@@ -45,6 +45,13 @@ struct ppd__frames {
 bool ppd__row_frames(const struct ppd_diff *d, const struct ppd_diff_row *r,
                      struct ppd__frames *f);
 
+/*
+ * ppd__put_folded - the frames of f root first, joined by ';' (the
+ * folded-stack convention), "(no stack)" for none.
+ */
+void ppd__put_folded(FILE *out, const struct ppd_diff *d,
+                     const struct ppd__frames *f);
+
 /* ppd__frame_name - the name of frame id in d. */
 struct ppd_str ppd__frame_name(const struct ppd_diff *d, uint32_t id);
 
@@ -69,7 +76,20 @@ bool ppd__render_text(FILE *out, const struct ppd_diff *d,
 bool ppd__render_tsv(FILE *out, const struct ppd_diff *d,
                      const struct ppd_render_options *o,
                      struct ppd__frames *f);
+bool ppd__render_csv(FILE *out, const struct ppd_diff *d,
+                     const struct ppd_render_options *o,
+                     struct ppd__frames *f);
+bool ppd__render_folded(FILE *out, const struct ppd_diff *d,
+                        const struct ppd_render_options *o,
+                        struct ppd__frames *f);
+bool ppd__render_json(FILE *out, const struct ppd_diff *d,
+                      const struct ppd_render_options *o,
+                      struct ppd__frames *f);
 bool ppd__render_text_view(FILE *out, const struct ppd_view *v,
+                           const struct ppd_render_options *o);
+bool ppd__render_csv_view(FILE *out, const struct ppd_view *v,
+                          const struct ppd_render_options *o);
+bool ppd__render_json_view(FILE *out, const struct ppd_view *v,
                            const struct ppd_render_options *o);
 bool ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
                           const struct ppd_render_options *o);

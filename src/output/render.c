@@ -17,9 +17,21 @@ static const struct {
 } formats[] = {
     {"text", PPD_FORMAT_TEXT, ppd__render_text, ppd__render_text_view},
     {"tsv", PPD_FORMAT_TSV, ppd__render_tsv, ppd__render_tsv_view},
+    {"csv", PPD_FORMAT_CSV, ppd__render_csv, ppd__render_csv_view},
+    {"json", PPD_FORMAT_JSON, ppd__render_json, ppd__render_json_view},
+    {"folded", PPD_FORMAT_FOLDED, ppd__render_folded, NULL},
 };
 
-const char ppd_format_names[] = "text or tsv";
+const char ppd_format_names[] = "text, tsv, csv, json or folded";
+
+bool
+ppd_format_has_view(enum ppd_format format)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (formats[i].format == format)
+            return formats[i].view != NULL;
+    return false;
+}
 
 bool
 ppd_format_parse(const char *name, enum ppd_format *out)
@@ -56,7 +68,7 @@ ppd_render_view(FILE *out, const struct ppd_view *v,
         o = *opt;
     bool ok = false;
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-        if (formats[i].format == o.format)
+        if (formats[i].format == o.format && formats[i].view != NULL)
             ok = formats[i].view(out, v, &o);
     return finish(out, o.out_name != NULL ? o.out_name : "<stdout>", ok,
                   err);

@@ -41,3 +41,18 @@ ppd__shown(const struct ppd_diff *d, enum ppd_diff_section s, size_t top)
     size_t n = d->nkept[s];
     return top != 0 && n > top ? top : n;
 }
+
+void
+ppd__put_folded(FILE *out, const struct ppd_diff *d,
+                const struct ppd__frames *f)
+{
+    if (f->n == 0) {
+        fputs("(no stack)", out);
+        return;
+    }
+    for (size_t k = 0; k < f->n; k++) {
+        if (k > 0)
+            fputc(';', out);
+        ppd__put_name(out, ppd__frame_name(d, f->v[f->n - 1 - k]));
+    }
+}

@@ -7,20 +7,6 @@
 
 #include "output/output.h"
 
-static void
-put_folded(FILE *out, const struct ppd_diff *d, const struct ppd__frames *f)
-{
-    if (f->n == 0) {
-        fputs("(no stack)", out);
-        return;
-    }
-    for (size_t k = 0; k < f->n; k++) {
-        if (k > 0)
-            fputc(';', out);
-        ppd__put_name(out, ppd__frame_name(d, f->v[f->n - 1 - k]));
-    }
-}
-
 bool
 ppd__render_tsv(FILE *out, const struct ppd_diff *d,
                 const struct ppd_render_options *o, struct ppd__frames *f)
@@ -44,7 +30,7 @@ ppd__render_tsv(FILE *out, const struct ppd_diff *d,
             else
                 fprintf(out, "%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t",
                         r->delta, r->values[0], r->values[last]);
-            put_folded(out, d, f);
+            ppd__put_folded(out, d, f);
             fputc('\t', out);
             ppd__put_name(out, ppd__culprit(d, r));
             if (!single) {

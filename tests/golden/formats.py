@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Every output format carries the same rows and numbers.
+
+For each fixture pair (and one single profile), the rows of --format
+tsv are the reference; csv, json and folded (stack view) and csv and
+json (--by function) must hold exactly the same stacks or entries with
+the same numbers. Layouts are pinned byte for byte by the golden tests;
+this pins that they agree.
+
+Usage: formats.py PPROFDIFF SRCDIR
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+PAIRS = [("goroutine-0", "goroutine-2"), ("heap-0", "heap-2"),
+         ("block-0", "block-2"), ("cpu", None)]
+
+
+def run(binary, args):
+    return subprocess.run([binary] + args, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def main():
+    binary, src = sys.argv[1], sys.argv[2]
+    leak = os.path.join(src, "testdata", "leak")
+    failed = passed = 0
+    for b, c in PAIRS:
+        inputs = [os.path.join(leak, b + ".pb.gz")]
+        if c:
+            inputs.append(os.path.join(leak, c + ".pb.gz"))
+        base = ["-n", "0", "--show-unchanged"] + inputs
+        tsv = list(csv.DictReader(io.StringIO(run(binary, ["--format", "tsv"]
+                                                       + base)),
+                                  delimiter="\t"))
+        key = "delta" if c else "value"
+        want = sorted((r["stack"], int(r[key])) for r in tsv)
+        got_csv = sorted((r["stack"], int(r[key])) for r in csv.DictReader(
+            io.StringIO(run(binary, ["--format", "csv"] + base))))
+        doc = json.loads(run(binary, ["--format", "json"] + base))
+        got_json = sorted((";".join(reversed(r["stack"])) or "(no stack)",
+                           r["delta"]) for r in doc["rows"])
+        folded = {}
+        for line in run(binary, ["--format", "folded"] + inputs).splitlines():
+            stack, *vals = line.rsplit(" ", 2 if c else 1)
+            folded[stack] = int(vals[-1]) - (int(vals[0]) if c else 0)
+        want_folded = {s: v for s, v in want if s != "(no stack)"}
+        for name, ok in (("csv", got_csv == want), ("json", got_json == want),
+                         ("folded", folded == want_folded)):
+            if ok:
+                passed += 1
+            else:
+                failed += 1
+                print("FAIL %s %s: rows differ from tsv" % (b, name))
+        # The function view: csv and json against tsv.
+        vt = list(csv.DictReader(io.StringIO(run(
+            binary, ["--by", "function", "--format", "tsv"] + base)),
+            delimiter="\t"))
+        vw = sorted((r["name"], int(r["flat"]), int(r["cum"])) for r in vt)
+        vc = sorted((r["name"], int(r["flat"]), int(r["cum"])) for r in
+                    csv.DictReader(io.StringIO(run(
+                        binary, ["--by", "function", "--format", "csv"] +
+                        base))))
+        vd = json.loads(run(binary, ["--by", "function", "--format", "json"]
+                            + base))
+        vj = sorted((r["name"] + {"none": "", "inline": " (inline)",
+                                  "partial-inline": " (partial-inline)"}[
+                                      r["inline"]], r["flat"], r["cum"])
+                    for r in vd["rows"])
+        for name, ok in (("view csv", vc == vw), ("view json", vj == vw)):
+            if ok:
+                passed += 1
+            else:
+                failed += 1
+                print("FAIL %s %s: rows differ from tsv" % (b, name))
+    print("formats: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
