@@ -128,6 +128,20 @@ PPD_NODISCARD enum ppd_status
 ppd_accum_set_filter(struct ppd_accum *a, const struct ppd_filter *f,
                      struct ppd_error *err);
 
+/*
+ * ppd_accum_set_label_frames - add label values as pseudo-frames to every
+ * stack, as pprof's -tagroot/-tagleaf: for each key a frame named by the
+ * sample's values of that key (strings, then numbers scaled as pprof
+ * does, joined by ','; "<unknown>" without one), with the key as its
+ * file. Root keys go above the stack, the first key root-most; leaf keys
+ * below it, the last key leaf-most. Keys are copied. Only before the
+ * first profile is added.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_set_label_frames(struct ppd_accum *a, const char *const *root_keys,
+                           size_t nroot, const char *const *leaf_keys,
+                           size_t nleaf, struct ppd_error *err);
+
 /* ppd_accum_filtered - does a filter decide what is kept? */
 bool ppd_accum_filtered(const struct ppd_accum *a);
 

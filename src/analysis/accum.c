@@ -47,6 +47,8 @@ struct ppd_accum {
     PPD_VEC(uint64_t) hash;
     PPD_VEC(int64_t) vals; /* ncols per stack */
     const struct ppd_filter *filter; /* borrowed; NULL: none */
+    const char **root_keys, **leaf_keys; /* label keys as frames */
+    size_t nroot, nleaf;
     uint64_t *stab;        /* tagged slots (hash.h) */
     size_t stab_size;
 
@@ -501,26 +503,152 @@ stack_for(struct ppd_accum *a, const struct framebuf *fb)
     return s;
 }
 
-/* Expand and hash the frames of the locations locs[0..n), leaf first. */
+/*
+ * Expand and hash the frames of the locations locs[0..n), leaf first,
+ * after the frames leaf[0..nleaf) and before root[0..nroot) (labels as
+ * frames).
+ */
 static bool
 expand_hash_locs(const struct locframes *lf, const uint32_t *locs, size_t n,
-                 struct framebuf *fb)
+                 const uint32_t *leaf, size_t nleaf, const uint32_t *root,
+                 size_t nroot, struct framebuf *fb)
 {
-    size_t room = n * lf->most;
+    size_t room = n * lf->most + nleaf + nroot;
     if (room > fb->cap &&
         !ppd__grow((void **)&fb->v, &fb->cap, sizeof *fb->v, room, NULL))
         return false;
     uint64_t h = 0;
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < nleaf; i++) {
+        fb->v[k++] = leaf[i];
+        h = h * HASH_BASE + leaf[i] + 1;
+    }
+    for (size_t i = 0; i < nroot + n; i++) {
+        if (i >= n) {
+            uint32_t id = root[i - n];
+            fb->v[k++] = id;
+            h = h * HASH_BASE + id + 1;
+            continue;
+        }
         for (uint32_t b = lf->first[locs[i]]; b < lf->first[locs[i] + 1];
              b++) {
             uint32_t id = lf->lf[b];
             fb->v[k++] = id;
             h = h * HASH_BASE + id + 1;
         }
+    }
     fb->n = (uint32_t)k;
     fb->h = ppd__hash_u64(h ^ k);
+    return true;
+}
+
+/*
+ * A label value as pprof writes it into a pseudo-frame: a number scaled
+ * to the largest binary memory unit that keeps it at least 1 ("2kB"),
+ * "%.2f" with a trailing ".00" dropped; other units as the number.
+ */
+static void
+scaled_label(char *buf, size_t n, int64_t v, struct ppd_str unit)
+{
+    static const char *const mem[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    bool bytes = (unit.len == 5 && memcmp(unit.ptr, "bytes", 5) == 0) ||
+                 (unit.len == 4 && memcmp(unit.ptr, "byte", 4) == 0) ||
+                 (unit.len == 1 && unit.ptr[0] == 'b');
+    double x = (double)v;
+    const char *suffix = "";
+    if (bytes) {
+        size_t i = 0;
+        double a = x < 0 ? -x : x;
+        while (i + 1 < sizeof mem / sizeof mem[0] && a >= 1024) {
+            a /= 1024;
+            x /= 1024;
+            i++;
+        }
+        suffix = mem[i];
+    }
+    int len = snprintf(buf, n, "%.2f", x);
+    if (len >= 3 && (size_t)len < n && strcmp(buf + len - 3, ".00") == 0)
+        buf[len - 3] = '\0';
+    size_t at = strlen(buf);
+    snprintf(buf + at, n - at, "%s", suffix);
+}
+
+/*
+ * The pseudo-frame of label key in label set ls (NULL: no labels): its
+ * values, strings first, joined by ',' ("<unknown>" when it has none),
+ * with the key as its file, as pprof's -tagroot/-tagleaf make them.
+ */
+static uint32_t
+label_frame(struct ppd_accum *a, const struct ppd_labelset *ls,
+            const char *key)
+{
+    char buf[1024];
+    size_t used = 0, klen = strlen(key);
+    buf[0] = '\0';
+    for (int pass = 0; pass < 2 && ls != NULL; pass++)
+        for (uint32_t j = 0; j < ls->nlabels; j++) {
+            const struct ppd_label *l = &ls->labels[j];
+            if (l->key.len != klen || memcmp(l->key.ptr, key, klen) != 0 ||
+                (pass == 0) != (l->str.len > 0))
+                continue;
+            char num[64];
+            struct ppd_str v = l->str;
+            if (pass == 1) {
+                scaled_label(num, sizeof num, l->num, l->unit);
+                v = (struct ppd_str){num, strlen(num)};
+            }
+            if (used + v.len + 2 >= sizeof buf)
+                continue;
+            if (used > 0)
+                buf[used++] = ',';
+            memcpy(buf + used, v.ptr, v.len);
+            used += v.len;
+        }
+    struct ppd_frame f = {{buf, used}, {key, klen}, 0, false};
+    /* Without a value: pprof's unnamed frame, shown as "<unknown>" (as
+     * the key alone in the line view). */
+    if (used == 0 && a->grain != PPD_GRAIN_LINE)
+        f.name = (struct ppd_str){"<unknown>", 9};
+    if (a->grain == PPD_GRAIN_STACK || a->grain == PPD_GRAIN_FUNCTION)
+        f.file = (struct ppd_str){"", 0};
+    else if (a->grain == PPD_GRAIN_FILE) {
+        f.name = f.file;
+        f.file = (struct ppd_str){"", 0};
+    }
+    return intern_frame(a, &f);
+}
+
+/*
+ * The label frames of every label set of p (and of "no labels", last):
+ * leaf frames leaf-first, the last key leaf-most; root frames in the
+ * order they follow the stack, the first key root-most.
+ */
+static bool
+label_frames(struct ppd_accum *a, const struct ppd_profile *p,
+             uint32_t **leaf, uint32_t **root)
+{
+    size_t nsets = p->nlabelsets + 1;
+    size_t nl = nsets * a->nleaf, nr = nsets * a->nroot;
+    *leaf = malloc((nl > 0 ? nl : 1) * sizeof **leaf);
+    *root = malloc((nr > 0 ? nr : 1) * sizeof **root);
+    if (*leaf == NULL || *root == NULL)
+        return false;
+    for (size_t ls = 0; ls < nsets; ls++) {
+        const struct ppd_labelset *set =
+            ls < p->nlabelsets ? &p->labelsets[ls] : NULL;
+        for (size_t j = 0; j < a->nleaf; j++) {
+            uint32_t id = label_frame(a, set, a->leaf_keys[a->nleaf - 1 - j]);
+            if (id == UINT32_MAX)
+                return false;
+            (*leaf)[ls * a->nleaf + j] = id;
+        }
+        for (size_t j = 0; j < a->nroot; j++) {
+            uint32_t id = label_frame(a, set, a->root_keys[a->nroot - 1 - j]);
+            if (id == UINT32_MAX)
+                return false;
+            (*root)[ls * a->nroot + j] = id;
+        }
+    }
     return true;
 }
 
@@ -536,14 +664,16 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
              long idx, const struct locframes *lf, struct framebuf *fb,
              uint64_t *sum, uint64_t *abs)
 {
-    const struct ppd_filter *f = a->filter;
+    const struct ppd_filter *f = a->filter; /* may be NULL */
     bool named = ppd__filter_has(f, PPD__FOCUS) ||
                  ppd__filter_has(f, PPD__IGNORE) ||
                  ppd__filter_has(f, PPD__HIDE) || ppd__filter_has(f, PPD__SHOW);
     bool from = ppd__filter_has(f, PPD__SHOW_FROM);
-    uint32_t *locs = NULL;
+    uint32_t *locs = NULL, *leaf = NULL, *root = NULL;
     size_t cap = 0;
     bool ok = false;
+    if ((a->nleaf > 0 || a->nroot > 0) && !label_frames(a, p, &leaf, &root))
+        goto out;
     for (size_t i = 0; i < p->nsamples; i++) {
         int64_t v = ppd_sample_values(p, i)[idx];
         if (v == 0)
@@ -561,7 +691,7 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         bool focused = false, ignored = false;
         uint32_t loc;
         while (ppd_stack_next(&q, end, &loc)) {
-            unsigned char fl = lf->flags[loc];
+            unsigned char fl = lf->flags ? lf->flags[loc] : LOC_FOCUSED;
             focused |= (fl & LOC_FOCUSED) != 0;
             ignored |= (fl & LOC_IGNORED) != 0;
             if (!(fl & LOC_HIDDEN))
@@ -577,7 +707,12 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
                 continue;
             n = k;
         }
-        if (!expand_hash_locs(lf, locs, n, fb))
+        size_t ls = x->labelset == PPD_NO_LABELS ? p->nlabelsets
+                                                 : x->labelset;
+        if (!expand_hash_locs(lf, locs, n,
+                              leaf ? leaf + ls * a->nleaf : NULL, a->nleaf,
+                              root ? root + ls * a->nroot : NULL, a->nroot,
+                              fb))
             goto out;
         size_t s = stack_for(a, fb);
         if (s == SIZE_MAX)
@@ -588,6 +723,8 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
     ok = true;
 out:
     free(locs);
+    free(leaf);
+    free(root);
     return ok;
 }
 
@@ -709,7 +846,7 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         goto oom;
     size_t n = p->nsamples;
     uint64_t sum = 0, abs = 0;
-    if (a->filter != NULL) {
+    if (a->filter != NULL || a->nroot > 0 || a->nleaf > 0) {
         if (!add_filtered(a, col, p, idx, &lf, &ring[0], &sum, &abs))
             goto oom;
         goto done;
@@ -1037,4 +1174,35 @@ bool
 ppd_accum_filtered(const struct ppd_accum *a)
 {
     return a->filter != NULL;
+}
+
+enum ppd_status
+ppd_accum_set_label_frames(struct ppd_accum *a, const char *const *root_keys,
+                           size_t nroot, const char *const *leaf_keys,
+                           size_t nleaf, struct ppd_error *err)
+{
+    for (size_t i = 0; i < a->ncols; i++)
+        if (a->cols[i].added)
+            return ppd_error_set(err, PPD_EINVAL, NULL,
+                                 "label frames are set before adding "
+                                 "profiles");
+    a->root_keys = ppd__arena_calloc(a->arena, nroot ? nroot : 1,
+                                     sizeof *a->root_keys);
+    a->leaf_keys = ppd__arena_calloc(a->arena, nleaf ? nleaf : 1,
+                                     sizeof *a->leaf_keys);
+    if (a->root_keys == NULL || a->leaf_keys == NULL)
+        return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < nroot + nleaf; i++) {
+        const char *k = i < nroot ? root_keys[i] : leaf_keys[i - nroot];
+        char *copy = ppd__arena_strndup(a->arena, k, strlen(k));
+        if (copy == NULL)
+            return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+        if (i < nroot)
+            a->root_keys[i] = copy;
+        else
+            a->leaf_keys[i - nroot] = copy;
+    }
+    a->nroot = nroot;
+    a->nleaf = nleaf;
+    return PPD_OK;
 }

@@ -39,6 +39,7 @@ struct cli_options {
     size_t nruntime_prefixes;
     enum ppd_grain by;              /* --by: 0 is the stack view */
     struct ppd_filter_options filter; /* --focus, --ignore, ... */
+    char *tagroot, *tagleaf;          /* --tagroot, --tagleaf (copies) */
     struct ppd_decode_options dopt; /* --max-bytes, --max-depth */
     struct ppd__cli_net net;        /* URL inputs: see net_opts.h */
 };
@@ -54,6 +55,8 @@ enum {
     OPT_HIDE,
     OPT_SHOW,
     OPT_SHOW_FROM,
+    OPT_TAGROOT,
+    OPT_TAGLEAF,
 };
 
 static const struct ppd__opt diff_opts[] = {
@@ -79,6 +82,11 @@ static const struct ppd__opt diff_opts[] = {
     {"show", 0, OPT_SHOW, "RE", "keep only the frames matching RE"},
     {"show-from", 0, OPT_SHOW_FROM, "RE",
      "drop the frames above the root-most\nframe matching RE"},
+    {"tagroot", 0, OPT_TAGROOT, "KEYS",
+     "add the values of these labels (comma-\n"
+     "separated keys) as frames at the root"},
+    {"tagleaf", 0, OPT_TAGLEAF, "KEYS",
+     "the same at the leaf (pprof's -tagleaf)"},
     {"format", 0, OPT_FORMAT, "FMT",
      "text (default), tsv, csv, json, or\n"
      "folded (stack view: every stack,\n"
@@ -195,6 +203,17 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         case OPT_SHOW_FROM:
             o->filter.show_from = optarg;
             break;
+        case OPT_TAGROOT:
+        case OPT_TAGLEAF: {
+            char **slot = c == OPT_TAGROOT ? &o->tagroot : &o->tagleaf;
+            free(*slot);
+            *slot = strdup(optarg);
+            if (*slot == NULL) {
+                fputs("pprofdiff: out of memory\n", stderr);
+                return PPD_EXIT_ERROR;
+            }
+            break;
+        }
         case OPT_HIDE_SHRINKING:
             o->hide_shrinking = true;
             break;
@@ -315,10 +334,27 @@ load_all(struct load_job *jobs, size_t n)
  * decoding, and each profile is freed as soon as it is added. Returns an
  * exit status after printing any error.
  */
+/* Label keys to add as frames (--tagroot, --tagleaf), split on ','. */
+struct label_keys {
+    const char *root[64], *leaf[64];
+    size_t nroot, nleaf;
+};
+
+/* Split the comma-separated keys of s (modified) into keys. */
+static void
+split_keys(char *s, const char **keys, size_t *n)
+{
+    *n = 0;
+    for (char *save = NULL, *k = s ? strtok_r(s, ",", &save) : NULL;
+         k != NULL && *n < 64; k = strtok_r(NULL, ",", &save))
+        keys[(*n)++] = k;
+}
+
 static int
 add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
              const bool *started, const char *spec, enum ppd_grain by,
-             const struct ppd_filter *filter, struct ppd_accum **out)
+             const struct ppd_filter *filter,
+             const struct label_keys *labels, struct ppd_accum **out)
 {
     struct ppd_error err = {0};
     struct load_job *last = &jobs[n - 1];
@@ -334,6 +370,10 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
             st = ppd_accum_set_grain(*out, by, &err);
         if (st == PPD_OK)
             st = ppd_accum_set_filter(*out, filter, &err);
+        if (st == PPD_OK)
+            st = ppd_accum_set_label_frames(*out, labels->root,
+                                            labels->nroot, labels->leaf,
+                                            labels->nleaf, &err);
         if (st == PPD_OK)
             st = ppd_accum_add(*out, n - 1, last->profile, &err);
         if (st == PPD_OK) {
@@ -379,7 +419,7 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
 static int
 load_and_add(struct load_job *jobs, size_t n, const char *spec,
              enum ppd_grain by, const struct ppd_filter *filter,
-             struct ppd_accum **out)
+             const struct label_keys *labels, struct ppd_accum **out)
 {
     pthread_t th[2] = {0}; /* zeroed for -Wmaybe-uninitialized */
     bool started[2] = {false};
@@ -391,7 +431,8 @@ load_and_add(struct load_job *jobs, size_t n, const char *spec,
     for (size_t i = 0; i < n; i++)
         if (!started[i])
             load_thread(&jobs[i]);
-    return add_as_ready(jobs, n, th, started, spec, by, filter, out);
+    return add_as_ready(jobs, n, th, started, spec, by, filter, labels,
+                        out);
 }
 
 int
@@ -457,7 +498,11 @@ ppd__cli_diff_main(int argc, char **argv)
         }
     }
     /* Inputs loaded in the first round are skipped now. */
-    rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &acc);
+    struct label_keys labels;
+    split_keys(o.tagroot, labels.root, &labels.nroot);
+    split_keys(o.tagleaf, labels.leaf, &labels.nleaf);
+    rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &labels,
+                      &acc);
     if (rc != PPD_EXIT_OK)
         goto out;
 
@@ -507,6 +552,8 @@ out:
     ppd_diff_free(diff);
     ppd_accum_free(acc);
     ppd_filter_free(filter);
+    free(o.tagroot);
+    free(o.tagleaf);
     for (size_t i = 0; i < 2; i++)
         ppd_profile_free(jobs[i].profile);
     free(o.runtime_prefixes);

@@ -65,11 +65,22 @@ void
 ppd__put_entry(FILE *out, const struct ppd_frame *f, enum ppd_grain grain,
                enum ppd_inline inlined)
 {
-    ppd__put_name(out, f->name);
-    if (grain == PPD_GRAIN_LINE) {
-        fputc(' ', out);
-        ppd__put_name(out, f->file);
-        fprintf(out, ":%" PRId64, f->line);
+    if (grain != PPD_GRAIN_LINE) {
+        ppd__put_name(out, f->name);
+    } else {
+        /* pprof's parts, blank ones left out: the function, then
+         * FILE:LINE, or the file alone without a line. */
+        ppd__put_name(out, f->name);
+        bool named = f->name.len > 0;
+        if (f->line != 0 || f->file.len > 0) {
+            if (named)
+                fputc(' ', out);
+            ppd__put_name(out, f->file);
+            if (f->line != 0)
+                fprintf(out, ":%" PRId64, f->line);
+        } else if (!named) {
+            fputs("<unknown>", out);
+        }
     }
     if (inlined == PPD_INLINE_ALL)
         fputs(" (inline)", out);

@@ -313,6 +313,24 @@ def main():
             od = nonzero(od)
             od.pop(NOSTACK, None)
             check(name + " stacks", nonzero(pd) == od, diff_text(pd, od))
+    # Labels as frames (-tagroot, -tagleaf), per function and per line.
+    for args, t, opt, keys in (
+            (["goroutine-0", "goroutine-2"], "goroutine", "tagroot",
+             "handler"),
+            (["goroutine-0", "goroutine-2"], "goroutine", "tagleaf",
+             "handler,worker"),
+            (["heap-0", "heap-2"], "inuse_space", "tagleaf", "bytes"),
+            (["cpu"], "samples", "tagroot", "worker")):
+        paths = [os.path.join(leak, a + ".pb.gz") for a in args]
+        theirs = (["-diff_base=" + paths[0], paths[1]] if len(paths) == 2
+                  else paths)
+        for by, flags in GRAINS[:2]:
+            name = "%s -s %s --%s %s --by %s" % ("->".join(args), t, opt,
+                                                keys, by)
+            want = pprof_view(go, ["-%s=%s" % (opt, keys)] + theirs, t,
+                              flags)
+            got = our_view(binary, ["--" + opt, keys] + paths, t, by)
+            check(name, want == got, view_diff(want, got))
     # With no -s, both tools must pick the same sample type: pprof names
     # its choice in the "Type:" header line.
     for f in ("heap-2", "allocs-2", "goroutine-2", "cpu", "block-2"):
