@@ -66,6 +66,14 @@ ppd__inflate_run(struct ppd__inflate *z, const unsigned char **in,
     z->st.next_out = out;
     z->st.avail_out = (uint32_t)room;
     int rc = isal_inflate(&z->st);
+    if (z->st.avail_in > have) {
+        /* igzip can hand back more input than it was given when the
+         * stream is corrupt; never step outside the caller's buffer. */
+        *out_len = 0;
+        *msg = "invalid compressed data";
+        *trailer_back = 8;
+        return PPD__INFLATE_EDATA;
+    }
     size_t used = have - z->st.avail_in;
     keep_last(z, *in, used);
     *in += used;
