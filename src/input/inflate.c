@@ -68,7 +68,11 @@ ppd__inflate_run(struct ppd__inflate *z, const unsigned char **in,
     int rc = isal_inflate(&z->st);
     if (z->st.avail_in > have) {
         /* igzip can hand back more input than it was given when the
-         * stream is corrupt; never step outside the caller's buffer. */
+         * stream is corrupt; never step outside the caller's buffer.
+         * Count all of it as read, so the offset reported does not
+         * depend on how the input was split. */
+        *in += have;
+        *in_len -= have;
         *out_len = 0;
         *msg = "invalid compressed data";
         *trailer_back = 8;

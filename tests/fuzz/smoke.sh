@@ -1,6 +1,9 @@
 #!/bin/sh
-# smoke.sh - run each libFuzzer binary for 20 s on a fresh copy of its
-# corpus; fail on any crash, leak, timeout or out-of-memory.
+# smoke.sh - run each libFuzzer binary for a fixed number of runs (at
+# most 60 s) on a fresh copy of its corpus; fail on any crash, leak,
+# timeout or out-of-memory. The seed is fixed (PPD_FUZZ_SEED, default 1)
+# so a commit's result does not depend on luck; set PPD_FUZZ_SEED=0 for
+# a random one, and see tests/fuzz/CMakeLists.txt for long runs.
 #
 #   smoke.sh CORPUS_DIR WORK_DIR FUZZER...
 #
@@ -12,6 +15,8 @@ corpus=$1
 work=$2
 shift 2
 status=0
+seed=${PPD_FUZZ_SEED:-1}
+runs=${PPD_FUZZ_RUNS:-10000}
 for fuzzer in "$@"; do
     name=$(basename "$fuzzer")
     target=${name#fuzz_}
@@ -23,8 +28,9 @@ for fuzzer in "$@"; do
     if [ "$target" = diff ]; then
         cp "$corpus/decode"/* "$copy"/ || exit 1
     fi
-    echo "== $name: 20 s on $(ls "$copy" | wc -l) inputs"
-    if "$fuzzer" -max_total_time=20 -rss_limit_mb=1024 -timeout=10 \
+    echo "== $name: seed $seed, $runs runs on $(ls "$copy" | wc -l) inputs"
+    if "$fuzzer" -seed="$seed" -runs="$runs" -max_total_time=60 \
+        -rss_limit_mb=1024 -timeout=10 \
         -print_final_stats=1 -artifact_prefix="$art/" "$copy" \
         >"$work/$name.log" 2>&1; then
         grep -E '^stat::(number_of_executed_units|peak_rss_mb)' \
