@@ -467,6 +467,8 @@ struct xfer {
     bool toobig;
     bool nomem;
     bool error_body_cut; /* stopped reading a non-2xx body on purpose */
+    bool past_deadline;  /* stopped by --deadline inside a transfer */
+    bool hopeless_cut;   /* stopped a 2xx body that cannot be a profile */
     int spool_errno;     /* the spool could not be created or written */
     char reason[64];
     char errbuf[CURL_ERROR_SIZE];
@@ -562,6 +564,12 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
     struct ppd_buffer *b = &j->body;
     size_t n = size * nmemb;
 
+    /* A fast body (a decompression bomb) can keep one perform call busy
+     * for long: the run's budget is checked here too. */
+    if (x->eng->deadline_ms != 0 && now_ms() >= x->eng->deadline_ms) {
+        x->past_deadline = true;
+        return 0;
+    }
     long status = 0;
     curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
     bool ok = status >= 200 && status <= 299;
@@ -599,8 +607,12 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
         x->spool_errno = errno ? errno : EIO;
         return 0;
     }
+    /* Neither gzip nor protobuf starts with a zero byte (field 0 does
+     * not exist): keep what came, for the message, and stop there
+     * rather than store up to --max-download of it. */
+    x->hopeless_cut = j->size == 0 && n > 0 && ptr[0] == 0;
     j->size += n;
-    return n;
+    return x->hopeless_cut ? 0 : n;
 }
 
 static size_t
@@ -718,6 +730,8 @@ xfer_reset(struct xfer *x)
     x->toobig = false;
     x->nomem = false;
     x->error_body_cut = false;
+    x->past_deadline = false;
+    x->hopeless_cut = false;
     x->reason[0] = '\0';
     x->errbuf[0] = '\0';
 }
@@ -769,7 +783,11 @@ xfer_fail(struct xfer *x, CURLcode rc)
                  x->attempts);
 
     enum ppd_status st;
-    if (x->nomem) {
+    if (x->past_deadline) {
+        st = ppd_error_set(&j->err, PPD_EFETCH, input,
+                           "cancelled by --deadline (%.3g s)",
+                           e->opt->deadline);
+    } else if (x->nomem) {
         st = ppd_error_set(&j->err, PPD_ENOMEM, input, "out of memory");
     } else if (x->spool_errno != 0) {
         st = ppd_error_set(&j->err, PPD_EIO, input,
@@ -781,9 +799,12 @@ xfer_fail(struct xfer *x, CURLcode rc)
                            "body larger than --max-download (%" PRIu64
                            " bytes)", e->cap);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
-        curl_off_t connected = 0;
+        /* A reused connection has no connect time but did send the
+         * request (pretransfer). */
+        curl_off_t connected = 0, sent = 0;
         curl_easy_getinfo(x->h, CURLINFO_CONNECT_TIME_T, &connected);
-        bool in_connect = connected == 0;
+        curl_easy_getinfo(x->h, CURLINFO_PRETRANSFER_TIME_T, &sent);
+        bool in_connect = connected == 0 && sent == 0;
         st = ppd_error_set(&j->err, PPD_EFETCH, input,
                            "timed out (%s %.3g s): %s%s",
                            in_connect ? "--connect-timeout" : "--timeout",
@@ -861,8 +882,8 @@ xfer_finish(struct xfer *x, CURLcode rc)
     if (backoff > BACKOFF_MAX_MS)
         backoff = BACKOFF_MAX_MS;
 
-    if (x->error_body_cut && rc == CURLE_WRITE_ERROR)
-        rc = CURLE_OK;
+    if ((x->error_body_cut || x->hopeless_cut) && rc == CURLE_WRITE_ERROR)
+        rc = CURLE_OK; /* cut on purpose; the body is judged as it is */
     if (rc != CURLE_OK) {
         if (can_retry && is_connection_error(rc) && !x->toobig) {
             x->not_before = now_ms() + backoff;

@@ -153,6 +153,14 @@ deadline)
         err.txt || fail "deadline: no cancel line"
     names snaps/ok | grep -qxE "ok-$STAMP\.pb\.gz" || fail "deadline: ok kept"
     expect_no_partial snaps/st "deadline"
+    # A body that arrives faster than it can be stored (a bomb that
+    # looks like a profile) is cancelled inside the transfer too.
+    run "$PPD_BIN" capture -o snaps --deadline 1 --max-download 4G \
+        bp="$U/gzip-bomb-profile"
+    expect_rc 1 "deadline bomb"
+    grep -qE "^pprofdiff: $(re "$U")/gzip-bomb-profile: cancelled by --deadline \(1 s\)$" \
+        err.txt || fail "deadline bomb: no cancel line"
+    expect_no_partial snaps/bp "deadline bomb"
     run "$PPD_BIN" capture -o snaps --deadline 0 "$U/ok"
     expect_rc 2 "deadline 0"
     ;;

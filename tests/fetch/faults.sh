@@ -117,6 +117,13 @@ stall)
         "stall"
     [ "$MS" -lt 5000 ] || fail "stall: took ${MS} ms"
     expect_no_partial out "stall"
+    # On a reused connection (one at a time, after a good answer) the
+    # stall is still the --timeout, not the --connect-timeout.
+    run "$PPD_BIN" capture -q -o snaps --parallel 1 --timeout 1 \
+        --retries 0 a="$U/ok" b="$U/stall"
+    expect_rc 1 "stall reused"
+    grep -qxE "$E/stall: timed out \(--timeout 1 s\): .*" err.txt ||
+        fail "stall reused: not blamed on --timeout"
     # On a terminal (script(1) provides one) a progress line appears while
     # waiting, and -q silences it.
     if command -v script >/dev/null; then
@@ -163,6 +170,8 @@ bomb)
     # profile (field 0 is invalid); a valid start runs to the cap.
     run_rss "$PPD_BIN" fetch -o "$OUT" "$U/gzip-bomb"
     expect_rc 1 "gzip bomb"
+    # Judged by its first bytes, not after storing --max-download.
+    expect_err_line "$E/gzip-bomb: HTTP 200 .*is not a profile: .*" "gzip bomb"
     expect_rss 65536 "gzip bomb"
     expect_no_partial out "gzip bomb"
     run_rss "$PPD_BIN" fetch -o "$OUT" "$U/gzip-bomb-profile"
