@@ -5,10 +5,18 @@
 #      inflating with ISA-L, then the same with zlib (the portable path);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the same suite built with clang's sanitizers, libFuzzer targets
-#      included, with a short smoke run.
+#      included, with a short smoke run;
+#   4. a 20-second soak of capture against a loopback fleet that answers
+#      with faults (scripts/soak.py); with --soak, a 10-minute one.
 # Build trees go to build-test/ (override with BUILD_ROOT=DIR).
 set -eu
 cd "$(dirname "$0")/.."
+soak="--duration 20 --targets 20"
+case "${1:-}" in
+--soak) soak="--duration 600" ;;
+"") ;;
+*) echo "usage: scripts/test.sh [--soak]" >&2; exit 2 ;;
+esac
 root=${BUILD_ROOT:-build-test}
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -43,5 +51,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$root/fuzz" --output-on-failure --no-tests=error \
     -j"$jobs"
+
+step "soak: capture every 3 s against a fleet with faults ($soak)"
+# shellcheck disable=SC2086
+python3 scripts/soak.py --bin "$root/plain/pprofdiff" $soak
 
 step "all test stages passed"
