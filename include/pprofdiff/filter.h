@@ -43,6 +43,14 @@ PPD_NODISCARD enum ppd_status
 ppd_filter_new(const struct ppd_filter_options *o, struct ppd_filter **out,
                struct ppd_error *err);
 
+/*
+ * ppd_pattern_check - would pattern compile, as the filters and a view's
+ * peek compile it? PPD_EINVAL names option and the error's position.
+ */
+PPD_NODISCARD enum ppd_status ppd_pattern_check(const char *pattern,
+                                                const char *option,
+                                                struct ppd_error *err);
+
 /* ppd_filter_free - release a filter. Accepts NULL. */
 void ppd_filter_free(struct ppd_filter *f);
 

@@ -42,6 +42,22 @@ struct ppd_view_row {
 struct ppd_view_options {
     size_t top;          /* rank only the first top rows (0: all) */
     bool keep_unchanged; /* also rows whose flat and cum deltas are 0 */
+    /* With a pattern: only the entries whose function name matches, and
+     * for each the calls into and out of it (pprof's -peek). */
+    const char *peek;
+};
+
+/*
+ * A call from one entry into another, with its values: the samples
+ * whose stacks make it, each stack counted once per pair, as pprof's
+ * edges.
+ */
+struct ppd_view_edge {
+    uint32_t caller, callee; /* frames, as ppd_view_row.frame */
+    uint32_t caller_entry, callee_entry; /* entry numbers */
+    const int64_t *values;   /* one per column */
+    int64_t delta;
+    bool inlined; /* every such call was inlined (pprof's "(inline)") */
 };
 
 struct ppd_view {
@@ -51,6 +67,12 @@ struct ppd_view {
     size_t nrows;
     size_t nentries; /* entries with a non-zero value, shown or not */
     size_t nunchanged; /* of those, whose deltas are both 0 */
+    /* With peek (and only then edges is not NULL): the calls into and
+     * out of the rows' entries, largest change first; rows[i] is entry
+     * row_entry[i]. */
+    const struct ppd_view_edge *edges;
+    size_t nedges;
+    const uint32_t *row_entry;
     void *priv;
 };
 

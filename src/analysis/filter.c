@@ -87,3 +87,65 @@ ppd__filter_match(const struct ppd_filter *f, enum ppd__filter_re which,
     return pcre2_match(f->re[which], (PCRE2_SPTR)s.ptr, s.len, 0, 0, f->md,
                        NULL) >= 0;
 }
+
+struct ppd__regex {
+    pcre2_code *code;
+    pcre2_match_data *md;
+};
+
+enum ppd_status
+ppd__regex_new(const char *pattern, const char *option,
+               struct ppd__regex **out, struct ppd_error *err)
+{
+    *out = NULL;
+    struct ppd__regex *re = calloc(1, sizeof *re);
+    if (re == NULL)
+        return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    int code;
+    PCRE2_SIZE at;
+    re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &at,
+                             NULL);
+    if (re->code == NULL) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        free(re);
+        return ppd_error_set(err, PPD_EINVAL, NULL,
+                             "invalid %s pattern '%s': %s at offset %zu",
+                             option, pattern, (const char *)msg, (size_t)at);
+    }
+    re->md = pcre2_match_data_create(4, NULL);
+    if (re->md == NULL) {
+        ppd__regex_free(re);
+        return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    }
+    *out = re;
+    return PPD_OK;
+}
+
+enum ppd_status
+ppd_pattern_check(const char *pattern, const char *option,
+                  struct ppd_error *err)
+{
+    struct ppd__regex *re;
+    enum ppd_status st = ppd__regex_new(pattern, option, &re, err);
+    ppd__regex_free(re);
+    return st;
+}
+
+bool
+ppd__regex_match(const struct ppd__regex *re, struct ppd_str s)
+{
+    return pcre2_match(re->code, (PCRE2_SPTR)s.ptr, s.len, 0, 0, re->md,
+                       NULL) >= 0;
+}
+
+void
+ppd__regex_free(struct ppd__regex *re)
+{
+    if (re == NULL)
+        return;
+    pcre2_code_free(re->code);
+    pcre2_match_data_free(re->md);
+    free(re);
+}

@@ -19,6 +19,24 @@ enum ppd__filter_re {
     PPD__NFILTERS
 };
 
+/* One compiled pattern (--peek uses it alone). */
+struct ppd__regex;
+
+/*
+ * ppd__regex_new - compile pattern; option names it in the error
+ * (PPD_EINVAL, with the offset).
+ */
+PPD_NODISCARD enum ppd_status ppd__regex_new(const char *pattern,
+                                             const char *option,
+                                             struct ppd__regex **out,
+                                             struct ppd_error *err);
+
+/* ppd__regex_match - does re match s[0..n) anywhere? */
+bool ppd__regex_match(const struct ppd__regex *re, struct ppd_str s);
+
+/* ppd__regex_free - release a pattern. Accepts NULL. */
+void ppd__regex_free(struct ppd__regex *re);
+
 /* ppd__filter_has - is the expression of that kind set? */
 bool ppd__filter_has(const struct ppd_filter *f, enum ppd__filter_re which);
 

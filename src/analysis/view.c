@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/filter.h"
 #include "model/arena.h"
 #include "model/hash.h"
 #include "model/sort.h"
@@ -43,6 +44,57 @@ cmp_rows(const void *x, const void *y, void *ctx)
         return fa->file.len < fb->file.len ? -1 : 1;
     if (fa->line != fb->line)
         return fa->line < fb->line ? -1 : 1;
+    return 0;
+}
+
+/* A row with its entry number, sorted together. */
+struct ranked {
+    struct ppd_view_row row;
+    uint32_t entry;
+};
+
+static int
+cmp_ranked(const void *x, const void *y, void *ctx)
+{
+    return cmp_rows(&((const struct ranked *)x)->row,
+                    &((const struct ranked *)y)->row, ctx);
+}
+
+static bool
+sort_rows(struct ppd_view_row *rows, uint32_t *entries, size_t n,
+          struct rank_ctx *c)
+{
+    struct ranked *r = malloc((n ? n : 1) * sizeof *r);
+    if (r == NULL)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        r[i].row = rows[i];
+        r[i].entry = entries[i];
+    }
+    bool ok = ppd__sort(r, n, sizeof *r, cmp_ranked, c);
+    for (size_t i = 0; ok && i < n; i++) {
+        rows[i] = r[i].row;
+        entries[i] = r[i].entry;
+    }
+    free(r);
+    return ok;
+}
+
+/* Calls, largest change first (either sign), then by names: pprof's
+ * order for a node's callers and callees. */
+static int
+cmp_edges(const void *x, const void *y, void *ctx)
+{
+    const struct ppd_view_edge *a = x, *b = y;
+    const struct rank_ctx *c = ctx;
+    uint64_t ma = a->delta < 0 ? -(uint64_t)a->delta : (uint64_t)a->delta;
+    uint64_t mb = b->delta < 0 ? -(uint64_t)b->delta : (uint64_t)b->delta;
+    if (ma != mb)
+        return ma > mb ? -1 : 1;
+    if (c->name_rank[a->caller] != c->name_rank[b->caller])
+        return c->name_rank[a->caller] < c->name_rank[b->caller] ? -1 : 1;
+    if (c->name_rank[a->callee] != c->name_rank[b->callee])
+        return c->name_rank[a->callee] < c->name_rank[b->callee] ? -1 : 1;
     return 0;
 }
 
@@ -89,6 +141,75 @@ map_entries(const struct ppd_accum *a, uint32_t *entry, uint32_t *first)
     return ne;
 }
 
+/* The calls touching peeked entries, found by their pair. */
+struct edges {
+    struct ppd_view_edge *v;
+    int64_t *vals;
+    size_t n, cap;
+    uint64_t *tab; /* (caller << 32 | callee) + 1 per slot */
+    uint32_t *idx; /* edge index per slot */
+    size_t size;
+};
+
+static bool
+edge_add(struct edges *e, uint32_t caller, uint32_t callee, uint32_t fcaller,
+         uint32_t fcallee, bool inl, const int64_t *val, size_t ncols)
+{
+    if (e->n + 1 > e->size / 2) {
+        size_t size = e->size ? e->size * 2 : 64;
+        uint64_t *tab = calloc(size, sizeof *tab);
+        uint32_t *idx = malloc(size * sizeof *idx);
+        if (tab == NULL || idx == NULL) {
+            free(tab);
+            free(idx);
+            return false;
+        }
+        for (size_t i = 0; i < e->size; i++) {
+            if (e->tab[i] == 0)
+                continue;
+            size_t j = (size_t)ppd__hash_u64(e->tab[i]) & (size - 1);
+            while (tab[j] != 0)
+                j = (j + 1) & (size - 1);
+            tab[j] = e->tab[i];
+            idx[j] = e->idx[i];
+        }
+        free(e->tab);
+        free(e->idx);
+        e->tab = tab;
+        e->idx = idx;
+        e->size = size;
+    }
+    uint64_t key = ((uint64_t)caller << 32 | callee) + 1;
+    size_t j = (size_t)ppd__hash_u64(key) & (e->size - 1);
+    while (e->tab[j] != 0 && e->tab[j] != key)
+        j = (j + 1) & (e->size - 1);
+    if (e->tab[j] == 0) {
+        if (e->n == e->cap) {
+            size_t ncap = e->cap ? e->cap * 2 : 32;
+            struct ppd_view_edge *nv = realloc(e->v, ncap * sizeof *nv);
+            int64_t *nvals =
+                nv ? realloc(e->vals, ncap * ncols * sizeof *nvals) : NULL;
+            if (nv != NULL)
+                e->v = nv;
+            if (nvals == NULL)
+                return false;
+            e->vals = nvals;
+            e->cap = ncap;
+        }
+        struct ppd_view_edge ed = {fcaller, fcallee, caller, callee,
+                                   NULL, 0, inl};
+        e->v[e->n] = ed;
+        memset(e->vals + e->n * ncols, 0, ncols * sizeof *e->vals);
+        e->tab[j] = key;
+        e->idx[j] = (uint32_t)e->n++;
+    }
+    e->v[e->idx[j]].inlined &= inl;
+    int64_t *v = e->vals + (size_t)e->idx[j] * ncols;
+    for (size_t c = 0; c < ncols; c++)
+        v[c] = (int64_t)((uint64_t)v[c] + (uint64_t)val[c]);
+    return true;
+}
+
 static int64_t
 delta_of(const int64_t *v, size_t n)
 {
@@ -121,12 +242,34 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     int64_t *cum = arena ? ppd__arena_calloc(arena, nf ? nf * ncols : 1,
                                              sizeof *cum)
                          : NULL;
+    struct edges edges = {0};
+    struct ppd__regex *peek_re = NULL;
+    bool *peeked = NULL;
     if (v == NULL || flat == NULL || cum == NULL || mark == NULL ||
         name_rank == NULL || entry == NULL || first == NULL || calls == NULL)
         goto oom;
     size_t ne = map_entries(a, entry, first);
     if (ne == SIZE_MAX)
         goto oom;
+    if (opt->peek != NULL) {
+        enum ppd_status st = ppd__regex_new(opt->peek, "--peek", &peek_re,
+                                            err);
+        if (st != PPD_OK) {
+            free(entry);
+            free(first);
+            free(calls);
+            free(mark);
+            free(name_rank);
+            ppd__arena_free(arena);
+            return st;
+        }
+        peeked = calloc(ne ? ne : 1, sizeof *peeked);
+        if (peeked == NULL)
+            goto oom;
+        for (size_t e = 0; e < ne; e++)
+            peeked[e] = ppd__regex_match(peek_re,
+                                         ppd_accum_frame(a, first[e])->name);
+    }
     for (size_t s = 0; s < ns; s++) {
         uint32_t depth = ppd_accum_depth(a, s);
         if (depth == 0)
@@ -167,7 +310,12 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             if (pairs[j] == key)
                 continue;
             pairs[j] = key;
-            calls[e] |= ppd_accum_frame(a, frames[k - 1])->inlined ? 1 : 2;
+            bool inl = ppd_accum_frame(a, frames[k - 1])->inlined;
+            calls[e] |= inl ? 1 : 2;
+            if (peeked != NULL && (peeked[caller] || peeked[e]) &&
+                !edge_add(&edges, caller, e, first[caller], first[e], inl,
+                          val, ncols))
+                goto oom;
         }
         for (uint32_t k = 0; k < depth; k++) {
             uint32_t e = entry[frames[k]];
@@ -181,10 +329,14 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     }
     struct ppd_view_row *rows =
         ppd__arena_calloc(arena, nf ? nf : 1, sizeof *rows);
-    if (rows == NULL)
+    uint32_t *row_entry = ppd__arena_calloc(arena, nf ? nf : 1,
+                                            sizeof *row_entry);
+    if (rows == NULL || row_entry == NULL)
         goto oom;
     size_t n = 0;
     for (size_t f = 0; f < ne; f++) {
+        if (peeked != NULL && !peeked[f])
+            continue;
         const int64_t *fl = flat + f * ncols, *cu = cum + f * ncols;
         bool any = false;
         for (size_t c = 0; c < ncols && !any; c++)
@@ -207,16 +359,44 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             if (!opt->keep_unchanged)
                 continue;
         }
+        row_entry[n] = (uint32_t)f;
         rows[n++] = r;
     }
     struct rank_ctx ctx = {a, name_rank};
-    if (!ppd__sort(rows, n, sizeof *rows, cmp_rows, &ctx))
+    /* Rows and their entry numbers are sorted together. */
+    if (!sort_rows(rows, row_entry, n, &ctx))
         goto oom;
+    if (peeked != NULL) {
+        struct ppd_view_edge *ev = ppd__arena_calloc(
+            arena, edges.n ? edges.n : 1, sizeof *ev);
+        int64_t *evals = ppd__arena_calloc(arena, edges.n ? edges.n * ncols
+                                                          : 1,
+                                           sizeof *evals);
+        if (ev == NULL || evals == NULL)
+            goto oom;
+        memcpy(evals, edges.vals, edges.n * ncols * sizeof *evals);
+        for (size_t i = 0; i < edges.n; i++) {
+            ev[i] = edges.v[i];
+            ev[i].values = evals + i * ncols;
+            ev[i].delta = delta_of(ev[i].values, ncols);
+        }
+        if (!ppd__sort(ev, edges.n, sizeof *ev, cmp_edges, &ctx))
+            goto oom;
+        v->edges = ev;
+        v->nedges = edges.n;
+    }
+    v->row_entry = row_entry;
     v->accum = a;
     v->ncolumns = ncols;
     v->rows = rows;
     v->nrows = opt->top != 0 && n > opt->top ? opt->top : n;
     v->priv = arena;
+    free(edges.v);
+    free(edges.vals);
+    free(edges.tab);
+    free(edges.idx);
+    free(peeked);
+    ppd__regex_free(peek_re);
     free(pairs);
     free(entry);
     free(first);
@@ -227,6 +407,12 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     *out = v;
     return PPD_OK;
 oom:
+    free(edges.v);
+    free(edges.vals);
+    free(edges.tab);
+    free(edges.idx);
+    free(peeked);
+    ppd__regex_free(peek_re);
     free(pairs);
     free(entry);
     free(first);

@@ -38,6 +38,8 @@ struct cli_options {
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
     enum ppd_grain by;              /* --by: 0 is the stack view */
+    bool by_set;                    /* --by given */
+    const char *peek;               /* --peek RE */
     struct ppd_filter_options filter; /* --focus, --ignore, ... */
     char *tagroot, *tagleaf;          /* --tagroot, --tagleaf (copies) */
     struct ppd_decode_options dopt; /* --max-bytes, --max-depth */
@@ -57,6 +59,7 @@ enum {
     OPT_SHOW_FROM,
     OPT_TAGROOT,
     OPT_TAGLEAF,
+    OPT_PEEK,
 };
 
 static const struct ppd__opt diff_opts[] = {
@@ -74,6 +77,11 @@ static const struct ppd__opt diff_opts[] = {
      "function, line or file: one row per\n"
      "entry with flat and cum deltas, as\n"
      "pprof -top (-lines, -files) counts them"},
+    {"peek", 0, OPT_PEEK, "RE",
+     "the functions matching RE, each with\n"
+     "its callers (<-) and callees (->) and\n"
+     "the deltas of those calls, as pprof\n"
+     "-peek; implies --by function"},
     {"focus", 0, OPT_FOCUS, "RE",
      "keep samples with a frame matching RE\n"
      "(function or file name; as pprof)"},
@@ -174,7 +182,11 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                 return ppd__cli_usage_error(NULL, "unknown --format '%s' (%s)",
                                             optarg, ppd_format_names);
             break;
+        case OPT_PEEK:
+            o->peek = optarg;
+            break;
         case OPT_BY:
+            o->by_set = true;
             if (strcmp(optarg, "stack") == 0)
                 o->by = PPD_GRAIN_STACK;
             else if (strcmp(optarg, "function") == 0)
@@ -256,6 +268,20 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                                         argv[optind - 1]);
         }
         }
+    }
+    if (o->peek != NULL) {
+        if (!o->by_set)
+            o->by = PPD_GRAIN_FUNCTION;
+        if (o->by != PPD_GRAIN_FUNCTION)
+            return ppd__cli_usage_error(NULL, "%s",
+                                        "--peek works with --by function");
+        if (o->format != PPD_FORMAT_TEXT && o->format != PPD_FORMAT_TSV)
+            return ppd__cli_usage_error(NULL, "%s",
+                                        "--peek shows calls in text or "
+                                        "tsv, not csv, json or folded");
+        struct ppd_error perr = {0};
+        if (ppd_pattern_check(o->peek, "--peek", &perr) != PPD_OK)
+            return ppd__cli_usage_error(NULL, "%s", perr.msg);
     }
     if (o->by != PPD_GRAIN_STACK && !ppd_format_has_view(o->format))
         return ppd__cli_usage_error(NULL,
@@ -529,7 +555,8 @@ ppd__cli_diff_main(int argc, char **argv)
     struct ppd_error err = {0};
     if (o.by != PPD_GRAIN_STACK) {
         struct ppd_view_options vopt = {.top = ropt.top,
-                                        .keep_unchanged = o.show_unchanged};
+                                        .keep_unchanged = o.show_unchanged,
+                                        .peek = o.peek};
         struct ppd_view *view = NULL;
         if (ppd_view_compute(acc, &vopt, &view, &err) != PPD_OK ||
             ppd_render_view(stdout, view, &ropt, &err) != PPD_OK) {

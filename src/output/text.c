@@ -313,6 +313,78 @@ entries_of(enum ppd_grain g)
                                  : "functions";
 }
 
+/*
+ * One line of a view: a row (rank > 0), or a call into (<-) or out of
+ * (->) the row above or below, whose change and current value go in the
+ * cum columns. With w NULL, only widen widths.
+ */
+static void
+put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
+              const struct ppd_view_row *r, const struct ppd_view_edge *e,
+              bool into, int *w)
+{
+    const struct ppd_accum *a = v->accum;
+    const char *unit = ppd_accum_type(a)->unit;
+    bool single = v->ncolumns == 1;
+    size_t last = v->ncolumns - 1;
+    char cell[5][MAXCELL] = {"", "", "", "", ""};
+    if (r != NULL) {
+        snprintf(cell[0], MAXCELL, "%zu", rank);
+        ppd_render_value(cell[1], MAXCELL, r->flat_delta, unit, !single);
+        ppd_render_value(cell[2], MAXCELL, r->cum_delta, unit, !single);
+        ppd_render_value(cell[3], MAXCELL, r->flat[last], unit, false);
+        ppd_render_value(cell[4], MAXCELL, r->cum[last], unit, false);
+    } else {
+        ppd_render_value(cell[2], MAXCELL, e->delta, unit, !single);
+        ppd_render_value(cell[4], MAXCELL, e->values[last], unit, false);
+    }
+    int ncell = single ? 3 : 5;
+    if (out == NULL) {
+        for (int c = 0; c < ncell; c++)
+            w[c] = imax(w[c], ppd__utf8_width(cell[c]));
+        return;
+    }
+    for (int c = 0; c < ncell; c++) {
+        pad_right(out, cell[c], w[c]);
+        fputs("  ", out);
+    }
+    if (r != NULL) {
+        ppd__put_entry(out, ppd_accum_frame(a, r->frame), ppd_accum_grain(a),
+                       r->inlined);
+    } else {
+        fputs(into ? "  <- " : "  -> ", out);
+        ppd__put_entry(out, ppd_accum_frame(a, into ? e->caller : e->callee),
+                       ppd_accum_grain(a), PPD_INLINE_NONE);
+        if (e->inlined)
+            fputs(" (inline)", out);
+    }
+    fputc('\n', out);
+}
+
+/*
+ * --peek: each row between the calls into it and the calls out of it,
+ * blocks between rules, as pprof -peek. out NULL measures.
+ */
+static void
+put_peek_rows(FILE *out, const struct ppd_view *v, int *w, int rule)
+{
+    for (size_t i = 0; i < v->nrows; i++) {
+        uint32_t entry = v->row_entry[i];
+        if (out != NULL) {
+            for (int k = 0; k < rule; k++)
+                fputc('-', out);
+            fputc('\n', out);
+        }
+        for (size_t k = 0; k < v->nedges; k++)
+            if (v->edges[k].callee_entry == entry)
+                put_view_line(out, v, 0, NULL, &v->edges[k], true, w);
+        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w);
+        for (size_t k = 0; k < v->nedges; k++)
+            if (v->edges[k].caller_entry == entry)
+                put_view_line(out, v, 0, NULL, &v->edges[k], false, w);
+    }
+}
+
 bool
 ppd__render_text_view(FILE *out, const struct ppd_view *v,
                       const struct ppd_render_options *o)
@@ -332,11 +404,31 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
                 v->nentries - v->nunchanged, v->nunchanged);
     }
     /* Columns: flat and cum deltas, then the current values. */
-    char cell[5][MAXCELL];
     int w[5] = {4, 4, 3, 8, 7};
     static const char *const head[2][5] = {
         {"rank", "flat", "cum", "", ""},
         {"rank", "flat", "cum", "cur flat", "cur cum"}};
+    if (v->edges != NULL) {
+        put_peek_rows(NULL, v, w, 0);
+        fprintf(out, "\n%s matching --peek (%zu), with their callers (<-) "
+                     "and callees (->)\n",
+                what, v->nrows);
+        int rule = 4;
+        for (int c = 0; c < (single ? 3 : 5); c++) {
+            pad_right(out, head[!single][c], w[c]);
+            fputs("  ", out);
+            rule += w[c] + 2;
+        }
+        fputs("name\n", out);
+        put_peek_rows(out, v, w, rule);
+        if (v->nrows > 0) {
+            for (int k = 0; k < rule; k++)
+                fputc('-', out);
+            fputc('\n', out);
+        }
+        return true;
+    }
+    char cell[5][MAXCELL];
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             fprintf(out, "\n%s (%zu of %zu)\n", what, v->nrows,

@@ -44,6 +44,30 @@ ppd__render_tsv(FILE *out, const struct ppd_diff *d,
     return true;
 }
 
+/*
+ * --peek: a call into (role caller) or out of (role callee) the entry
+ * named last; its values go in the cum columns, the flat ones are empty.
+ */
+static void
+put_edge(FILE *out, const struct ppd_view *v, const struct ppd_view_edge *e,
+         bool into, const struct ppd_view_row *of)
+{
+    const struct ppd_accum *a = v->accum;
+    size_t last = v->ncolumns - 1;
+    if (v->ncolumns == 1)
+        fprintf(out, "\t%" PRId64 "\t", e->values[0]);
+    else
+        fprintf(out, "\t%" PRId64 "\t\t\t%" PRId64 "\t%" PRId64 "\t",
+                e->delta, e->values[0], e->values[last]);
+    ppd__put_entry(out, ppd_accum_frame(a, into ? e->caller : e->callee),
+                   ppd_accum_grain(a),
+                   e->inlined ? PPD_INLINE_ALL : PPD_INLINE_NONE);
+    fputs(into ? "\tcaller\t" : "\tcallee\t", out);
+    ppd__put_entry(out, ppd_accum_frame(a, of->frame), ppd_accum_grain(a),
+                   of->inlined);
+    fputc('\n', out);
+}
+
 bool
 ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
                      const struct ppd_render_options *o)
@@ -51,11 +75,16 @@ ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
     (void)o;
     bool single = v->ncolumns == 1;
     size_t last = v->ncolumns - 1;
-    fputs(single ? "flat\tcum\tname\n"
-                 : "flat\tcum\tbase_flat\tcur_flat\tbase_cum\tcur_cum\tname\n",
+    bool peek = v->edges != NULL;
+    fputs(single ? "flat\tcum\tname"
+                 : "flat\tcum\tbase_flat\tcur_flat\tbase_cum\tcur_cum\tname",
           out);
+    fputs(peek ? "\trole\tof\n" : "\n", out);
     for (size_t i = 0; i < v->nrows; i++) {
         const struct ppd_view_row *r = &v->rows[i];
+        for (size_t k = 0; peek && k < v->nedges; k++)
+            if (v->edges[k].callee_entry == v->row_entry[i])
+                put_edge(out, v, &v->edges[k], true, r);
         if (single)
             fprintf(out, "%" PRId64 "\t%" PRId64 "\t", r->flat[0], r->cum[0]);
         else
@@ -66,7 +95,10 @@ ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
                     r->cum[0], r->cum[last]);
         ppd__put_entry(out, ppd_accum_frame(v->accum, r->frame),
                        ppd_accum_grain(v->accum), r->inlined);
-        fputc('\n', out);
+        fputs(peek ? "\tentry\t\n" : "\n", out);
+        for (size_t k = 0; peek && k < v->nedges; k++)
+            if (v->edges[k].caller_entry == v->row_entry[i])
+                put_edge(out, v, &v->edges[k], false, r);
     }
     return true;
 }

@@ -183,6 +183,17 @@ def mode_cli(r):
           trunc % (BAD + "/trunc.pb.gz")]),
         ("empty stdin", ["-"], BAD + "/empty.pb", 1,
          ["pprofdiff: -: empty input: not a profile"]),
+        # --peek: refused before any input is read.
+        ("--peek bad pattern", ["--peek", "a(", "nosuch.pb.gz"], None, 2,
+         ["pprofdiff: invalid --peek pattern 'a(': missing closing "
+          "parenthesis at offset 2 " + HELP]),
+        ("--peek --by line", ["--peek", "x", "--by", "line",
+                              "nosuch.pb.gz"], None, 2,
+         ["pprofdiff: --peek works with --by function " + HELP]),
+        ("--peek csv", ["--peek", "x", "--format", "csv", "nosuch.pb.gz"],
+         None, 2,
+         ["pprofdiff: --peek shows calls in text or tsv, not csv, json or "
+          "folded " + HELP]),
     ]
     for name, args, stdin, code, lines in cases:
         r.check(name, args, code, lines, stdin_path=stdin)

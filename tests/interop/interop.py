@@ -177,6 +177,56 @@ def view_diff(a, b):
     return "".join(out)
 
 
+PEEK_NODE = re.compile(r"^\s*(-?\d+)\S*\s+\S+%\s+\S+%\s+(-?\d+)\S*\s+"
+                       r"\S+%\s+\| (.*)$")
+PEEK_EDGE = re.compile(r"^\s*(-?\d+)\S*\s+\S+%\s+\|   (.*)$")
+
+
+def pprof_peek(go, args, sample, pattern):
+    """pprof -peek's blocks: name -> (flat, cum, {caller: weight},
+    {callee: weight}), every node and call kept."""
+    out = subprocess.run([go, "tool", "pprof", "-peek=" + pattern,
+                          "-nodefraction=0", "-edgefraction=0",
+                          "-sample_index=" + sample] + unit_flag(sample) +
+                         args, capture_output=True, text=True,
+                         check=True).stdout
+    blocks, into, node = {}, {}, None
+    for line in out.splitlines():
+        if line.startswith("---"):
+            into, node = {}, None
+            continue
+        m = PEEK_NODE.match(line)
+        if m:
+            node = m.group(3).strip()
+            blocks[node] = (int(m.group(1)), int(m.group(2)), into, {})
+            continue
+        m = PEEK_EDGE.match(line)
+        if m:
+            side = into if node is None else blocks[node][3]
+            side[m.group(2).strip()] = int(m.group(1))
+    return blocks
+
+
+def our_peek(binary, args, sample, pattern):
+    out = subprocess.run([binary, "--peek", pattern, "--format", "tsv", "-n", "0", "-s", sample] + args,
+                         capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    header = lines[0].split("\t")
+    blocks = {}
+    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    # pprof -peek names a node without -top's inline mark.
+    for f in rows:
+        if f["role"] == "entry":
+            blocks[INLINE_SUFFIX.sub("", f["name"])] = (
+                int(f["flat"]), int(f["cum"]), {}, {})
+    for f in rows:
+        if f["role"] != "entry":
+            side = 2 if f["role"] == "caller" else 3
+            of = INLINE_SUFFIX.sub("", f["of"])
+            blocks[of][side][f["name"]] = int(f["cum"])
+    return blocks
+
+
 def ours(binary, args, single):
     out = subprocess.run([binary, "--format", "tsv", "--show-unchanged",
                           "-n", "0"] + args,
@@ -331,6 +381,23 @@ def main():
                               flags)
             got = our_view(binary, ["--" + opt, keys] + paths, t, by)
             check(name, want == got, view_diff(want, got))
+    # --peek: each matching function's flat and cum, and the weight of
+    # every call into and out of it, as pprof -peek.
+    for args, t, pat in (
+            (["goroutine-0", "goroutine-2"], "goroutine", "selectgo|reaper"),
+            (["goroutine-0", "goroutine-2"], "goroutine", "^runtime\\."),
+            (["heap-0", "heap-2"], "inuse_space", "main\\."),
+            (["allocs-0", "allocs-2"], "alloc_space", "main\\.|bytes"),
+            (["block-0", "block-2"], "delay", "sync|chan"),
+            (["cpu"], "cpu", "sha256|main\\.")):
+        paths = [os.path.join(leak, a + ".pb.gz") for a in args]
+        theirs = (["-diff_base=" + paths[0], paths[1]] if len(paths) == 2
+                  else paths)
+        name = "%s -s %s --peek '%s'" % ("->".join(args), t, pat)
+        want = pprof_peek(go, theirs, t, pat)
+        got = our_peek(binary, paths, t, pat)
+        check(name, want == got and len(want) > 0,
+              view_diff(want, got) or " (no entries matched)")
     # With no -s, both tools must pick the same sample type: pprof names
     # its choice in the "Type:" header line.
     for f in ("heap-2", "allocs-2", "goroutine-2", "cpu", "block-2"):
