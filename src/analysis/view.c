@@ -245,27 +245,21 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     struct edges edges = {0};
     struct ppd__regex *peek_re = NULL;
     bool *peeked = NULL;
+    enum ppd_status st = PPD_ENOMEM;
     if (v == NULL || flat == NULL || cum == NULL || mark == NULL ||
         name_rank == NULL || entry == NULL || first == NULL || calls == NULL)
-        goto oom;
+        goto out;
     size_t ne = map_entries(a, entry, first);
     if (ne == SIZE_MAX)
-        goto oom;
+        goto out;
     if (opt->peek != NULL) {
-        enum ppd_status st = ppd__regex_new(opt->peek, "--peek", &peek_re,
-                                            err);
-        if (st != PPD_OK) {
-            free(entry);
-            free(first);
-            free(calls);
-            free(mark);
-            free(name_rank);
-            ppd__arena_free(arena);
-            return st;
-        }
+        st = ppd__regex_new(opt->peek, "--peek", &peek_re, err);
+        if (st != PPD_OK)
+            goto out;
+        st = PPD_ENOMEM;
         peeked = calloc(ne ? ne : 1, sizeof *peeked);
         if (peeked == NULL)
-            goto oom;
+            goto out;
         for (size_t e = 0; e < ne; e++)
             peeked[e] = ppd__regex_match(peek_re,
                                          ppd_accum_frame(a, first[e])->name);
@@ -277,7 +271,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
         if (depth > fcap) {
             uint32_t *nb = realloc(frames, depth * sizeof *nb);
             if (nb == NULL)
-                goto oom;
+                goto out;
             frames = nb;
             fcap = depth;
         }
@@ -294,7 +288,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
         if (psize > pcap) {
             uint64_t *np = realloc(pairs, psize * sizeof *np);
             if (np == NULL)
-                goto oom;
+                goto out;
             pairs = np;
             pcap = psize;
         }
@@ -315,7 +309,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             if (peeked != NULL && (peeked[caller] || peeked[e]) &&
                 !edge_add(&edges, caller, e, first[caller], first[e], inl,
                           val, ncols))
-                goto oom;
+                goto out;
         }
         for (uint32_t k = 0; k < depth; k++) {
             uint32_t e = entry[frames[k]];
@@ -332,7 +326,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     uint32_t *row_entry = ppd__arena_calloc(arena, nf ? nf : 1,
                                             sizeof *row_entry);
     if (rows == NULL || row_entry == NULL)
-        goto oom;
+        goto out;
     size_t n = 0;
     for (size_t f = 0; f < ne; f++) {
         if (peeked != NULL && !peeked[f])
@@ -365,7 +359,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     struct rank_ctx ctx = {a, name_rank};
     /* Rows and their entry numbers are sorted together. */
     if (!sort_rows(rows, row_entry, n, &ctx))
-        goto oom;
+        goto out;
     if (peeked != NULL) {
         struct ppd_view_edge *ev = ppd__arena_calloc(
             arena, edges.n ? edges.n : 1, sizeof *ev);
@@ -373,7 +367,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
                                                           : 1,
                                            sizeof *evals);
         if (ev == NULL || evals == NULL)
-            goto oom;
+            goto out;
         memcpy(evals, edges.vals, edges.n * ncols * sizeof *evals);
         for (size_t i = 0; i < edges.n; i++) {
             ev[i] = edges.v[i];
@@ -381,7 +375,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             ev[i].delta = delta_of(ev[i].values, ncols);
         }
         if (!ppd__sort(ev, edges.n, sizeof *ev, cmp_edges, &ctx))
-            goto oom;
+            goto out;
         v->edges = ev;
         v->nedges = edges.n;
     }
@@ -391,22 +385,9 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     v->rows = rows;
     v->nrows = opt->top != 0 && n > opt->top ? opt->top : n;
     v->priv = arena;
-    free(edges.v);
-    free(edges.vals);
-    free(edges.tab);
-    free(edges.idx);
-    free(peeked);
-    ppd__regex_free(peek_re);
-    free(pairs);
-    free(entry);
-    free(first);
-    free(calls);
-    free(mark);
-    free(frames);
-    free(name_rank);
     *out = v;
-    return PPD_OK;
-oom:
+    st = PPD_OK;
+out:
     free(edges.v);
     free(edges.vals);
     free(edges.tab);
@@ -420,8 +401,12 @@ oom:
     free(mark);
     free(frames);
     free(name_rank);
+    if (st == PPD_OK)
+        return PPD_OK;
     ppd__arena_free(arena);
-    return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    if (st == PPD_ENOMEM)
+        return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    return st;
 }
 
 void
