@@ -35,6 +35,8 @@ struct ppd_render_options {
     size_t top;          /* rows per section; 0 = all */
     bool hide_shrinking; /* leave out stacks that shrank */
     bool show_unchanged; /* text: also list stacks whose delta is 0 */
+    bool color; /* text: ANSI colours (growth red, shrinking green,
+                   culprit and titles bold); the caller decides when */
 };
 
 /*

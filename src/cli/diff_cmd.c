@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/common.h"
 #include "cli/net_opts.h"
@@ -35,6 +36,7 @@ struct cli_options {
     enum ppd_format format;
     bool hide_shrinking;
     bool show_unchanged;
+    int color; /* --color: -1 auto, 0 never, 1 always */
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
     enum ppd_grain by;              /* --by: 0 is the stack view */
@@ -60,6 +62,7 @@ enum {
     OPT_TAGROOT,
     OPT_TAGLEAF,
     OPT_PEEK,
+    OPT_COLOR,
 };
 
 static const struct ppd__opt diff_opts[] = {
@@ -99,6 +102,10 @@ static const struct ppd__opt diff_opts[] = {
      "text (default), tsv, csv, json, or\n"
      "folded (stack view: every stack,\n"
      "'root;...;leaf base cur')"},
+    {"color", 0, OPT_COLOR, "WHEN",
+     "auto (default: when stdout is a\n"
+     "terminal and NO_COLOR is unset),\n"
+     "always or never: text in colour"},
     {"hide-shrinking", 0, OPT_HIDE_SHRINKING, NULL,
      "leave out stacks that shrank"},
     {"show-unchanged", 0, OPT_SHOW_UNCHANGED, NULL,
@@ -164,6 +171,7 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     char shortopts[3 * PPD_OPTS_MAX + 2];
     ppd__opts_getopt(tables, longopts, shortopts);
     o->top = -1;
+    o->color = -1;
     opterr = 0;
     optind = 1;
     int c;
@@ -184,6 +192,18 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             break;
         case OPT_PEEK:
             o->peek = optarg;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") == 0)
+                o->color = -1;
+            else if (strcmp(optarg, "always") == 0)
+                o->color = 1;
+            else if (strcmp(optarg, "never") == 0)
+                o->color = 0;
+            else
+                return ppd__cli_usage_error(
+                    NULL, "unknown --color '%s' (auto, always or never)",
+                    optarg);
             break;
         case OPT_BY:
             o->by_set = true;
@@ -298,6 +318,21 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     o->inputs = argv + optind;
     o->ninputs = (size_t)rest;
     return PPD_EXIT_OK;
+}
+
+/*
+ * Colour for --color auto: stdout is a terminal that is not "dumb" and
+ * NO_COLOR (no-color.org) is unset or empty.
+ */
+static bool
+want_color(int when)
+{
+    if (when >= 0)
+        return when == 1;
+    const char *no = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && (no == NULL || no[0] == '\0') &&
+           term != NULL && strcmp(term, "dumb") != 0;
 }
 
 struct load_job {
@@ -537,6 +572,7 @@ ppd__cli_diff_main(int argc, char **argv)
         .hide_shrinking = o.hide_shrinking,
         .show_unchanged = o.show_unchanged,
     };
+    ropt.color = o.format == PPD_FORMAT_TEXT && want_color(o.color);
     if (o.top >= 0)
         ropt.top = (size_t)o.top;
     else

@@ -66,6 +66,30 @@ pad_left(FILE *out, const char *s, int w)
         fputc(' ', out);
 }
 
+/* Colours (ANSI SGR): growth red, shrinking green, names bold. */
+#define HUE_UP "31"
+#define HUE_DOWN "32"
+#define HUE_BOLD "1"
+
+static const char *
+hue_of(int64_t delta)
+{
+    return delta > 0 ? HUE_UP : delta < 0 ? HUE_DOWN : NULL;
+}
+
+/* pad_right, in colour hue (NULL: none) when color is set. */
+static void
+put_cell(FILE *out, const char *s, int w, const char *hue, bool color)
+{
+    if (hue == NULL || !color) {
+        pad_right(out, s, w);
+        return;
+    }
+    fprintf(out, "\033[%sm", hue);
+    pad_right(out, s, w);
+    fputs("\033[0m", out);
+}
+
 /* Print the frames of f, leaf first, joined by " < ". */
 static void
 put_stack(FILE *out, const struct ppd_diff *d, const struct ppd__frames *f)
@@ -120,7 +144,11 @@ render_section(FILE *out, const struct ppd_diff *d,
         int cw = ppd__name_width(ppd__culprit(d, r));
         w.culprit = imax(w.culprit, cw > 60 ? 60 : cw);
     }
-    fprintf(out, "\n%s (%zu stack%s)\n", title, total, total == 1 ? "" : "s");
+    fputc('\n', out);
+    if (o->color)
+        fputs("\033[" HUE_BOLD "m", out);
+    fprintf(out, "%s (%zu stack%s)", title, total, total == 1 ? "" : "s");
+    fputs(o->color ? "\033[0m\n" : "\n", out);
     pad_right(out, "rank", w.rank);
     fputs("  ", out);
     if (single) {
@@ -144,9 +172,10 @@ render_section(FILE *out, const struct ppd_diff *d,
         row_cells(d, r, c1, c2, c3, c4);
         char rank[24];
         snprintf(rank, sizeof rank, "%zu", i + 1);
+        const char *hue = single ? NULL : hue_of(r->delta);
         pad_right(out, rank, w.rank);
         fputs("  ", out);
-        pad_right(out, c1, w.delta);
+        put_cell(out, c1, w.delta, hue, o->color);
         fputs("  ", out);
         if (!single) {
             pad_right(out, c2, w.base);
@@ -154,9 +183,13 @@ render_section(FILE *out, const struct ppd_diff *d,
             pad_right(out, c3, w.cur);
             fputs("  ", out);
         }
-        pad_right(out, c4, w.growth);
+        put_cell(out, c4, w.growth, hue, o->color);
         fputs("  ", out);
+        if (o->color)
+            fputs("\033[" HUE_BOLD "m", out);
         pad_name(out, ppd__culprit(d, r), w.culprit);
+        if (o->color)
+            fputs("\033[0m", out);
         fputs("  ", out);
         if (!ppd__row_frames(d, r, f))
             return false;
@@ -321,7 +354,7 @@ entries_of(enum ppd_grain g)
 static void
 put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
               const struct ppd_view_row *r, const struct ppd_view_edge *e,
-              bool into, int *w)
+              bool into, int *w, bool color)
 {
     const struct ppd_accum *a = v->accum;
     const char *unit = ppd_accum_type(a)->unit;
@@ -345,7 +378,12 @@ put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
         return;
     }
     for (int c = 0; c < ncell; c++) {
-        pad_right(out, cell[c], w[c]);
+        const char *hue = NULL;
+        if (!single && (c == 1 || c == 2))
+            hue = hue_of(r == NULL  ? e->delta
+                         : c == 1   ? r->flat_delta
+                                    : r->cum_delta);
+        put_cell(out, cell[c], w[c], hue, color);
         fputs("  ", out);
     }
     if (r != NULL) {
@@ -366,7 +404,8 @@ put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
  * blocks between rules, as pprof -peek. out NULL measures.
  */
 static void
-put_peek_rows(FILE *out, const struct ppd_view *v, int *w, int rule)
+put_peek_rows(FILE *out, const struct ppd_view *v, int *w, int rule,
+              bool color)
 {
     for (size_t i = 0; i < v->nrows; i++) {
         uint32_t entry = v->row_entry[i];
@@ -377,24 +416,40 @@ put_peek_rows(FILE *out, const struct ppd_view *v, int *w, int rule)
         }
         for (size_t k = 0; k < v->nedges; k++)
             if (v->edges[k].callee_entry == entry)
-                put_view_line(out, v, 0, NULL, &v->edges[k], true, w);
-        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w);
+                put_view_line(out, v, 0, NULL, &v->edges[k], true, w,
+                              color);
+        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w, color);
         for (size_t k = 0; k < v->nedges; k++)
             if (v->edges[k].caller_entry == entry)
-                put_view_line(out, v, 0, NULL, &v->edges[k], false, w);
+                put_view_line(out, v, 0, NULL, &v->edges[k], false, w,
+                              color);
     }
+}
+
+/* A view's column heads, aligned to w; returns the width used. */
+static int
+put_view_head(FILE *out, int *w, bool single)
+{
+    static const char *const head[2][5] = {
+        {"rank", "flat", "cum", "", ""},
+        {"rank", "flat", "cum", "cur flat", "cur cum"}};
+    int used = 4;
+    for (int c = 0; c < (single ? 3 : 5); c++) {
+        pad_right(out, head[!single][c], w[c]);
+        fputs("  ", out);
+        used += w[c] + 2;
+    }
+    fputs("name\n", out);
+    return used;
 }
 
 bool
 ppd__render_text_view(FILE *out, const struct ppd_view *v,
                       const struct ppd_render_options *o)
 {
-    (void)o;
     const struct ppd_accum *a = v->accum;
-    const char *unit = ppd_accum_type(a)->unit;
     const char *what = entries_of(ppd_accum_grain(a));
     bool single = v->ncolumns == 1;
-    size_t last = v->ncolumns - 1;
     put_header(out, a, what, v->nentries);
     put_kept(out, a);
     if (!single) {
@@ -403,24 +458,16 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
         fprintf(out, "%-8s %zu changed, %zu unchanged\n", label,
                 v->nentries - v->nunchanged, v->nunchanged);
     }
-    /* Columns: flat and cum deltas, then the current values. */
+    /* Columns: flat and cum deltas, then the current values; widths
+     * measured first. */
     int w[5] = {4, 4, 3, 8, 7};
-    static const char *const head[2][5] = {
-        {"rank", "flat", "cum", "", ""},
-        {"rank", "flat", "cum", "cur flat", "cur cum"}};
     if (v->edges != NULL) {
-        put_peek_rows(NULL, v, w, 0);
+        put_peek_rows(NULL, v, w, 0, false);
         fprintf(out, "\n%s matching --peek (%zu), with their callers (<-) "
                      "and callees (->)\n",
                 what, v->nrows);
-        int rule = 4;
-        for (int c = 0; c < (single ? 3 : 5); c++) {
-            pad_right(out, head[!single][c], w[c]);
-            fputs("  ", out);
-            rule += w[c] + 2;
-        }
-        fputs("name\n", out);
-        put_peek_rows(out, v, w, rule);
+        int rule = put_view_head(out, w, single);
+        put_peek_rows(out, v, w, rule, o->color);
         if (v->nrows > 0) {
             for (int k = 0; k < rule; k++)
                 fputc('-', out);
@@ -428,40 +475,13 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
         }
         return true;
     }
-    char cell[5][MAXCELL];
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1) {
-            fprintf(out, "\n%s (%zu of %zu)\n", what, v->nrows,
-                    single ? v->nentries : v->nentries - v->nunchanged);
-            for (int c = 0; c < (single ? 3 : 5); c++) {
-                pad_right(out, head[!single][c], w[c]);
-                fputs("  ", out);
-            }
-            fputs("name\n", out);
-        }
-        for (size_t i = 0; i < v->nrows; i++) {
-            const struct ppd_view_row *r = &v->rows[i];
-            snprintf(cell[0], MAXCELL, "%zu", i + 1);
-            ppd_render_value(cell[1], MAXCELL, r->flat_delta, unit, !single);
-            ppd_render_value(cell[2], MAXCELL, r->cum_delta, unit, !single);
-            ppd_render_value(cell[3], MAXCELL, r->flat[last], unit, false);
-            ppd_render_value(cell[4], MAXCELL, r->cum[last], unit, false);
-            for (int c = 0; c < (single ? 3 : 5); c++) {
-                if (pass == 0) {
-                    w[c] = imax(w[c], ppd__utf8_width(cell[c]));
-                    continue;
-                }
-                pad_right(out, cell[c], w[c]);
-                fputs("  ", out);
-            }
-            if (pass == 1) {
-                ppd__put_entry(out, ppd_accum_frame(a, r->frame),
-                               ppd_accum_grain(a), r->inlined);
-                fputc('\n', out);
-            }
-        }
-    }
+    for (size_t i = 0; i < v->nrows; i++)
+        put_view_line(NULL, v, i + 1, &v->rows[i], NULL, false, w, false);
     size_t total = single ? v->nentries : v->nentries - v->nunchanged;
+    fprintf(out, "\n%s (%zu of %zu)\n", what, v->nrows, total);
+    put_view_head(out, w, single);
+    for (size_t i = 0; i < v->nrows; i++)
+        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w, o->color);
     if (v->nrows < total)
         fprintf(out, "... %zu more %s (-n 0 shows all)\n", total - v->nrows,
                 what);
