@@ -32,6 +32,11 @@ struct ppd_filter;
 /* NULL fields are unset. */
 struct ppd_filter_options {
     const char *focus, *ignore, *hide, *show, *show_from;
+    /* Label filters, as pprof's -tagfocus and -tagignore: KEY=VALUE or
+     * VALUE, VALUE a number range (N, N:, :N, N:M; units as 64kb) or
+     * comma-separated patterns. Samples whose labels do not match
+     * tagfocus, or do match tagignore, are dropped. */
+    const char *tagfocus, *tagignore;
 };
 
 /*

@@ -653,11 +653,12 @@ label_frames(struct ppd_accum *a, const struct ppd_profile *p,
 }
 
 /*
- * Add p's samples through the filter: pprof drops a sample with an
- * ignored location or without a focused one, then the locations hide or
- * show left without a frame (and the sample if none is left), then with
- * show_from the locations rootward of the root-most match (and the
- * sample without one). Totals count every sample, as pprof's do.
+ * Add p's samples through the filter: pprof drops a sample whose labels
+ * fail --tagfocus or match --tagignore, one with an ignored location or
+ * without a focused one, then the locations hide or show left without
+ * a frame (and the sample if none is left), then with show_from the
+ * locations rootward of the root-most match (and the sample without
+ * one). Totals count every sample, as pprof's do.
  */
 static bool
 add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
@@ -670,10 +671,19 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
                  ppd__filter_has(f, PPD__HIDE) || ppd__filter_has(f, PPD__SHOW);
     bool from = ppd__filter_has(f, PPD__SHOW_FROM);
     uint32_t *locs = NULL, *leaf = NULL, *root = NULL;
+    bool *tag_ok = NULL; /* per label set (and "none", last) */
     size_t cap = 0;
     bool ok = false;
     if ((a->nleaf > 0 || a->nroot > 0) && !label_frames(a, p, &leaf, &root))
         goto out;
+    if (ppd__filter_has_tags(f)) {
+        tag_ok = malloc((p->nlabelsets + 1) * sizeof *tag_ok);
+        if (tag_ok == NULL)
+            goto out;
+        for (size_t ls = 0; ls <= p->nlabelsets; ls++)
+            tag_ok[ls] = ppd__filter_labels(
+                f, ls < p->nlabelsets ? &p->labelsets[ls] : NULL);
+    }
     for (size_t i = 0; i < p->nsamples; i++) {
         int64_t v = ppd_sample_values(p, i)[idx];
         if (v == 0)
@@ -681,6 +691,10 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         *sum += (uint64_t)v;
         *abs += v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
         const struct ppd_sample *x = &p->samples[i];
+        size_t ls = x->labelset == PPD_NO_LABELS ? p->nlabelsets
+                                                 : x->labelset;
+        if (tag_ok != NULL && !tag_ok[ls])
+            continue;
         const unsigned char *q = ppd_sample_stack(p, x);
         const unsigned char *end = q + x->stack_len;
         if (x->stack_len > cap &&
@@ -707,8 +721,6 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
                 continue;
             n = k;
         }
-        size_t ls = x->labelset == PPD_NO_LABELS ? p->nlabelsets
-                                                 : x->labelset;
         if (!expand_hash_locs(lf, locs, n,
                               leaf ? leaf + ls * a->nleaf : NULL, a->nleaf,
                               root ? root + ls * a->nroot : NULL, a->nroot,
@@ -725,6 +737,7 @@ out:
     free(locs);
     free(leaf);
     free(root);
+    free(tag_ok);
     return ok;
 }
 

@@ -37,6 +37,16 @@ bool ppd__regex_match(const struct ppd__regex *re, struct ppd_str s);
 /* ppd__regex_free - release a pattern. Accepts NULL. */
 void ppd__regex_free(struct ppd__regex *re);
 
+/* ppd__filter_has_tags - is --tagfocus or --tagignore set? */
+bool ppd__filter_has_tags(const struct ppd_filter *f);
+
+/*
+ * ppd__filter_labels - do samples with these labels (set NULL: none)
+ * pass --tagfocus and --tagignore? True for a NULL filter.
+ */
+bool ppd__filter_labels(const struct ppd_filter *f,
+                        const struct ppd_labelset *set);
+
 /* ppd__filter_has - is the expression of that kind set? */
 bool ppd__filter_has(const struct ppd_filter *f, enum ppd__filter_re which);
 

@@ -63,6 +63,8 @@ enum {
     OPT_TAGLEAF,
     OPT_PEEK,
     OPT_COLOR,
+    OPT_TAGFOCUS,
+    OPT_TAGIGNORE,
 };
 
 static const struct ppd__opt diff_opts[] = {
@@ -93,6 +95,12 @@ static const struct ppd__opt diff_opts[] = {
     {"show", 0, OPT_SHOW, "RE", "keep only the frames matching RE"},
     {"show-from", 0, OPT_SHOW_FROM, "RE",
      "drop the frames above the root-most\nframe matching RE"},
+    {"tagfocus", 0, OPT_TAGFOCUS, "[KEY=]V",
+     "keep samples with a label matching V:\n"
+     "comma-separated patterns, or a range\n"
+     "N, N:, :N or N:M (64kb:1mb), as pprof"},
+    {"tagignore", 0, OPT_TAGIGNORE, "[KEY=]V",
+     "drop samples with a label matching V"},
     {"tagroot", 0, OPT_TAGROOT, "KEYS",
      "add the values of these labels (comma-\n"
      "separated keys) as frames at the root"},
@@ -219,6 +227,12 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                 return ppd__cli_usage_error(
                     NULL, "unknown --by '%s' (stack, function, line or file)",
                     optarg);
+            break;
+        case OPT_TAGFOCUS:
+            o->filter.tagfocus = optarg;
+            break;
+        case OPT_TAGIGNORE:
+            o->filter.tagignore = optarg;
             break;
         case OPT_FOCUS:
             o->filter.focus = optarg;

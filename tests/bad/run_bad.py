@@ -183,6 +183,10 @@ def mode_cli(r):
           trunc % (BAD + "/trunc.pb.gz")]),
         ("empty stdin", ["-"], BAD + "/empty.pb", 1,
          ["pprofdiff: -: empty input: not a profile"]),
+        ("--tagfocus bad pattern", ["--tagfocus", "handler=a(",
+                                    "nosuch.pb.gz"], None, 2,
+         ["pprofdiff: invalid --tagfocus pattern 'a(': missing closing "
+          "parenthesis at offset 2 " + HELP]),
         # --peek: refused before any input is read.
         ("--peek bad pattern", ["--peek", "a(", "nosuch.pb.gz"], None, 2,
          ["pprofdiff: invalid --peek pattern 'a(': missing closing "

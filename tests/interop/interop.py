@@ -363,6 +363,34 @@ def main():
             od = nonzero(od)
             od.pop(NOSTACK, None)
             check(name + " stacks", nonzero(pd) == od, diff_text(pd, od))
+    # Label filters (-tagfocus, -tagignore): patterns with and without a
+    # key, and number ranges with and without units.
+    for b, c, t, opt, spec in (
+            ("goroutine-0", "goroutine-2", "goroutine", "tagfocus",
+             "handler=job"),
+            ("goroutine-0", "goroutine-2", "goroutine", "tagfocus", "job"),
+            ("goroutine-0", "goroutine-2", "goroutine", "tagignore",
+             "handler:j.b"),
+            ("goroutine-0", "goroutine-2", "goroutine", "tagfocus",
+             "worker=hash,nosuch"),
+            ("goroutine-0", "goroutine-2", "goroutine", "tagfocus",
+             "handler,worker"),
+            ("heap-0", "heap-2", "inuse_space", "tagfocus", "bytes=1kb:"),
+            ("heap-0", "heap-2", "inuse_space", "tagfocus", "48b"),
+            ("heap-0", "heap-2", "inuse_space", "tagfocus", "bytes=48"),
+            ("heap-0", "heap-2", "inuse_space", "tagignore", ":1kb"),
+            ("heap-0", "heap-2", "inuse_space", "tagfocus", "1kb:2048"),
+            ("allocs-0", "allocs-2", "alloc_space", "tagfocus",
+             "bytes=64b:4kb"),
+            ("cpu", None, "cpu", "tagfocus", "worker=hash"),
+            ("cpu", None, "cpu", "tagignore", "hash")):
+        paths = [os.path.join(leak, x + ".pb.gz") for x in (b, c) if x]
+        theirs = (["-diff_base=" + paths[0], paths[1]] if c else paths)
+        name = "%s -s %s --%s '%s'" % ("->".join(x for x in (b, c) if x), t,
+                                       opt, spec)
+        want = pprof_view(go, ["-%s=%s" % (opt, spec)] + theirs, t, [])
+        got = our_view(binary, ["--" + opt, spec] + paths, t, "function")
+        check(name, want == got, view_diff(want, got))
     # Labels as frames (-tagroot, -tagleaf), per function and per line.
     for args, t, opt, keys in (
             (["goroutine-0", "goroutine-2"], "goroutine", "tagroot",
