@@ -55,7 +55,7 @@ struct ppd_frame {
 
 /* What the accumulator keeps of one input. Strings are its own. */
 struct ppd_column {
-    const char *name;    /* the input's name */
+    const char *name;    /* the input's name (inputs', when merged) */
     const char *kind;    /* ppd_profile_kind() of the input */
     int64_t time_nanos;  /* 0 when unset */
     int64_t duration_nanos;
@@ -63,6 +63,7 @@ struct ppd_column {
     int64_t abs_total;   /* the sum of absolute values: pprof's total,
                             the same as total without negative values */
     bool added;
+    size_t ninputs; /* profiles merged into the column */
 };
 
 /*
@@ -79,7 +80,10 @@ ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
 
 /*
  * ppd_accum_add - add p's values of the accumulator's sample type to
- * column col (each column at most once). p is only read during the call.
+ * column col. A column given several profiles holds their merge, as
+ * pprof merges several sources: values and totals add, the name lists
+ * the inputs ("A + B", "A + B + C + 2 more"), the time is the earliest,
+ * the durations add. p is only read during the call.
  * Fails with PPD_ESAMPLE when p lacks the type; the message lists what
  * every column added so far and p offer. On failure the accumulator may
  * have taken part of p: free it.

@@ -34,6 +34,8 @@ struct ppd_accum {
     struct ppd_value_type type;
     struct ppd_column *cols;
     const char **offers; /* per column: its sample types, for errors */
+    const char **first_names; /* per column: the first three inputs'
+                                 names, once merged */
     const char *default_of; /* the input whose default type this is */
     enum ppd_grain grain;
 
@@ -813,6 +815,51 @@ missing_type(struct ppd_accum *a, size_t col, struct ppd_error *err)
     return st;
 }
 
+/*
+ * Take p's name, kind, time and duration into column col: the first
+ * profile's as they are, a later one's merged (names joined, up to three
+ * and a count after them, kept in first_names; the earliest time;
+ * durations added). False when out of memory.
+ */
+static bool
+merge_column(struct ppd_accum *a, size_t col, const struct ppd_profile *p)
+{
+    struct ppd_column *c = &a->cols[col];
+    a->offers[col] = offers_of(a, p);
+    if (a->offers[col] == NULL)
+        return false;
+    c->ninputs++;
+    if (!c->added) {
+        const char *kind = ppd_profile_kind(p);
+        c->name = ppd__arena_strndup(a->arena, p->name, strlen(p->name));
+        c->kind = ppd__arena_strndup(a->arena, kind, strlen(kind));
+        a->first_names[col] = c->name;
+        c->time_nanos = p->time_nanos;
+        c->duration_nanos = p->duration_nanos;
+        c->added = true;
+        return c->name != NULL && c->kind != NULL;
+    }
+    if (p->time_nanos != 0 &&
+        (c->time_nanos == 0 || p->time_nanos < c->time_nanos))
+        c->time_nanos = p->time_nanos;
+    c->duration_nanos =
+        (int64_t)((uint64_t)c->duration_nanos + (uint64_t)p->duration_nanos);
+    char buf[PPD_ERROR_MSG_MAX];
+    if (c->ninputs <= 3) {
+        snprintf(buf, sizeof buf, "%s + %s", c->name, p->name);
+    } else {
+        snprintf(buf, sizeof buf, "%s + %zu more", a->first_names[col],
+                 c->ninputs - 3);
+    }
+    const char *name = ppd__arena_strndup(a->arena, buf, strlen(buf));
+    if (name == NULL)
+        return false;
+    c->name = name;
+    if (c->ninputs == 3)
+        a->first_names[col] = name;
+    return true;
+}
+
 enum ppd_status
 ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
               struct ppd_error *err)
@@ -821,19 +868,11 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
     struct framebuf ring[PREFETCH_AHEAD];
     memset(ring, 0, sizeof ring);
     enum ppd_status st = PPD_ENOMEM;
-    if (col >= a->ncols || a->cols[col].added)
-        return ppd_error_set(err, PPD_EINVAL, p->name,
-                             "column %zu is not free", col);
+    if (col >= a->ncols)
+        return ppd_error_set(err, PPD_EINVAL, p->name, "no column %zu", col);
     struct ppd_column *c = &a->cols[col];
-    c->name = ppd__arena_strndup(a->arena, p->name, strlen(p->name));
-    const char *kind = ppd_profile_kind(p);
-    c->kind = ppd__arena_strndup(a->arena, kind, strlen(kind));
-    a->offers[col] = offers_of(a, p);
-    if (c->name == NULL || c->kind == NULL || a->offers[col] == NULL)
+    if (!merge_column(a, col, p))
         goto oom;
-    c->time_nanos = p->time_nanos;
-    c->duration_nanos = p->duration_nanos;
-    c->added = true;
     long idx = same_type(p, &a->type);
     if (idx < 0)
         return missing_type(a, col, err);
@@ -893,8 +932,8 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         }
     }
 done:
-    c->total = (int64_t)sum;
-    c->abs_total = (int64_t)abs;
+    c->total = (int64_t)((uint64_t)c->total + sum);
+    c->abs_total = (int64_t)((uint64_t)c->abs_total + abs);
     st = PPD_OK;
     goto out;
 oom:
@@ -922,6 +961,8 @@ ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
     if (a->arena != NULL) {
         a->cols = ppd__arena_calloc(a->arena, ncolumns, sizeof *a->cols);
         a->offers = ppd__arena_calloc(a->arena, ncolumns, sizeof *a->offers);
+        a->first_names =
+            ppd__arena_calloc(a->arena, ncolumns, sizeof *a->first_names);
         a->type.type =
             ppd__arena_strndup(a->arena, type->type, strlen(type->type));
         a->type.unit =
@@ -931,7 +972,7 @@ ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
                                                strlen(default_of));
     }
     if (a->arena == NULL || a->cols == NULL || a->offers == NULL ||
-        a->type.type == NULL || a->type.unit == NULL ||
+        a->first_names == NULL || a->type.type == NULL || a->type.unit == NULL ||
         !PPD_VEC_RESERVE(a->pool, 64, NULL)) {
         ppd_accum_free(a);
         return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");

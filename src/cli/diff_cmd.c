@@ -27,10 +27,12 @@
 #include "pprofdiff/render.h"
 
 #define DEFAULT_TEXT_TOP 20
+#define MAX_INPUTS 64 /* profiles per run, both sides */
 
 struct cli_options {
-    char **inputs; /* point into argv */
+    const char *inputs[MAX_INPUTS]; /* point into argv: --base ones first */
     size_t ninputs;
+    size_t nbase; /* given with --base: the base side, merged */
     const char *sample;
     long top; /* -1 = format default */
     enum ppd_format format;
@@ -65,9 +67,15 @@ enum {
     OPT_COLOR,
     OPT_TAGFOCUS,
     OPT_TAGIGNORE,
+    OPT_BASE,
 };
 
 static const struct ppd__opt diff_opts[] = {
+    {"base", 0, OPT_BASE, "FILE",
+     "a base profile (repeatable: the bases\n"
+     "are merged, as pprof merges several\n"
+     "-diff_base); then every input named\n"
+     "after the options is merged into CUR"},
     {"sample", 's', 's', "NAME|INDEX",
      "sample type to compare (inuse_space,\n"
      "alloc_objects, goroutine, cpu, delay,\n"
@@ -138,6 +146,7 @@ usage(FILE *out)
     fputs(
         "Usage: pprofdiff [OPTIONS] BASE CUR\n"
         "       pprofdiff [OPTIONS] PROFILE\n"
+        "       pprofdiff [OPTIONS] --base BASE [--base BASE...] CUR...\n"
         "       pprofdiff fetch [OPTIONS] URL|HOST:PORT -o FILE\n"
         "       pprofdiff capture [OPTIONS] TARGET...\n"
         "\n"
@@ -200,6 +209,12 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             break;
         case OPT_PEEK:
             o->peek = optarg;
+            break;
+        case OPT_BASE:
+            if (o->nbase == MAX_INPUTS)
+                return ppd__cli_usage_error(NULL, "more than %d inputs",
+                                            MAX_INPUTS);
+            o->inputs[o->nbase++] = optarg;
             break;
         case OPT_COLOR:
             if (strcmp(optarg, "auto") == 0)
@@ -324,13 +339,21 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     int rest = argc - optind;
     if (rest < 1)
         return ppd__cli_usage_error(NULL, "%s", "no input profile given");
-    if (rest > 2)
+    if (rest > 2 && o->nbase == 0)
         return ppd__cli_usage_error(NULL,
-                                    "too many inputs (at most 2), first "
+                                    "too many inputs (at most 2, or name "
+                                    "the base side with --base), first "
                                     "extra: '%s'",
                                     argv[optind + 2]);
-    o->inputs = argv + optind;
-    o->ninputs = (size_t)rest;
+    if (o->nbase + (size_t)rest > MAX_INPUTS)
+        return ppd__cli_usage_error(NULL, "more than %d inputs",
+                                    MAX_INPUTS);
+    for (int i = 0; i < rest; i++)
+        o->inputs[o->nbase + (size_t)i] = argv[optind + i];
+    o->ninputs = o->nbase + (size_t)rest;
+    /* Without --base, two inputs are BASE CUR. */
+    if (o->nbase == 0 && rest == 2)
+        o->nbase = 1;
     return PPD_EXIT_OK;
 }
 
@@ -351,6 +374,7 @@ want_color(int when)
 
 struct load_job {
     const char *path;
+    size_t col; /* 0 the base side, 1 the current one; 0 alone */
     const struct ppd__cli_net *net; /* remote inputs */
     const char *hint; /* profile type for a remote input, or NULL; taken
                          from the file input before any is freed */
@@ -380,8 +404,8 @@ load_thread(void *arg)
 static bool
 load_all(struct load_job *jobs, size_t n)
 {
-    pthread_t th[2] = {0}; /* zeroed for -Wmaybe-uninitialized */
-    bool started[2] = {false};
+    pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
+    bool started[MAX_INPUTS] = {false};
     /* stdin cannot be shared, and one input needs no thread. */
     for (size_t i = 0; i + 1 < n; i++)
         if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
@@ -438,8 +462,13 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
                                   : -1;
     bool chosen = spec != NULL && spec[0] != '\0';
     enum ppd_status st = PPD_OK;
+    size_t ncols = last->col + 1;
+    /* One input per side: the last is added while the others may still
+     * be decoding. Merged sides go in argument order, as their names
+     * read. */
+    bool last_first = n == ncols;
     if (idx >= 0) {
-        st = ppd_accum_new(n, &last->profile->sample_types[idx],
+        st = ppd_accum_new(ncols, &last->profile->sample_types[idx],
                            chosen ? NULL : last->profile->name, out, &err);
         if (st == PPD_OK)
             st = ppd_accum_set_grain(*out, by, &err);
@@ -449,20 +478,20 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
             st = ppd_accum_set_label_frames(*out, labels->root,
                                             labels->nroot, labels->leaf,
                                             labels->nleaf, &err);
-        if (st == PPD_OK)
-            st = ppd_accum_add(*out, n - 1, last->profile, &err);
-        if (st == PPD_OK) {
+        if (st == PPD_OK && last_first)
+            st = ppd_accum_add(*out, last->col, last->profile, &err);
+        if (st == PPD_OK && last_first) {
             ppd_profile_free(last->profile);
             last->profile = NULL;
         }
     }
     bool loaded = true;
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (started[i])
+    for (size_t i = 0; i + last_first < n; i++) {
+        if (i + 1 < n && started[i])
             pthread_join(th[i], NULL);
         if (jobs[i].st != PPD_OK || idx < 0 || st != PPD_OK)
             continue;
-        st = ppd_accum_add(*out, i, jobs[i].profile, &err);
+        st = ppd_accum_add(*out, jobs[i].col, jobs[i].profile, &err);
         if (st == PPD_OK) {
             ppd_profile_free(jobs[i].profile);
             jobs[i].profile = NULL;
@@ -478,8 +507,10 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
     if (idx < 0) {
         /* The type is missing from the last input: every input is still
          * here to say what each offers. */
-        const struct ppd_profile *ps[2] = {jobs[0].profile, jobs[1].profile};
-        if (ppd_accum_profiles(ps, n, spec, out, &err) == PPD_OK)
+        const struct ppd_profile *ps[2] = {jobs[0].profile,
+                                           last->profile};
+        if (ppd_accum_profiles(ncols == 1 ? ps + 1 : ps, ncols, spec, out,
+                               &err) == PPD_OK)
             return PPD_EXIT_OK;
         st = err.code;
     }
@@ -496,8 +527,8 @@ load_and_add(struct load_job *jobs, size_t n, const char *spec,
              enum ppd_grain by, const struct ppd_filter *filter,
              const struct label_keys *labels, struct ppd_accum **out)
 {
-    pthread_t th[2] = {0}; /* zeroed for -Wmaybe-uninitialized */
-    bool started[2] = {false};
+    pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
+    bool started[MAX_INPUTS] = {false};
     /* stdin cannot be shared, and one input needs no thread. */
     for (size_t i = 0; i + 1 < n; i++)
         if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
@@ -515,7 +546,7 @@ ppd__cli_diff_main(int argc, char **argv)
 {
     struct cli_options o = {0};
     bool done = false;
-    struct load_job jobs[2];
+    struct load_job jobs[MAX_INPUTS];
     struct ppd_accum *acc = NULL;
     struct ppd_diff *diff = NULL;
     struct ppd_filter *filter = NULL;
@@ -526,8 +557,10 @@ ppd__cli_diff_main(int argc, char **argv)
     rc = ppd__cli_net_finish(&o.net);
     if (rc != PPD_EXIT_OK)
         goto out;
-    if (o.ninputs == 2 && strcmp(o.inputs[0], "-") == 0 &&
-        strcmp(o.inputs[1], "-") == 0) {
+    size_t nstdin = 0;
+    for (size_t i = 0; i < o.ninputs; i++)
+        nstdin += strcmp(o.inputs[i], "-") == 0;
+    if (nstdin > 1) {
         rc = ppd__cli_usage_error(NULL, "%s",
                                   "stdin ('-') can be only one of the "
                                   "inputs");
@@ -546,6 +579,7 @@ ppd__cli_diff_main(int argc, char **argv)
     size_t nremote = 0;
     for (size_t i = 0; i < o.ninputs; i++) {
         jobs[i].path = o.inputs[i];
+        jobs[i].col = i >= o.nbase && o.nbase > 0;
         jobs[i].dopt = &dopt;
         jobs[i].net = &o.net;
         jobs[i].remote = ppd_fetch_is_remote(o.inputs[i]);

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 
 PAIRS = [
@@ -360,6 +361,38 @@ def main():
             pd = collections.Counter(pc)
             pd.subtract(pb)
             _, _, od = ours(binary, mine + ["-s", t, bp, cp], False)
+            od = nonzero(od)
+            od.pop(NOSTACK, None)
+            check(name + " stacks", nonzero(pd) == od, diff_text(pd, od))
+    # Merged sides (--base repeated, several current inputs): pprof merges
+    # several sources into one profile; its merge of the bases, written
+    # with -proto, is the base it diffs against.
+    with tempfile.TemporaryDirectory() as tmp:
+        for bases, curs, t in (
+                (["goroutine-0", "goroutine-1"], ["goroutine-2"],
+                 "goroutine"),
+                (["heap-0"], ["heap-1", "heap-2"], "inuse_space"),
+                (["allocs-0", "allocs-1"], ["allocs-2", "allocs-1"],
+                 "alloc_objects"),
+                (["block-0", "block-1"], ["block-2"], "delay")):
+            bp = [os.path.join(leak, x + ".pb.gz") for x in bases]
+            cp = [os.path.join(leak, x + ".pb.gz") for x in curs]
+            merged = os.path.join(tmp, "base.pb.gz")
+            with open(merged, "wb") as f:
+                subprocess.run([go, "tool", "pprof", "-proto"] + bp,
+                               stdout=f, stderr=subprocess.DEVNULL,
+                               check=True)
+            name = "--base %s %s -s %s" % (" --base ".join(bases),
+                                           " ".join(curs), t)
+            want = pprof_view(go, ["-diff_base=" + merged] + cp, t, [])
+            mine = sum((["--base", b] for b in bp), []) + cp
+            got = our_view(binary, mine, t, "function")
+            check(name + " --by function", want == got,
+                  view_diff(want, got))
+            pb, pc = pprof_stacks(go, ["-diff_base=" + merged] + cp, t)
+            pd = collections.Counter(pc)
+            pd.subtract(pb)
+            _, _, od = ours(binary, ["-s", t] + mine, False)
             od = nonzero(od)
             od.pop(NOSTACK, None)
             check(name + " stacks", nonzero(pd) == od, diff_text(pd, od))

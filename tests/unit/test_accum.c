@@ -87,10 +87,9 @@ test_columns(struct check_state *st)
     CHECK_EQ_STR(st, ppd_accum_column(a, 1)->name, "p1");
     CHECK_EQ_STR(st, ppd_accum_column(a, 1)->kind, "goroutine");
     CHECK_EQ_INT(st, ppd_accum_column(a, 2)->total, 13);
-    /* A column is filled once. */
+    /* There is no fourth column. */
     struct ppd_profile *again = two_stacks("again", 1, 1);
-    CHECK_EQ_INT(st, ppd_accum_add(a, 0, again, &err), PPD_EINVAL);
-    ppd_profile_free(again);
+    CHECK_EQ_INT(st, ppd_accum_add(a, 3, again, &err), PPD_EINVAL);
 
     /* The unchanged stack (4, 4, 4) is kept and counted. */
     struct ppd_diff *d = NULL;
@@ -103,6 +102,22 @@ test_columns(struct check_state *st)
         CHECK_EQ_INT(st, d->total_delta, 4);
         ppd_diff_free(d);
     }
+    /* A second profile in a column merges: values and totals add, the
+     * names join, up to three and a count. */
+    CHECK_EQ_INT(st, ppd_accum_add(a, 0, again, &err), PPD_OK);
+    v = values_of(a, "a.f");
+    CHECK(st, v != NULL);
+    if (v != NULL)
+        CHECK_EQ_INT(st, v[0], 6);
+    CHECK_EQ_INT(st, ppd_accum_column(a, 0)->total, 11);
+    CHECK_EQ_INT(st, ppd_accum_column(a, 0)->ninputs, 2);
+    CHECK_EQ_STR(st, ppd_accum_column(a, 0)->name, "p0 + again");
+    for (int k = 0; k < 3; k++)
+        CHECK_EQ_INT(st, ppd_accum_add(a, 0, again, &err), PPD_OK);
+    CHECK_EQ_STR(st, ppd_accum_column(a, 0)->name,
+                 "p0 + again + again + 2 more");
+    CHECK_EQ_INT(st, ppd_accum_column(a, 0)->total, 17);
+    ppd_profile_free(again);
     ppd_accum_free(a);
 }
 
