@@ -67,11 +67,11 @@ enum {
     OPT_COLOR,
     OPT_TAGFOCUS,
     OPT_TAGIGNORE,
-    OPT_BASE,
 };
+#define OPT_BASE 'b'
 
 static const struct ppd__opt diff_opts[] = {
-    {"base", 0, OPT_BASE, "FILE",
+    {"base", 'b', OPT_BASE, "FILE",
      "a base profile (repeatable: the bases\n"
      "are merged, as pprof merges several\n"
      "-diff_base); then every input named\n"
@@ -210,7 +210,7 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         case OPT_PEEK:
             o->peek = optarg;
             break;
-        case OPT_BASE:
+        case 'b':
             if (o->nbase == MAX_INPUTS)
                 return ppd__cli_usage_error(NULL, "more than %d inputs",
                                             MAX_INPUTS);
@@ -358,8 +358,9 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
 }
 
 /*
- * Colour for --color auto: stdout is a terminal that is not "dumb" and
- * NO_COLOR (no-color.org) is unset or empty.
+ * Colour for --color auto: never with NO_COLOR (no-color.org) set and
+ * not empty; always with CLICOLOR_FORCE set and not 0; else when stdout
+ * is a terminal that is not "dumb".
  */
 static bool
 want_color(int when)
@@ -367,9 +368,13 @@ want_color(int when)
     if (when >= 0)
         return when == 1;
     const char *no = getenv("NO_COLOR");
+    const char *force = getenv("CLICOLOR_FORCE");
     const char *term = getenv("TERM");
-    return isatty(STDOUT_FILENO) && (no == NULL || no[0] == '\0') &&
-           term != NULL && strcmp(term, "dumb") != 0;
+    if (no != NULL && no[0] != '\0')
+        return false;
+    if (force != NULL && force[0] != '\0' && strcmp(force, "0") != 0)
+        return true;
+    return isatty(STDOUT_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
 }
 
 struct load_job {
@@ -648,6 +653,14 @@ ppd__cli_diff_main(int argc, char **argv)
             rc = PPD_EXIT_ERROR;
         } else {
             rc = PPD_EXIT_OK;
+            if (o.peek != NULL && view->nrows == 0)
+                fprintf(stderr,
+                        view->nentries == 0
+                            ? "pprofdiff: --peek '%s' matches no function\n"
+                            : "pprofdiff: --peek '%s' matches only "
+                              "unchanged functions (--show-unchanged "
+                              "lists them)\n",
+                        o.peek);
         }
         ppd_view_free(view);
         goto out;

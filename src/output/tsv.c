@@ -45,27 +45,42 @@ ppd__render_tsv(FILE *out, const struct ppd_diff *d,
 }
 
 /*
- * --peek: a call into (role caller) or out of (role callee) the entry
- * named last; its values go in the cum columns, the flat ones are empty.
+ * --peek: one line per call into (direction caller) or out of (callee)
+ * a matching function: function, direction, name (the other end),
+ * delta, base, cur; with one input function, direction, name, value.
  */
-static void
-put_edge(FILE *out, const struct ppd_view *v, const struct ppd_view_edge *e,
-         bool into, const struct ppd_view_row *of)
+static bool
+render_tsv_peek(FILE *out, const struct ppd_view *v)
 {
     const struct ppd_accum *a = v->accum;
+    bool single = v->ncolumns == 1;
     size_t last = v->ncolumns - 1;
-    if (v->ncolumns == 1)
-        fprintf(out, "\t%" PRId64 "\t", e->values[0]);
-    else
-        fprintf(out, "\t%" PRId64 "\t\t\t%" PRId64 "\t%" PRId64 "\t",
-                e->delta, e->values[0], e->values[last]);
-    ppd__put_entry(out, ppd_accum_frame(a, into ? e->caller : e->callee),
-                   ppd_accum_grain(a),
-                   e->inlined ? PPD_INLINE_ALL : PPD_INLINE_NONE);
-    fputs(into ? "\tcaller\t" : "\tcallee\t", out);
-    ppd__put_entry(out, ppd_accum_frame(a, of->frame), ppd_accum_grain(a),
-                   of->inlined);
-    fputc('\n', out);
+    fputs(single ? "function\tdirection\tname\tvalue\n"
+                 : "function\tdirection\tname\tdelta\tbase\tcur\n",
+          out);
+    for (size_t i = 0; i < v->nrows; i++) {
+        const struct ppd_view_row *r = &v->rows[i];
+        for (int into = 1; into >= 0; into--)
+            for (size_t k = 0; k < v->nedges; k++) {
+                const struct ppd_view_edge *e = &v->edges[k];
+                if ((into ? e->callee_entry : e->caller_entry) !=
+                    v->row_entry[i])
+                    continue;
+                ppd__put_entry(out, ppd_accum_frame(a, r->frame),
+                               ppd_accum_grain(a), r->inlined);
+                fputs(into ? "\tcaller\t" : "\tcallee\t", out);
+                ppd__put_entry(
+                    out, ppd_accum_frame(a, into ? e->caller : e->callee),
+                    ppd_accum_grain(a),
+                    e->inlined ? PPD_INLINE_ALL : PPD_INLINE_NONE);
+                if (single)
+                    fprintf(out, "\t%" PRId64 "\n", e->values[0]);
+                else
+                    fprintf(out, "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\n",
+                            e->delta, e->values[0], e->values[last]);
+            }
+    }
+    return true;
 }
 
 bool
@@ -73,18 +88,15 @@ ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
                      const struct ppd_render_options *o)
 {
     (void)o;
+    if (v->edges != NULL)
+        return render_tsv_peek(out, v);
     bool single = v->ncolumns == 1;
     size_t last = v->ncolumns - 1;
-    bool peek = v->edges != NULL;
-    fputs(single ? "flat\tcum\tname"
-                 : "flat\tcum\tbase_flat\tcur_flat\tbase_cum\tcur_cum\tname",
+    fputs(single ? "flat\tcum\tname\n"
+                 : "flat\tcum\tbase_flat\tcur_flat\tbase_cum\tcur_cum\tname\n",
           out);
-    fputs(peek ? "\trole\tof\n" : "\n", out);
     for (size_t i = 0; i < v->nrows; i++) {
         const struct ppd_view_row *r = &v->rows[i];
-        for (size_t k = 0; peek && k < v->nedges; k++)
-            if (v->edges[k].callee_entry == v->row_entry[i])
-                put_edge(out, v, &v->edges[k], true, r);
         if (single)
             fprintf(out, "%" PRId64 "\t%" PRId64 "\t", r->flat[0], r->cum[0]);
         else
@@ -95,10 +107,7 @@ ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
                     r->cum[0], r->cum[last]);
         ppd__put_entry(out, ppd_accum_frame(v->accum, r->frame),
                        ppd_accum_grain(v->accum), r->inlined);
-        fputs(peek ? "\tentry\t\n" : "\n", out);
-        for (size_t k = 0; peek && k < v->nedges; k++)
-            if (v->edges[k].caller_entry == v->row_entry[i])
-                put_edge(out, v, &v->edges[k], false, r);
+        fputc('\n', out);
     }
     return true;
 }

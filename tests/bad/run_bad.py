@@ -194,6 +194,8 @@ def mode_cli(r):
         ("--peek --by line", ["--peek", "x", "--by", "line",
                               "nosuch.pb.gz"], None, 2,
          ["pprofdiff: --peek works with --by function " + HELP]),
+        ("--peek no match", ["--peek", "nosuchfunction", LEAK], None, 0,
+         ["pprofdiff: --peek 'nosuchfunction' matches no function"]),
         ("--peek csv", ["--peek", "x", "--format", "csv", "nosuch.pb.gz"],
          None, 2,
          ["pprofdiff: --peek shows calls in text or tsv, not csv, json or "

@@ -7,7 +7,8 @@ alignment.
   escapes taken out, byte for byte the uncoloured output (stack view,
   --by function and --peek);
 * on a real terminal (a pty from script(1)): auto colours, and does not
-  with NO_COLOR set or TERM=dumb; --color never does not.
+  with NO_COLOR set or TERM=dumb; --color never does not;
+* CLICOLOR_FORCE colours a pipe, unless NO_COLOR or --color never.
 
 Usage: color.py PPROFDIFF SRCDIR
 """
@@ -66,6 +67,16 @@ def main():
     check("always: bold culprit", "\x1b[1mmain.contendOnStats" in colour)
     tsv = run(binary, ["--color", "always", "--format", "tsv"] + pair)
     check("always: tsv never coloured", "\x1b" not in tsv)
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    env["CLICOLOR_FORCE"] = "1"
+    check("CLICOLOR_FORCE colours a pipe",
+          "\x1b[31m" in run(binary, pair, env=env))
+    env["NO_COLOR"] = "1"
+    check("NO_COLOR beats CLICOLOR_FORCE",
+          "\x1b" not in run(binary, pair, env=env))
+    check("--color never beats CLICOLOR_FORCE",
+          "\x1b" not in run(binary, ["--color", "never"] + pair, env=env))
     check("bad --color", subprocess.run(
         [binary, "--color", "sometimes"] + pair,
         capture_output=True).returncode == 2)

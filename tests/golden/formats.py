@@ -77,7 +77,7 @@ def main():
             else:
                 failed += 1
                 print("FAIL %s %s: rows differ from tsv" % (b, name))
-    # --peek: the text blocks hold the tsv rows, in the same order.
+    # --peek: the text blocks hold the tsv calls, in the same order.
     leak2 = [os.path.join(leak, f + ".pb.gz")
              for f in ("goroutine-0", "goroutine-2")]
     for pat in ("selectgo|reaper", "^runtime\\.", "sha256|main\\."):
@@ -85,15 +85,12 @@ def main():
         want = []
         for r in csv.DictReader(io.StringIO(run(
                 binary, ["--format", "tsv"] + args)), delimiter="\t"):
-            arrow = {"caller": "<- ", "callee": "-> ", "entry": ""}[r["role"]]
-            want.append((arrow + r["name"], int(r["cum"]),
-                         int(r["cur_cum"])))
+            arrow = "<- " if r["direction"] == "caller" else "-> "
+            want.append((arrow + r["name"], int(r["delta"]), int(r["cur"])))
         got = []
         lines = run(binary, args).splitlines()
         start = next(i for i, l in enumerate(lines) if l.startswith("rank "))
         for line in lines[start + 1:]:
-            if line.startswith("-"):
-                continue
             for arrow in ("  <- ", "  -> "):
                 if arrow in line:
                     nums, name = line.split(arrow, 1)
@@ -101,9 +98,6 @@ def main():
                     got.append((arrow.strip() + " " + name, int(cum),
                                 int(cur)))
                     break
-            else:
-                f = line.split(None, 5)
-                got.append((f[5], int(f[2]), int(f[4])))
         if got == want and want:
             passed += 1
         else:

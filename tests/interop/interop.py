@@ -209,22 +209,26 @@ def pprof_peek(go, args, sample, pattern):
 
 
 def our_peek(binary, args, sample, pattern):
-    out = subprocess.run([binary, "--peek", pattern, "--format", "tsv", "-n", "0", "-s", sample] + args,
+    """Our --peek tsv (the calls) joined with our --by function view (the
+    matching functions' flat and cum)."""
+    out = subprocess.run([binary, "--peek", pattern, "--format", "tsv",
+                          "-n", "0", "-s", sample] + args,
                          capture_output=True, text=True, check=True).stdout
     lines = out.splitlines()
     header = lines[0].split("\t")
-    blocks = {}
-    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    calls = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    key = "delta" if "delta" in header else "value"
     # pprof -peek names a node without -top's inline mark.
-    for f in rows:
-        if f["role"] == "entry":
-            blocks[INLINE_SUFFIX.sub("", f["name"])] = (
-                int(f["flat"]), int(f["cum"]), {}, {})
-    for f in rows:
-        if f["role"] != "entry":
-            side = 2 if f["role"] == "caller" else 3
-            of = INLINE_SUFFIX.sub("", f["of"])
-            blocks[of][side][f["name"]] = int(f["cum"])
+    blocks = {}
+    for name, (flat, cum) in our_view(binary, args, sample,
+                                      "function").items():
+        name = INLINE_SUFFIX.sub("", name)
+        if re.search(pattern, name):
+            blocks[name] = (flat, cum, {}, {})
+    for f in calls:
+        side = 2 if f["direction"] == "caller" else 3
+        blocks[INLINE_SUFFIX.sub("", f["function"])][side][f["name"]] = \
+            int(f[key])
     return blocks
 
 
