@@ -156,7 +156,8 @@ intern(struct ppd_accum *a, const char *name, size_t len)
     return intern_frame(a, &key);
 }
 
-/* The frame id of a location without symbols: "file+0xoffset". */
+/* The frame id of a location without symbols: "base+0xoffset", the
+ * mapping file's base name (real mapping paths run to 150 characters). */
 static uint32_t
 intern_fallback(struct ppd_accum *a, const struct ppd_location *l)
 {
@@ -169,6 +170,11 @@ intern_fallback(struct ppd_accum *a, const struct ppd_location *l)
     int n = snprintf(off, sizeof off, "+0x%" PRIx64,
                      l->address - m->memory_start + m->file_offset);
     struct ppd_str file = m->filename;
+    size_t cut = file.len;
+    while (cut > 0 && file.ptr[cut - 1] != '/')
+        cut--;
+    if (cut < file.len)
+        file = (struct ppd_str){file.ptr + cut, file.len - cut};
     if (file.len == 0)
         file = (struct ppd_str){"<unknown>", 9};
     char *s = malloc(file.len + (size_t)n + 1);
