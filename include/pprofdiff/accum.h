@@ -79,6 +79,26 @@ ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
               struct ppd_error *err);
 
 /*
+ * ppd_accum_set_scale - multiply the values of every profile added to
+ * column col from now on by ratio (>= 0), each sample's rounded half
+ * away from zero, as pprof's -normalize scales a profile. Set it before
+ * the column's first profile.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_set_scale(struct ppd_accum *a, size_t col, double ratio,
+                    struct ppd_error *err);
+
+/*
+ * ppd_accum_profile_total - the sum of p's values of the accumulator's
+ * sample type, every sample, unscaled: what -normalize compares.
+ * PPD_ESAMPLE when p lacks the type.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_profile_total(const struct ppd_accum *a,
+                        const struct ppd_profile *p, int64_t *total,
+                        struct ppd_error *err);
+
+/*
  * ppd_accum_add - add p's values of the accumulator's sample type to
  * column col. A column given several profiles holds their merge, as
  * pprof merges several sources: values and totals add, the name lists

@@ -15,6 +15,7 @@
  * only up to their first difference.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct ppd_accum {
                                  names, once merged */
     const char *default_of; /* the input whose default type this is */
     enum ppd_grain grain;
+    double *scale; /* per column: values are multiplied by it, 1: as is */
 
     PPD_VEC(struct ppd_frame) frames;
     uint32_t *ftab; /* frame id + 1, by name hash */
@@ -154,6 +156,23 @@ intern(struct ppd_accum *a, const char *name, size_t len)
 {
     struct ppd_frame key = {{name, len}, {"", 0}, 0, false};
     return intern_frame(a, &key);
+}
+
+/*
+ * v times ratio, rounded half away from zero, as pprof scales a sample
+ * (-normalize); v itself when ratio is 1.
+ */
+static inline int64_t
+scaled(int64_t v, double ratio)
+{
+    if (ratio == 1)
+        return v;
+    double x = round((double)v * ratio);
+    if (x >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (x <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)x;
 }
 
 /* The frame id of a location without symbols: "base+0xoffset", the
@@ -693,7 +712,7 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
                 f, ls < p->nlabelsets ? &p->labelsets[ls] : NULL);
     }
     for (size_t i = 0; i < p->nsamples; i++) {
-        int64_t v = ppd_sample_values(p, i)[idx];
+        int64_t v = scaled(ppd_sample_values(p, i)[idx], a->scale[col]);
         if (v == 0)
             continue;
         *sum += (uint64_t)v;
@@ -920,7 +939,7 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
     }
     for (size_t i = 0; i < n; i++) {
         struct framebuf *fb = &ring[i % PREFETCH_AHEAD];
-        int64_t v = ppd_sample_values(p, i)[idx];
+        int64_t v = scaled(ppd_sample_values(p, i)[idx], a->scale[col]);
         if (v != 0) {
             size_t s = stack_for(a, fb);
             if (s == SIZE_MAX)
@@ -966,6 +985,9 @@ ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
     a->arena = ppd__arena_new();
     if (a->arena != NULL) {
         a->cols = ppd__arena_calloc(a->arena, ncolumns, sizeof *a->cols);
+        a->scale = ppd__arena_calloc(a->arena, ncolumns, sizeof *a->scale);
+        for (size_t i = 0; a->scale != NULL && i < ncolumns; i++)
+            a->scale[i] = 1;
         a->offers = ppd__arena_calloc(a->arena, ncolumns, sizeof *a->offers);
         a->first_names =
             ppd__arena_calloc(a->arena, ncolumns, sizeof *a->first_names);
@@ -977,7 +999,8 @@ ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
             a->default_of = ppd__arena_strndup(a->arena, default_of,
                                                strlen(default_of));
     }
-    if (a->arena == NULL || a->cols == NULL || a->offers == NULL ||
+    if (a->arena == NULL || a->cols == NULL || a->scale == NULL ||
+        a->offers == NULL ||
         a->first_names == NULL || a->type.type == NULL || a->type.unit == NULL ||
         !PPD_VEC_RESERVE(a->pool, 64, NULL)) {
         ppd_accum_free(a);
@@ -1227,6 +1250,34 @@ ppd_accum_set_filter(struct ppd_accum *a, const struct ppd_filter *f,
             return ppd_error_set(err, PPD_EINVAL, NULL,
                                  "the filter is set before adding profiles");
     a->filter = f;
+    return PPD_OK;
+}
+
+enum ppd_status
+ppd_accum_set_scale(struct ppd_accum *a, size_t col, double ratio,
+                    struct ppd_error *err)
+{
+    if (col >= a->ncols || a->cols[col].added || !(ratio >= 0))
+        return ppd_error_set(err, PPD_EINVAL, NULL,
+                             "a scale is set on a free column, >= 0");
+    a->scale[col] = ratio;
+    return PPD_OK;
+}
+
+enum ppd_status
+ppd_accum_profile_total(const struct ppd_accum *a,
+                        const struct ppd_profile *p, int64_t *total,
+                        struct ppd_error *err)
+{
+    long idx = same_type(p, &a->type);
+    if (idx < 0)
+        return ppd_error_set(err, PPD_ESAMPLE, p->name,
+                             "no sample type %s/%s", a->type.type,
+                             a->type.unit);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < p->nsamples; i++)
+        sum += (uint64_t)ppd_sample_values(p, i)[idx];
+    *total = (int64_t)sum;
     return PPD_OK;
 }
 

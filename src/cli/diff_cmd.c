@@ -38,6 +38,7 @@ struct cli_options {
     enum ppd_format format;
     bool hide_shrinking;
     bool show_unchanged;
+    bool normalize; /* --normalize */
     int color; /* --color: -1 auto, 0 never, 1 always */
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
@@ -67,6 +68,7 @@ enum {
     OPT_COLOR,
     OPT_TAGFOCUS,
     OPT_TAGIGNORE,
+    OPT_NORMALIZE,
 };
 #define OPT_BASE 'b'
 
@@ -118,6 +120,10 @@ static const struct ppd__opt diff_opts[] = {
      "text (default), tsv, csv, json, or\n"
      "folded (stack view: every stack,\n"
      "'root;...;leaf base cur')"},
+    {"normalize", 0, OPT_NORMALIZE, NULL,
+     "scale CUR so that its total equals\n"
+     "BASE's, as pprof -normalize (each\n"
+     "sample rounded)"},
     {"color", 0, OPT_COLOR, "WHEN",
      "auto (default: when stdout is a\n"
      "terminal and NO_COLOR is unset),\n"
@@ -275,6 +281,9 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             }
             break;
         }
+        case OPT_NORMALIZE:
+            o->normalize = true;
+            break;
         case OPT_HIDE_SHRINKING:
             o->hide_shrinking = true;
             break;
@@ -339,6 +348,10 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     int rest = argc - optind;
     if (rest < 1)
         return ppd__cli_usage_error(NULL, "%s", "no input profile given");
+    if (o->normalize && rest == 1 && o->nbase == 0)
+        return ppd__cli_usage_error(NULL, "%s",
+                                    "--normalize needs a base and a "
+                                    "current profile");
     if (rest > 2 && o->nbase == 0)
         return ppd__cli_usage_error(NULL,
                                     "too many inputs (at most 2, or name "
@@ -454,11 +467,39 @@ split_keys(char *s, const char **keys, size_t *n)
         keys[(*n)++] = k;
 }
 
+/*
+ * --normalize: every input decoded (threads joined), scale the current
+ * side by base total / current total, as pprof -normalize (0 when the
+ * current total is 0).
+ */
+static enum ppd_status
+set_normalize(struct ppd_accum *a, struct load_job *jobs, size_t n,
+              pthread_t *th, bool *started, struct ppd_error *err)
+{
+    int64_t total[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        started[i] = false;
+        int64_t t = 0;
+        if (jobs[i].st != PPD_OK)
+            continue;
+        enum ppd_status st =
+            ppd_accum_profile_total(a, jobs[i].profile, &t, err);
+        if (st != PPD_OK)
+            return st;
+        total[jobs[i].col] += t;
+    }
+    double ratio = total[1] == 0 ? 0 : (double)total[0] / (double)total[1];
+    return ppd_accum_set_scale(a, 1, ratio, err);
+}
+
 static int
 add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
-             const bool *started, const char *spec, enum ppd_grain by,
+             bool *started, const char *spec, enum ppd_grain by,
              const struct ppd_filter *filter,
-             const struct label_keys *labels, struct ppd_accum **out)
+             const struct label_keys *labels, bool normalize,
+             struct ppd_accum **out)
 {
     struct ppd_error err = {0};
     struct load_job *last = &jobs[n - 1];
@@ -471,7 +512,7 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
     /* One input per side: the last is added while the others may still
      * be decoding. Merged sides go in argument order, as their names
      * read. */
-    bool last_first = n == ncols;
+    bool last_first = n == ncols && !normalize;
     if (idx >= 0) {
         st = ppd_accum_new(ncols, &last->profile->sample_types[idx],
                            chosen ? NULL : last->profile->name, out, &err);
@@ -483,6 +524,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
             st = ppd_accum_set_label_frames(*out, labels->root,
                                             labels->nroot, labels->leaf,
                                             labels->nleaf, &err);
+        if (st == PPD_OK && normalize && ncols == 2)
+            st = set_normalize(*out, jobs, n, th, started, &err);
         if (st == PPD_OK && last_first)
             st = ppd_accum_add(*out, last->col, last->profile, &err);
         if (st == PPD_OK && last_first) {
@@ -530,7 +573,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
 static int
 load_and_add(struct load_job *jobs, size_t n, const char *spec,
              enum ppd_grain by, const struct ppd_filter *filter,
-             const struct label_keys *labels, struct ppd_accum **out)
+             const struct label_keys *labels, bool normalize,
+             struct ppd_accum **out)
 {
     pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
     bool started[MAX_INPUTS] = {false};
@@ -543,7 +587,7 @@ load_and_add(struct load_job *jobs, size_t n, const char *spec,
         if (!started[i])
             load_thread(&jobs[i]);
     return add_as_ready(jobs, n, th, started, spec, by, filter, labels,
-                        out);
+                        normalize, out);
 }
 
 int
@@ -616,7 +660,7 @@ ppd__cli_diff_main(int argc, char **argv)
     split_keys(o.tagroot, labels.root, &labels.nroot);
     split_keys(o.tagleaf, labels.leaf, &labels.nleaf);
     rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &labels,
-                      &acc);
+                      o.normalize, &acc);
     if (rc != PPD_EXIT_OK)
         goto out;
 

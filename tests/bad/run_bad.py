@@ -194,6 +194,9 @@ def mode_cli(r):
         ("--peek --by line", ["--peek", "x", "--by", "line",
                               "nosuch.pb.gz"], None, 2,
          ["pprofdiff: --peek works with --by function " + HELP]),
+        ("--normalize one input", ["--normalize", LEAK], None, 2,
+         ["pprofdiff: --normalize needs a base and a current profile "
+          + HELP]),
         ("--peek no match", ["--peek", "nosuchfunction", LEAK], None, 0,
          ["pprofdiff: --peek 'nosuchfunction' matches no function"]),
         ("--peek csv", ["--peek", "x", "--format", "csv", "nosuch.pb.gz"],

@@ -125,8 +125,10 @@ def pprof_total(go, path, sample):
     return int(m.group(1))
 
 
-TOP_ROW = re.compile(r"^\s*(-?\d+)\S*\s+(-?[\d.]+)%\s+(-?[\d.]+)%\s+"
-                     r"(-?\d+)\S*\s+(-?[\d.]+)%\s+(.*)$")
+# Percentages as pprof prints them, tiny ones in e-notation (1.4e-08%).
+PCT = r"(-?[\d.]+(?:e[-+]\d+)?)%"
+TOP_ROW = re.compile(r"^\s*(-?\d+)\S*\s+" + PCT + r"\s+" + PCT + r"\s+"
+                     r"(-?\d+)\S*\s+" + PCT + r"\s+(.*)$")
 GRAINS = [("function", []), ("line", ["-lines"]), ("file", ["-files"])]
 INLINE_SUFFIX = re.compile(r" \((partial-)?inline\)$")
 
@@ -400,6 +402,25 @@ def main():
             od = nonzero(od)
             od.pop(NOSTACK, None)
             check(name + " stacks", nonzero(pd) == od, diff_text(pd, od))
+    # --normalize: the current side scaled to the base's total, each
+    # sample rounded, as pprof -normalize.
+    normalized_rows = 0
+    for b, c, t in (("goroutine-0", "goroutine-2", "goroutine"),
+                    ("heap-0", "heap-2", "inuse_space"),
+                    ("heap-1", "heap-2", "alloc_objects"),
+                    ("allocs-0", "allocs-2", "alloc_space"),
+                    ("block-0", "block-2", "delay"),
+                    ("mutex-0", "mutex-2", "contentions")):
+        bp = os.path.join(leak, b + ".pb.gz")
+        cp = os.path.join(leak, c + ".pb.gz")
+        name = "%s->%s -s %s --normalize" % (b, c, t)
+        want = pprof_view(go, ["-normalize", "-diff_base=" + bp, cp], t, [])
+        got = our_view(binary, ["--normalize", bp, cp], t, "function")
+        check(name, want == got, view_diff(want, got))
+        normalized_rows += len(want)
+    # (mutex's shapes stay proportional: normalized, nothing changed)
+    check("--normalize compared on some rows", normalized_rows > 20,
+          " only %d rows" % normalized_rows)
     # Label filters (-tagfocus, -tagignore): patterns with and without a
     # key, and number ranges with and without units.
     for b, c, t, opt, spec in (
