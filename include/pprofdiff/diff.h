@@ -61,6 +61,9 @@ struct ppd_diff_options {
     /* Rank only the first top rows of each section (0: all). The others
      * are counted; a big diff then costs no full sort. */
     size_t top;
+    /* A noise floor: stacks that changed by less than this (either
+     * sign) are counted in nfloor, not ranked. 0: none. */
+    uint64_t min_change;
     /* The ranking; NULL: by delta, largest change first. */
     ppd_diff_rank_fn rank;
     void *rank_ctx;
@@ -77,6 +80,8 @@ struct ppd_diff {
     size_t nkept[3];
     size_t nsection[3]; /* rows per section, ranked or not */
     size_t nunchanged;  /* stacks with delta 0, kept or not */
+    size_t nfloor;      /* stacks changed by less than min_change */
+    uint64_t min_change; /* the floor it was computed with */
 
     const int64_t *totals; /* per column, over all samples */
     int64_t total_delta;

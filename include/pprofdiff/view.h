@@ -45,6 +45,12 @@ struct ppd_view_options {
     /* With a pattern: only the entries whose function name matches, and
      * for each the calls into and out of it (pprof's -peek). */
     const char *peek;
+    /* A noise floor: entries whose flat and cum both changed by less
+     * than this are counted in nfloor, not listed. 0: none. */
+    uint64_t min_change;
+    /* Leave out entries pprof's -drop_negative drops: a negative flat
+     * delta, or a zero one with a negative cum delta. */
+    bool drop_negative;
 };
 
 /*
@@ -67,6 +73,9 @@ struct ppd_view {
     size_t nrows;
     size_t nentries; /* entries with a non-zero value, shown or not */
     size_t nunchanged; /* of those, whose deltas are both 0 */
+    size_t nfloor;     /* of those, left out by min_change or
+                          drop_negative */
+    uint64_t min_change; /* the floor it was computed with */
     /* With peek (and only then edges is not NULL): the calls into and
      * out of the rows' entries, largest change first; rows[i] is entry
      * row_entry[i]. */

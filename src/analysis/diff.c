@@ -111,12 +111,14 @@ section_of(int64_t delta)
 
 /*
  * The row of stack s in *r. Returns 1 when it is ranked, 0 when all its
- * values are 0, -1 when it is unchanged and only counted.
+ * values are 0, -1 when it is unchanged and only counted, -2 when it
+ * changed by less than the floor and is only counted.
  */
 static int
-row_of(const struct ppd_accum *a, size_t s, bool keep_unchanged,
+row_of(const struct ppd_accum *a, size_t s, const struct ppd_diff_options *o,
        struct ppd_diff_row *r)
 {
+    bool keep_unchanged = o->keep_unchanged;
     size_t ncols = ppd_accum_ncolumns(a);
     const int64_t *v = ppd_accum_values(a, s);
     int64_t delta = ncols > 1 ? (int64_t)((uint64_t)v[ncols - 1] -
@@ -130,8 +132,11 @@ row_of(const struct ppd_accum *a, size_t s, bool keep_unchanged,
         .delta = delta,
         .section = section_of(delta),
     };
-    if (r->section != PPD_UNCHANGED)
-        return 1;
+    if (r->section != PPD_UNCHANGED) {
+        uint64_t m = delta < 0 ? (uint64_t)0 - (uint64_t)delta
+                               : (uint64_t)delta;
+        return m < o->min_change ? -2 : 1;
+    }
     for (size_t j = 0; j < ncols; j++)
         if (v[j] != 0)
             return keep_unchanged ? 1 : -1;
@@ -168,6 +173,7 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
         goto oom;
     d->accum = a;
     d->ncolumns = ncols;
+    d->min_change = opt->min_change;
     d->sample_type = *ppd_accum_type(a);
     d->priv = arena;
     for (size_t i = 0; i < ncols; i++)
@@ -181,8 +187,9 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
     size_t count[3] = {0, 0, 0};
     for (size_t s = 0; s < nstacks; s++) {
         struct ppd_diff_row r;
-        int kept = row_of(a, s, opt->keep_unchanged, &r);
+        int kept = row_of(a, s, opt, &r);
         d->nunchanged += kept != 0 && r.section == PPD_UNCHANGED;
+        d->nfloor += kept == -2;
         count[r.section] += kept > 0;
     }
     size_t total = count[0] + count[1] + count[2];
@@ -192,7 +199,7 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
     size_t at[3] = {0, count[0], count[0] + count[1]};
     for (size_t s = 0; s < nstacks; s++) {
         struct ppd_diff_row r;
-        if (row_of(a, s, opt->keep_unchanged, &r) > 0)
+        if (row_of(a, s, opt, &r) > 0)
             all[at[r.section]++] = r;
     }
 

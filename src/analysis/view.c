@@ -210,6 +210,12 @@ edge_add(struct edges *e, uint32_t caller, uint32_t callee, uint32_t fcaller,
     return true;
 }
 
+static uint64_t
+magnitude(int64_t d)
+{
+    return d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+}
+
 static int64_t
 delta_of(const int64_t *v, size_t n)
 {
@@ -352,6 +358,13 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             v->nunchanged++;
             if (!opt->keep_unchanged)
                 continue;
+        } else if ((magnitude(r.flat_delta) < opt->min_change &&
+                    magnitude(r.cum_delta) < opt->min_change) ||
+                   (opt->drop_negative &&
+                    (r.flat_delta < 0 ||
+                     (r.flat_delta == 0 && r.cum_delta < 0)))) {
+            v->nfloor++;
+            continue;
         }
         row_entry[n] = (uint32_t)f;
         rows[n++] = r;
@@ -380,6 +393,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
         v->nedges = edges.n;
     }
     v->row_entry = row_entry;
+    v->min_change = opt->min_change;
     v->accum = a;
     v->ncolumns = ncols;
     v->rows = rows;

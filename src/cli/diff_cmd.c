@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -39,6 +40,9 @@ struct cli_options {
     bool hide_shrinking;
     bool show_unchanged;
     bool normalize; /* --normalize */
+    const char *min_delta;   /* --min-delta, parsed once the unit is known */
+    double min_percent;      /* --min-percent; 0: none */
+    bool drop_negative;      /* --drop-negative */
     int color; /* --color: -1 auto, 0 never, 1 always */
     const char **runtime_prefixes;
     size_t nruntime_prefixes;
@@ -69,6 +73,9 @@ enum {
     OPT_TAGFOCUS,
     OPT_TAGIGNORE,
     OPT_NORMALIZE,
+    OPT_MIN_DELTA,
+    OPT_MIN_PERCENT,
+    OPT_DROP_NEGATIVE,
 };
 #define OPT_BASE 'b'
 
@@ -124,6 +131,16 @@ static const struct ppd__opt diff_opts[] = {
      "scale CUR so that its total equals\n"
      "BASE's, as pprof -normalize (each\n"
      "sample rounded)"},
+    {"min-delta", 0, OPT_MIN_DELTA, "N",
+     "list only what changed by at least N\n"
+     "(either sign), in the sample's unit or\n"
+     "with a unit: 512KiB, 2MiB, 10ms, 1s"},
+    {"min-percent", 0, OPT_MIN_PERCENT, "P",
+     "list only what changed by at least P %\n"
+     "of the base total (pprof's percentages)"},
+    {"drop-negative", 0, OPT_DROP_NEGATIVE, NULL,
+     "leave out what shrank (views: as pprof\n"
+     "-drop_negative)"},
     {"color", 0, OPT_COLOR, "WHEN",
      "auto (default: when stdout is a\n"
      "terminal and NO_COLOR is unset),\n"
@@ -145,6 +162,52 @@ static const struct ppd__opt info_opts[] = {
     {"version", 'V', 'V', NULL, "show the version and exit"},
     {NULL, 0, 0, NULL, NULL},
 };
+
+/*
+ * A --min-delta quantity: a number and an optional unit. With unit
+ * (the sample type's) not NULL, *out is it in that unit; false when
+ * the number is bad, or its unit is not the sample type's kind (bytes
+ * or nanoseconds; a bare number fits any).
+ */
+static bool
+parse_quantity(const char *s, const char *unit, uint64_t *out)
+{
+    static const struct {
+        const char *suffix;
+        double scale;
+        bool bytes;
+    } units[] = {
+        {"B", 1, true},        {"KiB", 1024.0, true},
+        {"K", 1024.0, true},   {"KB", 1024.0, true},
+        {"MiB", 1048576.0, true}, {"M", 1048576.0, true},
+        {"MB", 1048576.0, true},  {"GiB", 1073741824.0, true},
+        {"G", 1073741824.0, true}, {"GB", 1073741824.0, true},
+        {"ns", 1, false},      {"us", 1e3, false},
+        {"\xc2\xb5s", 1e3, false}, {"ms", 1e6, false},
+        {"s", 1e9, false},     {"m", 60e9, false},
+        {"h", 3600e9, false},
+    };
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || !(v >= 0) || v > 9e18)
+        return false;
+    double scale = 1;
+    if (*end != '\0') {
+        size_t i = 0, n = sizeof units / sizeof units[0];
+        while (i < n && strcmp(end, units[i].suffix) != 0)
+            i++;
+        if (i == n)
+            return false;
+        if (unit != NULL &&
+            strcmp(unit, units[i].bytes ? "bytes" : "nanoseconds") != 0)
+            return false;
+        scale = units[i].scale;
+    }
+    if (out != NULL)
+        *out = (uint64_t)ceil(v * scale);
+    return v * scale <= 9e18;
+}
 
 static void
 usage(FILE *out)
@@ -283,6 +346,29 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         }
         case OPT_NORMALIZE:
             o->normalize = true;
+            break;
+        case OPT_MIN_DELTA:
+            o->min_delta = optarg;
+            if (!parse_quantity(optarg, NULL, NULL))
+                return ppd__cli_usage_error(
+                    NULL,
+                    "invalid --min-delta value '%s' (a number, with B, "
+                    "KiB, MiB, GiB, ns, us, ms, s, m or h)",
+                    optarg);
+            break;
+        case OPT_MIN_PERCENT: {
+            char *end;
+            errno = 0;
+            o->min_percent = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' ||
+                !(o->min_percent >= 0 && o->min_percent <= 100))
+                return ppd__cli_usage_error(
+                    NULL, "invalid --min-percent value '%s' (0 to 100)",
+                    optarg);
+            break;
+        }
+        case OPT_DROP_NEGATIVE:
+            o->drop_negative = true;
             break;
         case OPT_HIDE_SHRINKING:
             o->hide_shrinking = true;
@@ -679,15 +765,38 @@ ppd__cli_diff_main(int argc, char **argv)
         ropt.top = 0;
         o.show_unchanged = true;
     }
+    /* The noise floor, now that the unit and the base total are known:
+     * the larger of --min-delta and --min-percent of the base. */
+    uint64_t floor = 0;
+    if (o.min_delta != NULL &&
+        !parse_quantity(o.min_delta, ppd_accum_type(acc)->unit, &floor)) {
+        rc = ppd__cli_usage_error(NULL,
+                                  "--min-delta '%s': the sample type %s "
+                                  "is in %s",
+                                  o.min_delta, ppd_accum_type(acc)->type,
+                                  ppd_accum_type(acc)->unit);
+        goto out;
+    }
+    if (o.min_percent > 0) {
+        double base = (double)ppd_accum_column(acc, 0)->abs_total;
+        uint64_t p = (uint64_t)ceil(base * o.min_percent / 100);
+        if (p > floor)
+            floor = p;
+    }
+    if (o.drop_negative)
+        ropt.hide_shrinking = true;
     struct ppd_diff_options diffopt = {
         .runtime_prefixes = o.runtime_prefixes,
         .nruntime_prefixes = o.nruntime_prefixes,
         .keep_unchanged = o.show_unchanged,
         .top = ropt.top,
+        .min_change = floor,
     };
     struct ppd_error err = {0};
     if (o.by != PPD_GRAIN_STACK) {
         struct ppd_view_options vopt = {.top = ropt.top,
+                                        .min_change = floor,
+                                        .drop_negative = o.drop_negative,
                                         .keep_unchanged = o.show_unchanged,
                                         .peek = o.peek};
         struct ppd_view *view = NULL;

@@ -312,6 +312,25 @@ put_kept(FILE *out, const struct ppd_accum *a)
     fprintf(out, "kept:    %s (%s -> %s) by the filters\n", v1, v2, v3);
 }
 
+/* How many rows a noise floor (or --drop-negative) left out. */
+static void
+put_floor(FILE *out, const struct ppd_accum *a, size_t n, uint64_t floor,
+          const char *what)
+{
+    if (n == 0)
+        return;
+    if (floor == 0) {
+        fprintf(out, "dropped: %zu %s with negative changes\n", n, what);
+        return;
+    }
+    char v[MAXCELL];
+    ppd_render_value(v, sizeof v,
+                     floor > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)floor,
+                     ppd_accum_type(a)->unit, false);
+    fprintf(out, "floor:   %zu %s changed by less than %s, not listed\n", n,
+            what, v);
+}
+
 bool
 ppd__render_text(FILE *out, const struct ppd_diff *d,
                  const struct ppd_render_options *o, struct ppd__frames *sc)
@@ -330,6 +349,7 @@ ppd__render_text(FILE *out, const struct ppd_diff *d,
     fprintf(out, "stacks:  %zu growing, %zu shrinking, %zu unchanged\n",
             d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
             d->nunchanged);
+    put_floor(out, d->accum, d->nfloor, d->min_change, "stacks");
     return render_section(out, d, o, PPD_GROWING, "growing", sc) &&
            (o->hide_shrinking ||
             render_section(out, d, o, PPD_SHRINKING, "shrinking", sc)) &&
@@ -458,6 +478,7 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
         fprintf(out, "%-8s %zu changed, %zu unchanged\n", label,
                 v->nentries - v->nunchanged, v->nunchanged);
     }
+    put_floor(out, a, v->nfloor, v->min_change, what);
     /* Columns: flat and cum deltas, then the current values; widths
      * measured first. */
     int w[5] = {4, 4, 3, 8, 7};
@@ -477,7 +498,8 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
     }
     for (size_t i = 0; i < v->nrows; i++)
         put_view_line(NULL, v, i + 1, &v->rows[i], NULL, false, w, false);
-    size_t total = single ? v->nentries : v->nentries - v->nunchanged;
+    size_t total =
+        (single ? v->nentries : v->nentries - v->nunchanged) - v->nfloor;
     fprintf(out, "\n%s (%zu of %zu)\n", what, v->nrows, total);
     put_view_head(out, w, single);
     for (size_t i = 0; i < v->nrows; i++)

@@ -197,6 +197,15 @@ def mode_cli(r):
         ("--normalize one input", ["--normalize", LEAK], None, 2,
          ["pprofdiff: --normalize needs a base and a current profile "
           + HELP]),
+        ("--min-delta bad", ["--min-delta", "5 parsecs", LEAK], None, 2,
+         ["pprofdiff: invalid --min-delta value '5 parsecs' (a number, "
+          "with B, KiB, MiB, GiB, ns, us, ms, s, m or h) " + HELP]),
+        ("--min-delta wrong unit", ["--min-delta", "10ms", LEAK], None, 2,
+         ["pprofdiff: --min-delta '10ms': the sample type inuse_space is "
+          "in bytes " + HELP]),
+        ("--min-percent 101", ["--min-percent", "101", LEAK], None, 2,
+         ["pprofdiff: invalid --min-percent value '101' (0 to 100) " +
+          HELP]),
         ("--peek no match", ["--peek", "nosuchfunction", LEAK], None, 0,
          ["pprofdiff: --peek 'nosuchfunction' matches no function"]),
         ("--peek csv", ["--peek", "x", "--format", "csv", "nosuch.pb.gz"],

@@ -103,6 +103,36 @@ def main():
         else:
             failed += 1
             print("FAIL --peek '%s': text blocks differ from tsv" % pat)
+    # Noise floors: the rows kept are exactly those at or above the floor
+    # (--min-delta with a unit; --min-percent of the base total).
+    heap = [os.path.join(leak, f + ".pb.gz") for f in ("heap-0", "heap-2")]
+    for floor_args, floor, inputs in (
+            (["--min-delta", "100KiB"], 102400, heap),
+            (["--min-delta", "2"], 2, leak2),
+            (["--min-percent", "50"], 31, leak2)):   # 50 % of 61
+        full = list(csv.DictReader(io.StringIO(run(
+            binary, ["--format", "tsv", "-n", "0"] + inputs)),
+            delimiter="\t"))
+        cut = list(csv.DictReader(io.StringIO(run(
+            binary, ["--format", "tsv", "-n", "0"] + floor_args + inputs)),
+            delimiter="\t"))
+        expect = [r for r in full if abs(int(r["delta"])) >= floor]
+        vfull = list(csv.DictReader(io.StringIO(run(
+            binary, ["--by", "function", "--format", "tsv", "-n", "0"] +
+            inputs)), delimiter="\t"))
+        vcut = list(csv.DictReader(io.StringIO(run(
+            binary, ["--by", "function", "--format", "tsv", "-n", "0"] +
+            floor_args + inputs)), delimiter="\t"))
+        vexpect = [r for r in vfull if abs(int(r["flat"])) >= floor or
+                   abs(int(r["cum"])) >= floor]
+        ok = (cut == expect and 0 < len(cut) < len(full) and
+              vcut == vexpect and 0 < len(vcut) < len(vfull))
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL %s: rows differ from the full list cut at %d" %
+                  (" ".join(floor_args), floor))
     print("formats: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

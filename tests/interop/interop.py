@@ -418,6 +418,17 @@ def main():
         got = our_view(binary, ["--normalize", bp, cp], t, "function")
         check(name, want == got, view_diff(want, got))
         normalized_rows += len(want)
+    # --drop-negative in the function view: pprof's -drop_negative.
+    for b, c, t in (("goroutine-0", "goroutine-2", "goroutine"),
+                    ("heap-0", "heap-2", "inuse_space"),
+                    ("block-0", "block-2", "delay")):
+        bp = os.path.join(leak, b + ".pb.gz")
+        cp = os.path.join(leak, c + ".pb.gz")
+        want = pprof_view(go, ["-drop_negative", "-diff_base=" + bp, cp], t,
+                          [])
+        got = our_view(binary, ["--drop-negative", bp, cp], t, "function")
+        check("%s->%s -s %s --drop-negative" % (b, c, t),
+              want == got and len(want) > 0, view_diff(want, got))
     # (mutex's shapes stay proportional: normalized, nothing changed)
     check("--normalize compared on some rows", normalized_rows > 20,
           " only %d rows" % normalized_rows)
