@@ -40,6 +40,7 @@ struct cli_options {
     bool hide_shrinking;
     bool show_unchanged;
     bool normalize; /* --normalize */
+    const char *output;      /* -o: written atomically; NULL: stdout */
     const char *min_delta;   /* --min-delta, parsed once the unit is known */
     double min_percent;      /* --min-percent; 0: none */
     bool drop_negative;      /* --drop-negative */
@@ -123,6 +124,10 @@ static const struct ppd__opt diff_opts[] = {
      "separated keys) as frames at the root"},
     {"tagleaf", 0, OPT_TAGLEAF, "KEYS",
      "the same at the leaf (pprof's -tagleaf)"},
+    {"output", 'o', 'o', "FILE",
+     "write to FILE atomically (a temporary\n"
+     "file, fsync'd and renamed) instead of\n"
+     "stdout"},
     {"format", 0, OPT_FORMAT, "FMT",
      "text (default), tsv, csv, json, or\n"
      "folded (stack view: every stack,\n"
@@ -346,6 +351,9 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         }
         case OPT_NORMALIZE:
             o->normalize = true;
+            break;
+        case 'o':
+            o->output = optarg;
             break;
         case OPT_MIN_DELTA:
             o->min_delta = optarg;
@@ -755,7 +763,10 @@ ppd__cli_diff_main(int argc, char **argv)
         .hide_shrinking = o.hide_shrinking,
         .show_unchanged = o.show_unchanged,
     };
-    ropt.color = o.format == PPD_FORMAT_TEXT && want_color(o.color);
+    /* Into a file, --color auto means none. */
+    ropt.color = o.format == PPD_FORMAT_TEXT &&
+                 want_color(o.output != NULL && o.color < 0 ? 0 : o.color);
+    ropt.out_name = o.output;
     if (o.top >= 0)
         ropt.top = (size_t)o.top;
     else
@@ -793,6 +804,15 @@ ppd__cli_diff_main(int argc, char **argv)
         .min_change = floor,
     };
     struct ppd_error err = {0};
+    /* -o: the whole output in memory, then saved atomically. */
+    char *mem = NULL;
+    size_t memlen = 0;
+    FILE *dst = stdout;
+    if (o.output != NULL && (dst = open_memstream(&mem, &memlen)) == NULL) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
     if (o.by != PPD_GRAIN_STACK) {
         struct ppd_view_options vopt = {.top = ropt.top,
                                         .min_change = floor,
@@ -801,7 +821,7 @@ ppd__cli_diff_main(int argc, char **argv)
                                         .peek = o.peek};
         struct ppd_view *view = NULL;
         if (ppd_view_compute(acc, &vopt, &view, &err) != PPD_OK ||
-            ppd_render_view(stdout, view, &ropt, &err) != PPD_OK) {
+            ppd_render_view(dst, view, &ropt, &err) != PPD_OK) {
             ppd__cli_print_error(&err);
             rc = PPD_EXIT_ERROR;
         } else {
@@ -816,22 +836,33 @@ ppd__cli_diff_main(int argc, char **argv)
                         o.peek);
         }
         ppd_view_free(view);
-        goto out;
-    }
-    if (ppd_diff_compute(acc, &diffopt, &diff, &err) != PPD_OK ||
-        ppd_render(stdout, diff, &ropt, &err) != PPD_OK) {
+    } else if (ppd_diff_compute(acc, &diffopt, &diff, &err) != PPD_OK ||
+               ppd_render(dst, diff, &ropt, &err) != PPD_OK) {
         ppd__cli_print_error(&err);
         rc = PPD_EXIT_ERROR;
-        goto out;
+    } else {
+        rc = PPD_EXIT_OK;
     }
-    rc = PPD_EXIT_OK;
+    if (o.output != NULL) {
+        bool whole = fclose(dst) == 0;
+        if (rc == PPD_EXIT_OK && !whole) {
+            fputs("pprofdiff: out of memory\n", stderr);
+            rc = PPD_EXIT_ERROR;
+        }
+        if (rc == PPD_EXIT_OK &&
+            ppd_fetch_save_atomic(o.output, mem, memlen, &err) != PPD_OK) {
+            ppd__cli_print_error(&err);
+            rc = PPD_EXIT_ERROR;
+        }
+        free(mem);
+    }
 out:
     ppd_diff_free(diff);
     ppd_accum_free(acc);
     ppd_filter_free(filter);
     free(o.tagroot);
     free(o.tagleaf);
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < o.ninputs; i++)
         ppd_profile_free(jobs[i].profile);
     free(o.runtime_prefixes);
     ppd__cli_net_free(&o.net);

@@ -206,6 +206,9 @@ def mode_cli(r):
         ("--min-percent 101", ["--min-percent", "101", LEAK], None, 2,
          ["pprofdiff: invalid --min-percent value '101' (0 to 100) " +
           HELP]),
+        ("-o missing directory", ["-o", "nosuch-dir/out.txt", LEAK], None,
+         1, ["pprofdiff: nosuch-dir/out.txt: cannot create a temporary "
+             "file in nosuch-dir: No such file or directory"]),
         ("--peek no match", ["--peek", "nosuchfunction", LEAK], None, 0,
          ["pprofdiff: --peek 'nosuchfunction' matches no function"]),
         ("--peek csv", ["--peek", "x", "--format", "csv", "nosuch.pb.gz"],

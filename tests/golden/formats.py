@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 PAIRS = [("goroutine-0", "goroutine-2"), ("heap-0", "heap-2"),
          ("block-0", "block-2"), ("cpu", None)]
@@ -133,6 +134,21 @@ def main():
             failed += 1
             print("FAIL %s: rows differ from the full list cut at %d" %
                   (" ".join(floor_args), floor))
+    # -o FILE: the same bytes as stdout, and nothing else left behind.
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("text", "tsv", "json"):
+            dst = os.path.join(tmp, "out." + fmt)
+            args = ["--format", fmt] + leak2
+            run(binary, ["-o", dst] + args)
+            with open(dst, encoding="utf-8") as f:
+                same = f.read() == run(binary, args)
+            if same and set(os.listdir(tmp)) <= {"out.text", "out.tsv",
+                                                 "out.json"}:
+                passed += 1
+            else:
+                failed += 1
+                print("FAIL -o %s: file differs from stdout or a temporary "
+                      "file is left: %s" % (fmt, os.listdir(tmp)))
     print("formats: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
