@@ -35,6 +35,14 @@ struct ppd_render_options {
     size_t top;          /* rows per section; 0 = all */
     bool hide_shrinking; /* leave out stacks that shrank */
     bool show_unchanged; /* text: also list stacks whose delta is 0 */
+    /* folded: the value after each stack of a diff (one profile: its
+     * value, always). */
+    enum ppd_folded_value {
+        PPD_FOLDED_DELTA = 0, /* cur - base; stacks with 0 left out */
+        PPD_FOLDED_BASE,      /* the base value; 0 left out */
+        PPD_FOLDED_CUR,       /* the current value; 0 left out */
+        PPD_FOLDED_BOTH       /* "BASE CUR", every stack */
+    } folded_value;
     bool color; /* text: ANSI colours (growth red, shrinking green,
                    culprit and titles bold); the caller decides when */
 };

@@ -41,6 +41,7 @@ struct cli_options {
     bool show_unchanged;
     bool normalize; /* --normalize */
     const char *output;      /* -o: written atomically; NULL: stdout */
+    enum ppd_folded_value folded_value; /* --folded-value */
     const char *min_delta;   /* --min-delta, parsed once the unit is known */
     double min_percent;      /* --min-percent; 0: none */
     bool drop_negative;      /* --drop-negative */
@@ -77,6 +78,7 @@ enum {
     OPT_MIN_DELTA,
     OPT_MIN_PERCENT,
     OPT_DROP_NEGATIVE,
+    OPT_FOLDED_VALUE,
 };
 #define OPT_BASE 'b'
 
@@ -131,7 +133,7 @@ static const struct ppd__opt diff_opts[] = {
     {"format", 0, OPT_FORMAT, "FMT",
      "text (default), tsv, csv, json, or\n"
      "folded (stack view: every stack,\n"
-     "'root;...;leaf base cur')"},
+     "'root;...;leaf delta'; --folded-value)"},
     {"normalize", 0, OPT_NORMALIZE, NULL,
      "scale CUR so that its total equals\n"
      "BASE's, as pprof -normalize (each\n"
@@ -150,6 +152,11 @@ static const struct ppd__opt diff_opts[] = {
      "auto (default: when stdout is a\n"
      "terminal and NO_COLOR is unset),\n"
      "always or never: text in colour"},
+    {"folded-value", 0, OPT_FOLDED_VALUE, "V",
+     "folded: the value after each stack,\n"
+     "delta (default), base, cur, or both\n"
+     "('STACK BASE CUR', for differential\n"
+     "flame graphs)"},
     {"hide-shrinking", 0, OPT_HIDE_SHRINKING, NULL,
      "leave out stacks that shrank"},
     {"show-unchanged", 0, OPT_SHOW_UNCHANGED, NULL,
@@ -354,6 +361,21 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             break;
         case 'o':
             o->output = optarg;
+            break;
+        case OPT_FOLDED_VALUE:
+            if (strcmp(optarg, "delta") == 0)
+                o->folded_value = PPD_FOLDED_DELTA;
+            else if (strcmp(optarg, "base") == 0)
+                o->folded_value = PPD_FOLDED_BASE;
+            else if (strcmp(optarg, "cur") == 0)
+                o->folded_value = PPD_FOLDED_CUR;
+            else if (strcmp(optarg, "both") == 0)
+                o->folded_value = PPD_FOLDED_BOTH;
+            else
+                return ppd__cli_usage_error(
+                    NULL,
+                    "unknown --folded-value '%s' (delta, base, cur or both)",
+                    optarg);
             break;
         case OPT_MIN_DELTA:
             o->min_delta = optarg;
@@ -767,6 +789,7 @@ ppd__cli_diff_main(int argc, char **argv)
     ropt.color = o.format == PPD_FORMAT_TEXT &&
                  want_color(o.output != NULL && o.color < 0 ? 0 : o.color);
     ropt.out_name = o.output;
+    ropt.folded_value = o.folded_value;
     if (o.top >= 0)
         ropt.top = (size_t)o.top;
     else

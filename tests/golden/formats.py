@@ -45,13 +45,30 @@ def main():
         doc = json.loads(run(binary, ["--format", "json"] + base))
         got_json = sorted((";".join(reversed(r["stack"])) or "(no stack)",
                            r["delta"]) for r in doc["rows"])
+        # folded: the delta (stacks with one), or both values (every stack).
         folded = {}
         for line in run(binary, ["--format", "folded"] + inputs).splitlines():
+            stack, val = line.rsplit(" ", 1)
+            folded[stack] = int(val)
+        want_folded = {s: v for s, v in want if s != "(no stack)" and v}
+        both = {}
+        for line in run(binary, ["--format", "folded", "--folded-value",
+                                 "both"] + inputs).splitlines():
             stack, *vals = line.rsplit(" ", 2 if c else 1)
-            folded[stack] = int(vals[-1]) - (int(vals[0]) if c else 0)
-        want_folded = {s: v for s, v in want if s != "(no stack)"}
+            both[stack] = int(vals[-1]) - (int(vals[0]) if c else 0)
+        want_both = {s: v for s, v in want if s != "(no stack)"}
+        cur = {}
+        for line in run(binary, ["--format", "folded", "--folded-value",
+                                 "cur"] + inputs).splitlines():
+            stack, val = line.rsplit(" ", 1)
+            cur[stack] = int(val)
+        want_cur = {r["stack"]: int(r["cur" if c else "value"]) for r in tsv
+                    if r["stack"] != "(no stack)" and
+                    int(r["cur" if c else "value"])}
         for name, ok in (("csv", got_csv == want), ("json", got_json == want),
-                         ("folded", folded == want_folded)):
+                         ("folded", folded == want_folded),
+                         ("folded both", both == want_both),
+                         ("folded cur", cur == want_cur)):
             if ok:
                 passed += 1
             else:
