@@ -26,7 +26,9 @@ enum ppd_format {
     PPD_FORMAT_TSV,      /* header + one row per stack, raw integers */
     PPD_FORMAT_CSV,      /* the TSV columns, RFC 4180 */
     PPD_FORMAT_JSON,     /* one document: inputs, totals, rows */
-    PPD_FORMAT_FOLDED    /* "root;...;leaf base cur" per stack */
+    PPD_FORMAT_FOLDED,   /* "root;...;leaf delta" per stack */
+    PPD_FORMAT_PPROF     /* gzipped profile.proto, as pprof -diff_base
+                            builds it (binary) */
 };
 
 struct ppd_render_options {

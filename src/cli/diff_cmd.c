@@ -133,7 +133,9 @@ static const struct ppd__opt diff_opts[] = {
     {"format", 0, OPT_FORMAT, "FMT",
      "text (default), tsv, csv, json, or\n"
      "folded (stack view: every stack,\n"
-     "'root;...;leaf delta'; --folded-value)"},
+     "'root;...;leaf delta'; --folded-value),\n"
+     "or pprof (a gzipped profile of the\n"
+     "difference, as pprof -diff_base makes)"},
     {"normalize", 0, OPT_NORMALIZE, NULL,
      "scale CUR so that its total equals\n"
      "BASE's, as pprof -normalize (each\n"
@@ -459,8 +461,15 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     }
     if (o->by != PPD_GRAIN_STACK && !ppd_format_has_view(o->format))
         return ppd__cli_usage_error(NULL,
-                                    "--format folded is for the stack "
-                                    "view, not --by");
+                                    "--format %s is for the stack "
+                                    "view, not --by",
+                                    o->format == PPD_FORMAT_PPROF ? "pprof"
+                                                                  : "folded");
+    if (o->format == PPD_FORMAT_PPROF && o->output == NULL &&
+        isatty(STDOUT_FILENO))
+        return ppd__cli_usage_error(NULL, "%s",
+                                    "--format pprof is binary: redirect "
+                                    "stdout or use -o FILE");
     int rest = argc - optind;
     if (rest < 1)
         return ppd__cli_usage_error(NULL, "%s", "no input profile given");

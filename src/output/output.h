@@ -85,6 +85,9 @@ bool ppd__render_folded(FILE *out, const struct ppd_diff *d,
 bool ppd__render_json(FILE *out, const struct ppd_diff *d,
                       const struct ppd_render_options *o,
                       struct ppd__frames *f);
+bool ppd__render_pprof(FILE *out, const struct ppd_diff *d,
+                       const struct ppd_render_options *o,
+                       struct ppd__frames *f);
 bool ppd__render_text_view(FILE *out, const struct ppd_view *v,
                            const struct ppd_render_options *o);
 bool ppd__render_csv_view(FILE *out, const struct ppd_view *v,

@@ -20,9 +20,10 @@ static const struct {
     {"csv", PPD_FORMAT_CSV, ppd__render_csv, ppd__render_csv_view},
     {"json", PPD_FORMAT_JSON, ppd__render_json, ppd__render_json_view},
     {"folded", PPD_FORMAT_FOLDED, ppd__render_folded, NULL},
+    {"pprof", PPD_FORMAT_PPROF, ppd__render_pprof, NULL},
 };
 
-const char ppd_format_names[] = "text, tsv, csv, json or folded";
+const char ppd_format_names[] = "text, tsv, csv, json, folded or pprof";
 
 bool
 ppd_format_has_view(enum ppd_format format)

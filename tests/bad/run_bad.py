@@ -209,6 +209,10 @@ def mode_cli(r):
         ("-o missing directory", ["-o", "nosuch-dir/out.txt", LEAK], None,
          1, ["pprofdiff: nosuch-dir/out.txt: cannot create a temporary "
              "file in nosuch-dir: No such file or directory"]),
+        ("--format pprof --by", ["--format", "pprof", "--by", "function",
+                                 LEAK], None, 2,
+         ["pprofdiff: --format pprof is for the stack view, not --by " +
+          HELP]),
         ("--peek no match", ["--peek", "nosuchfunction", LEAK], None, 0,
          ["pprofdiff: --peek 'nosuchfunction' matches no function"]),
         ("--peek csv", ["--peek", "x", "--format", "csv", "nosuch.pb.gz"],

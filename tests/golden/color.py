@@ -88,6 +88,10 @@ def main():
                                                     NO_COLOR="1"))
         check("tty TERM=dumb", "\x1b[" not in on_tty(binary, pair,
                                                      TERM="dumb"))
+        check("tty refuses --format pprof", "is binary" in subprocess.run(
+            ["script", "-qec", " ".join(
+                shlex.quote(a) for a in [binary, "--format", "pprof"] + pair),
+             "/dev/null"], capture_output=True, text=True).stdout)
         check("tty never", "\x1b[" not in on_tty(
             binary, ["--color", "never"] + pair, TERM="xterm"))
     else:

@@ -418,6 +418,45 @@ def main():
         got = our_view(binary, ["--normalize", bp, cp], t, "function")
         check(name, want == got, view_diff(want, got))
         normalized_rows += len(want)
+    # --format pprof: pprof reads the written profile as a diff and
+    # prints the same per-function deltas (inline marks aside: each frame
+    # is its own location there) and, with -raw, the same stacks.
+    with tempfile.TemporaryDirectory() as tmp:
+        for b, c, t, extra in (
+                ("goroutine-0", "goroutine-2", "goroutine", []),
+                ("heap-0", "heap-2", "inuse_space", []),
+                ("allocs-1", "allocs-2", "alloc_objects", []),
+                ("block-0", "block-2", "delay", []),
+                ("cpu", None, "cpu", []),
+                ("goroutine-0", "goroutine-2", "goroutine",
+                 ["--tagroot", "handler", "--hide", "^runtime\\."])):
+            paths = [os.path.join(leak, x + ".pb.gz") for x in (b, c) if x]
+            out = os.path.join(tmp, "diff.pb.gz")
+            with open(out, "wb") as f:
+                subprocess.run([binary, "--format", "pprof", "-s", t] +
+                               extra + paths, stdout=f, check=True)
+            name = "%s -s %s %s--format pprof" % (
+                "->".join(x for x in (b, c) if x), t,
+                " ".join(extra) + " " if extra else "")
+            want = strip_inline(our_view(binary, extra + paths, t,
+                                         "function"))
+            got = strip_inline(pprof_view(go, [out], t, []))
+            check(name + " (pprof -top)", want == got and len(want) > 0,
+                  view_diff(want, got))
+            if extra:
+                continue  # -raw prints label frames in its own way
+            pb, pc = pprof_stacks(go, [out], t)
+            pd = collections.Counter(pc)
+            pd.subtract(pb)
+            if c is None:
+                od = ours(binary, ["-s", t] + paths, True)[1]
+            else:
+                od = ours(binary, ["-s", t] + paths, False)[2]
+            od = nonzero(od)
+            od.pop(NOSTACK, None)
+            pd.pop(NOSTACK, None)
+            check(name + " (pprof -raw)", nonzero(pd) == od,
+                  diff_text(pd, od))
     # --drop-negative in the function view: pprof's -drop_negative.
     for b, c, t in (("goroutine-0", "goroutine-2", "goroutine"),
                     ("heap-0", "heap-2", "inuse_space"),
