@@ -273,9 +273,11 @@ match_pair(const struct ppd__regex *re, const struct ppd_label *l)
     char *s = n < sizeof buf ? buf : malloc(n + 1);
     if (s == NULL)
         return false;
-    memcpy(s, l->key.ptr, l->key.len);
+    if (l->key.len > 0)
+        memcpy(s, l->key.ptr, l->key.len);
     s[l->key.len] = ':';
-    memcpy(s + l->key.len + 1, l->str.ptr, l->str.len);
+    if (l->str.len > 0)
+        memcpy(s + l->key.len + 1, l->str.ptr, l->str.len);
     bool m = ppd__regex_match(re, (struct ppd_str){s, n});
     if (s != buf)
         free(s);

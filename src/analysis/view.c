@@ -381,7 +381,8 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
                                            sizeof *evals);
         if (ev == NULL || evals == NULL)
             goto out;
-        memcpy(evals, edges.vals, edges.n * ncols * sizeof *evals);
+        if (edges.n > 0)
+            memcpy(evals, edges.vals, edges.n * ncols * sizeof *evals);
         for (size_t i = 0; i < edges.n; i++) {
             ev[i] = edges.v[i];
             ev[i].values = evals + i * ncols;
