@@ -16,8 +16,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start_leakd 1200 -bigheap 500000 # up to a minute for the big allocation
 
 fetch "$base/debug/pprof/heap?gc=1" "$out/big-0.pb.gz"
-curl -fsS "$base/grow?n=40000" >/dev/null
-curl -fsS "$base/job?n=50" >/dev/null
+get "$base/grow?n=40000"
+get "$base/job?n=50"
 fetch "$base/debug/pprof/heap?gc=1" "$out/big-1.pb.gz"
 cat "$tmp/stderr" >&2
 ls -l "$out/big-0.pb.gz" "$out/big-1.pb.gz"

@@ -36,7 +36,12 @@ func main() {
 	blockRate := flag.Int("blockrate", 1, "runtime.SetBlockProfileRate argument")
 	mutexFrac := flag.Int("mutexfrac", 1, "runtime.SetMutexProfileFraction argument")
 	bigHeap := flag.Int("bigheap", 0, "before serving, keep live allocations from about this many distinct call stacks (sets MemProfileRate=1)")
+	deepHeap := flag.Int("deepheap", 0, "serve /deepgrow, which keeps objects live from this many distinct deep call stacks, at most 1<<20 (sets MemProfileRate=1, no background noise)")
 	flag.Parse()
+	if *deepHeap < 0 || *deepHeap > 1<<deepLevels {
+		fmt.Fprintf(os.Stderr, "leakd: -deepheap must be in [0, %d]\n", 1<<deepLevels)
+		os.Exit(2)
+	}
 
 	log.SetFlags(0)
 	log.SetPrefix("leakd: ")
@@ -56,10 +61,20 @@ func main() {
 		log.Printf("bigheap: %d distinct stacks allocated in %v", *bigHeap, time.Since(start).Round(time.Millisecond))
 	}
 
-	startBackgroundNoise()
+	if *deepHeap > 0 {
+		// As for -bigheap, but the objects come with /deepgrow, and the
+		// noise is left out so that the profile holds the deep stacks and
+		// little else, whatever the timing.
+		runtime.MemProfileRate = 1
+		startDeepHeap(*deepHeap)
+	} else {
+		startBackgroundNoise()
+	}
 
 	http.HandleFunc("/job", handleJob)
 	http.HandleFunc("/grow", handleGrow)
+	http.HandleFunc("/deepgrow", handleDeepGrow)
+	http.HandleFunc("/park", handlePark)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -116,6 +131,32 @@ func handleGrow(w http.ResponseWriter, r *http.Request) {
 	growBigHeap(n)
 	runtime.GC() // publish the new allocations in the heap profile
 	fmt.Fprintf(w, "ok %d\n", n)
+}
+
+// handleDeepGrow runs the next round of -deepheap allocations: the first
+// call allocates one object from each of the N deep stacks, every later
+// call one more from each of a fixed quarter of them. GET /deepgrow ->
+// "ok COUNT" (objects allocated).
+func handleDeepGrow(w http.ResponseWriter, r *http.Request) {
+	if deepStacks == 0 {
+		http.Error(w, "not started with -deepheap", http.StatusBadRequest)
+		return
+	}
+	start := time.Now()
+	n := deepRound()
+	log.Printf("deepgrow: %d objects in %v", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(w, "ok %d\n", n)
+}
+
+// handlePark starts n goroutines that stay parked for good, each at the
+// end of its own stack: GET /park?n=N -> "ok TOTAL".
+func handlePark(w http.ResponseWriter, r *http.Request) {
+	n, err := countParam(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	fmt.Fprintf(w, "ok %d\n", parkGoroutines(n))
 }
 
 // ---- the leak ----
