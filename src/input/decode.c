@@ -45,11 +45,13 @@ decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
     }
     /* A sample record takes 40-50 bytes in big heap profiles: presize
      * for a little more, so a big profile is not rehashed; but for no
-     * more than 4M records, since a hostile input claims any size. */
+     * more than 1M records. A bigger input may be many identical records
+     * (20M of them presized for 4M cost 76 MiB instead of 28) or claim
+     * any size; the tables grow as needed. */
     uint64_t expect = ppd__source_size_hint(&s) / 36;
-    ppd__builder_reserve(b, (size_t)(expect < ((uint64_t)4 << 20)
+    ppd__builder_reserve(b, (size_t)(expect < ((uint64_t)1 << 20)
                                          ? expect
-                                         : (uint64_t)4 << 20));
+                                         : (uint64_t)1 << 20));
     if (!ppd__source_fill(&s, 64) && s.st != PPD_OK) {
         st = s.st;
         goto out;
