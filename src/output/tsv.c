@@ -1,21 +1,114 @@
 /*
- * tsv.c - tab-separated rows for scripts: a header line, raw integers,
- * stacks folded (root first, ';'-joined). Columns are only ever added at
- * the end.
+ * tsv.c - rows for scripts: tab-separated (tsv) or comma-separated as
+ * RFC 4180 (csv, for spreadsheets), the same columns either way. A
+ * header line, raw integers, stacks folded (root first, ';'-joined).
+ * Columns are only ever added at the end. In csv a field holding a
+ * comma, a quote or a line break is quoted, quotes doubled; names are
+ * written as everywhere (control bytes escaped first).
  */
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "output/output.h"
 
-bool
-ppd__render_tsv(FILE *out, const struct ppd_diff *d,
-                const struct ppd_render_options *o, struct ppd__frames *f)
+/* Write text[0..n) as one CSV field. */
+static void
+put_quoted(FILE *out, const char *text, size_t n)
 {
+    if (memchr(text, ',', n) == NULL && memchr(text, '"', n) == NULL) {
+        fwrite(text, 1, n, out);
+        return;
+    }
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '"')
+            fputc('"', out);
+        fputc(text[i], out);
+    }
+    fputc('"', out);
+}
+
+/*
+ * A text field written by fn: as it is for tsv; for csv into a buffer
+ * first, then quoted as needed. False when out of memory.
+ */
+static bool
+put_text(FILE *out, char sep, void (*fn)(FILE *, const void *, const void *),
+         const void *a, const void *b)
+{
+    if (sep == '\t') {
+        fn(out, a, b);
+        return true;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (mem == NULL)
+        return false;
+    fn(mem, a, b);
+    if (fclose(mem) != 0) {
+        free(buf);
+        return false;
+    }
+    put_quoted(out, buf, len);
+    free(buf);
+    return true;
+}
+
+static void
+folded_fn(FILE *out, const void *d, const void *f)
+{
+    ppd__put_folded(out, d, f);
+}
+
+static void
+name_fn(FILE *out, const void *s, const void *unused)
+{
+    (void)unused;
+    ppd__put_name(out, *(const struct ppd_str *)s);
+}
+
+static void
+entry_fn(FILE *out, const void *v, const void *r)
+{
+    const struct ppd_view *view = v;
+    const struct ppd_view_row *row = r;
+    ppd__put_entry(out, ppd_accum_frame(view->accum, row->frame),
+                   ppd_accum_grain(view->accum), row->inlined);
+}
+
+/* Header names joined by sep, then a line break. */
+static void
+put_header(FILE *out, char sep, const char *const *names)
+{
+    for (size_t i = 0; names[i] != NULL; i++) {
+        if (i > 0)
+            fputc(sep, out);
+        fputs(names[i], out);
+    }
+    fputc('\n', out);
+}
+
+/* Integers, each followed by sep. */
+static void
+put_ints(FILE *out, char sep, const int64_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%" PRId64 "%c", v[i], sep);
+}
+
+static bool
+render_stacks(FILE *out, const struct ppd_diff *d,
+              const struct ppd_render_options *o, struct ppd__frames *f,
+              char sep)
+{
+    static const char *const one[] = {"value", "stack", "culprit", NULL};
+    static const char *const two[] = {"delta", "base",    "cur",
+                                      "stack", "culprit", "growth", NULL};
     bool single = d->ncolumns == 1;
     size_t last = d->ncolumns - 1;
-    fputs(single ? "value\tstack\tculprit\n"
-                 : "delta\tbase\tcur\tstack\tculprit\tgrowth\n",
-          out);
+    put_header(out, sep, single ? one : two);
     for (int s = PPD_GROWING; s <= PPD_SHRINKING; s++) {
         if (s == PPD_SHRINKING && o->hide_shrinking)
             continue;
@@ -25,23 +118,65 @@ ppd__render_tsv(FILE *out, const struct ppd_diff *d,
             const struct ppd_diff_row *r = &d->rows[at + i];
             if (!ppd__row_frames(d, r, f))
                 return false;
+            int64_t nums[3] = {r->delta, r->values[0], r->values[last]};
             if (single)
-                fprintf(out, "%" PRId64 "\t", r->values[0]);
-            else
-                fprintf(out, "%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t",
-                        r->delta, r->values[0], r->values[last]);
-            ppd__put_folded(out, d, f);
-            fputc('\t', out);
-            ppd__put_name(out, ppd__culprit(d, r));
+                nums[0] = r->values[0];
+            put_ints(out, sep, nums, single ? 1 : 3);
+            struct ppd_str culprit = ppd__culprit(d, r);
+            if (!put_text(out, sep, folded_fn, d, f))
+                return false;
+            fputc(sep, out);
+            if (!put_text(out, sep, name_fn, &culprit, NULL))
+                return false;
             if (!single) {
                 char g[32];
                 ppd__growth_text(g, sizeof g, r->values[0], r->values[last]);
-                fprintf(out, "\t%s", g);
+                fprintf(out, "%c%s", sep, g);
             }
             fputc('\n', out);
         }
     }
     return true;
+}
+
+static bool
+render_view(FILE *out, const struct ppd_view *v, char sep)
+{
+    static const char *const one[] = {"flat", "cum", "name", NULL};
+    static const char *const two[] = {"flat",     "cum",      "base_flat",
+                                      "cur_flat", "base_cum", "cur_cum",
+                                      "name",     NULL};
+    bool single = v->ncolumns == 1;
+    size_t last = v->ncolumns - 1;
+    put_header(out, sep, single ? one : two);
+    for (size_t i = 0; i < v->nrows; i++) {
+        const struct ppd_view_row *r = &v->rows[i];
+        int64_t nums[6] = {r->flat_delta, r->cum_delta, r->flat[0],
+                           r->flat[last], r->cum[0],    r->cum[last]};
+        if (single) {
+            nums[0] = r->flat[0];
+            nums[1] = r->cum[0];
+        }
+        put_ints(out, sep, nums, single ? 2 : 6);
+        if (!put_text(out, sep, entry_fn, v, r))
+            return false;
+        fputc('\n', out);
+    }
+    return true;
+}
+
+bool
+ppd__render_tsv(FILE *out, const struct ppd_diff *d,
+                const struct ppd_render_options *o, struct ppd__frames *f)
+{
+    return render_stacks(out, d, o, f, '\t');
+}
+
+bool
+ppd__render_csv(FILE *out, const struct ppd_diff *d,
+                const struct ppd_render_options *o, struct ppd__frames *f)
+{
+    return render_stacks(out, d, o, f, ',');
 }
 
 /*
@@ -90,24 +225,13 @@ ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
     (void)o;
     if (v->edges != NULL)
         return render_tsv_peek(out, v);
-    bool single = v->ncolumns == 1;
-    size_t last = v->ncolumns - 1;
-    fputs(single ? "flat\tcum\tname\n"
-                 : "flat\tcum\tbase_flat\tcur_flat\tbase_cum\tcur_cum\tname\n",
-          out);
-    for (size_t i = 0; i < v->nrows; i++) {
-        const struct ppd_view_row *r = &v->rows[i];
-        if (single)
-            fprintf(out, "%" PRId64 "\t%" PRId64 "\t", r->flat[0], r->cum[0]);
-        else
-            fprintf(out,
-                    "%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64
-                    "\t%" PRId64 "\t%" PRId64 "\t",
-                    r->flat_delta, r->cum_delta, r->flat[0], r->flat[last],
-                    r->cum[0], r->cum[last]);
-        ppd__put_entry(out, ppd_accum_frame(v->accum, r->frame),
-                       ppd_accum_grain(v->accum), r->inlined);
-        fputc('\n', out);
-    }
-    return true;
+    return render_view(out, v, '\t');
+}
+
+bool
+ppd__render_csv_view(FILE *out, const struct ppd_view *v,
+                     const struct ppd_render_options *o)
+{
+    (void)o;
+    return render_view(out, v, ',');
 }
