@@ -123,3 +123,26 @@ ppd__cli_input_flag(const char *cmd, struct ppd_decode_options *d, int code,
         return 0;
     }
 }
+
+bool
+ppd__cli_choice(const char *option, const char *arg,
+                const struct ppd__choice *choices, int *out)
+{
+    size_t n = 0;
+    for (; choices[n].name != NULL; n++)
+        if (strcmp(choices[n].name, arg) == 0) {
+            *out = choices[n].value;
+            return true;
+        }
+    char list[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < n && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                 i == 0           ? ""
+                                 : i + 1 == n     ? " or "
+                                                  : ", ",
+                                 choices[i].name);
+    (void)ppd__cli_usage_error(NULL, "unknown %s '%s' (%s)", option, arg,
+                               list);
+    return false;
+}

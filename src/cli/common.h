@@ -45,6 +45,19 @@ int ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
  */
 void ppd__cli_print_error(const struct ppd_error *err);
 
+/* One word an option takes, and the value it stands for. */
+struct ppd__choice {
+    const char *name; /* NULL ends a list */
+    int value;
+};
+
+/*
+ * ppd__cli_choice - the value of word arg among choices, in *out; else
+ * false after the usage error "unknown OPTION 'ARG' (a, b or c)".
+ */
+bool ppd__cli_choice(const char *option, const char *arg,
+                     const struct ppd__choice *choices, int *out);
+
 /*
  * ppd__cli_parse_long - parse a decimal integer in [lo, hi] that fills
  * the whole of s; false otherwise.

@@ -299,33 +299,27 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                                             MAX_INPUTS);
             o->inputs[o->nbase++] = optarg;
             break;
-        case OPT_COLOR:
-            if (strcmp(optarg, "auto") == 0)
-                o->color = -1;
-            else if (strcmp(optarg, "always") == 0)
-                o->color = 1;
-            else if (strcmp(optarg, "never") == 0)
-                o->color = 0;
-            else
-                return ppd__cli_usage_error(
-                    NULL, "unknown --color '%s' (auto, always or never)",
-                    optarg);
+        case OPT_COLOR: {
+            static const struct ppd__choice when[] = {
+                {"auto", -1}, {"always", 1}, {"never", 0}, {NULL, 0}};
+            if (!ppd__cli_choice("--color", optarg, when, &o->color))
+                return PPD_EXIT_USAGE;
             break;
-        case OPT_BY:
+        }
+        case OPT_BY: {
+            static const struct ppd__choice grains[] = {
+                {"stack", PPD_GRAIN_STACK},
+                {"function", PPD_GRAIN_FUNCTION},
+                {"line", PPD_GRAIN_LINE},
+                {"file", PPD_GRAIN_FILE},
+                {NULL, 0}};
+            int g;
+            if (!ppd__cli_choice("--by", optarg, grains, &g))
+                return PPD_EXIT_USAGE;
+            o->by = (enum ppd_grain)g;
             o->by_set = true;
-            if (strcmp(optarg, "stack") == 0)
-                o->by = PPD_GRAIN_STACK;
-            else if (strcmp(optarg, "function") == 0)
-                o->by = PPD_GRAIN_FUNCTION;
-            else if (strcmp(optarg, "line") == 0)
-                o->by = PPD_GRAIN_LINE;
-            else if (strcmp(optarg, "file") == 0)
-                o->by = PPD_GRAIN_FILE;
-            else
-                return ppd__cli_usage_error(
-                    NULL, "unknown --by '%s' (stack, function, line or file)",
-                    optarg);
             break;
+        }
         case OPT_TAGFOCUS:
             o->filter.tagfocus = optarg;
             break;
@@ -364,21 +358,19 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         case 'o':
             o->output = optarg;
             break;
-        case OPT_FOLDED_VALUE:
-            if (strcmp(optarg, "delta") == 0)
-                o->folded_value = PPD_FOLDED_DELTA;
-            else if (strcmp(optarg, "base") == 0)
-                o->folded_value = PPD_FOLDED_BASE;
-            else if (strcmp(optarg, "cur") == 0)
-                o->folded_value = PPD_FOLDED_CUR;
-            else if (strcmp(optarg, "both") == 0)
-                o->folded_value = PPD_FOLDED_BOTH;
-            else
-                return ppd__cli_usage_error(
-                    NULL,
-                    "unknown --folded-value '%s' (delta, base, cur or both)",
-                    optarg);
+        case OPT_FOLDED_VALUE: {
+            static const struct ppd__choice values[] = {
+                {"delta", PPD_FOLDED_DELTA},
+                {"base", PPD_FOLDED_BASE},
+                {"cur", PPD_FOLDED_CUR},
+                {"both", PPD_FOLDED_BOTH},
+                {NULL, 0}};
+            int v;
+            if (!ppd__cli_choice("--folded-value", optarg, values, &v))
+                return PPD_EXIT_USAGE;
+            o->folded_value = (enum ppd_folded_value)v;
             break;
+        }
         case OPT_MIN_DELTA:
             o->min_delta = optarg;
             if (!parse_quantity(optarg, NULL, NULL))
