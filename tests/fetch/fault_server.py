@@ -58,19 +58,24 @@ PROFILE_HEAD = (b"\x0a\x04\x08\x01\x10\x02" + b"\x32\x00" +
                 b"\x32\x05space" + b"\x32\x05bytes")
 
 
+def gzip_bomb(mib, head=b"", unit=b"\0"):
+    """head, then MIB MiB of unit repeated, gzip-encoded: about 1 KB on
+    the wire per MiB. fleet_server.py serves these too."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + 15)
+    parts = [z.compress(head)]
+    block = unit * ((1 << 20) // len(unit))
+    for _ in range(mib):
+        parts.append(z.compress(block))
+    parts.append(z.flush())
+    return b"".join(parts)
+
+
 def bomb(kind):
     """300 MiB of zeros (or of 48 00 after a profile's start), gzipped."""
     with LOCK:
         if kind not in BOMBS:
-            z = zlib.compressobj(9, zlib.DEFLATED, 16 + 15)
-            head, unit = (b"", b"\0") if kind == "zeros" else \
-                (PROFILE_HEAD, b"\x48\x00")
-            parts = [z.compress(head)]
-            block = unit * ((1 << 20) // len(unit))
-            for _ in range(300):
-                parts.append(z.compress(block))
-            parts.append(z.flush())
-            BOMBS[kind] = b"".join(parts)
+            BOMBS[kind] = gzip_bomb(300) if kind == "zeros" else \
+                gzip_bomb(300, PROFILE_HEAD, b"\x48\x00")
         return BOMBS[kind]
 
 
@@ -80,9 +85,10 @@ def bump(key):
         return COUNTS[key]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1, no request log, and send_body(); fleet_server.py's
+    handler is one too."""
     protocol_version = "HTTP/1.1"
-    server_version = "faultd/1"
 
     def log_message(self, fmt, *args):  # keep test output clean
         pass
@@ -96,6 +102,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+class Handler(QuietHandler):
+    server_version = "faultd/1"
 
     def profile(self):
         self.send_body(200, self.server.profile, "application/octet-stream")

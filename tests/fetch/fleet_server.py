@@ -46,7 +46,8 @@ import struct
 import sys
 import threading
 import time
-import zlib
+
+from fault_server import QuietHandler, gzip_bomb  # the same folder
 
 FAULTS = ("500", "503", "503-ra", "reset", "stall", "slow", "redirect",
           "bomb", "html", "empty")
@@ -56,31 +57,8 @@ HTML = (b"<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title>"
         b"</p></body>\n</html>\n")
 
 
-def make_bomb(mib):
-    """MIB MiB of zeros, gzip-encoded (about 1 KB on the wire per MiB)."""
-    z = zlib.compressobj(9, zlib.DEFLATED, 16 + 15)
-    block = b"\0" * (1 << 20)
-    parts = [z.compress(block) for _ in range(mib)]
-    parts.append(z.flush())
-    return b"".join(parts)
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(QuietHandler):
     server_version = "fleetd/1"
-
-    def log_message(self, fmt, *args):  # keep the soak output clean
-        pass
-
-    def send_body(self, code, body, ctype, extra=None):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
     def do_GET(self):
         try:
@@ -238,7 +216,7 @@ def main():
     srv.stats = {}
     srv.stall = args.stall
     srv.slow = args.slow
-    srv.bomb = make_bomb(args.bomb_mib) if "bomb" in faults else b""
+    srv.bomb = gzip_bomb(args.bomb_mib) if "bomb" in faults else b""
     sys.stdout.write("%d\n" % srv.server_address[1])
     sys.stdout.flush()
     try:
