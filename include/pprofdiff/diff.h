@@ -113,6 +113,13 @@ void ppd_diff_free(struct ppd_diff *d);
 bool ppd_is_runtime_frame(const char *name, size_t len,
                           const struct ppd_diff_options *opt);
 
+/*
+ * ppd_stack_culprit - of the frames[0..n) of a stack of a (leaf first,
+ * n >= 1), the first that is not a runtime frame; the leaf when all are.
+ */
+uint32_t ppd_stack_culprit(const struct ppd_accum *a, const uint32_t *frames,
+                           size_t n, const struct ppd_diff_options *opt);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,8 @@
 
 #include "pprofdiff/diff.h"
 #include "pprofdiff/error.h"
+#include "pprofdiff/signature.h"
+#include "pprofdiff/trend.h"
 #include "pprofdiff/view.h"
 
 #ifdef __cplusplus
@@ -45,6 +47,12 @@ struct ppd_render_options {
         PPD_FOLDED_CUR,       /* the current value; 0 left out */
         PPD_FOLDED_BOTH       /* "BASE CUR", every stack */
     } folded_value;
+    /* Known leak signatures (borrowed; NULL: no hints): a hint under
+     * each growing row that matches (text), a last "hint" column (tsv,
+     * csv), a "hint" member (json). hint_kind is the profile's kind. */
+    const struct ppd_signatures *hints;
+    const char *hint_kind;
+    bool ascii; /* trend: sparklines in ASCII, not Unicode blocks */
     bool color; /* text: ANSI colours (growth red, shrinking green,
                    culprit and titles bold); the caller decides when */
 };
@@ -76,6 +84,18 @@ ppd_render(FILE *out, const struct ppd_diff *d,
 PPD_NODISCARD enum ppd_status
 ppd_render_view(FILE *out, const struct ppd_view *v,
                 const struct ppd_render_options *opt, struct ppd_error *err);
+
+/*
+ * ppd_render_trend - write a trend to out (text, tsv, csv or json; as
+ * ppd_render). TSV columns: rank score slope_per_hour delta first last
+ * grew shrank series stack culprit, then hint with hints.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_render_trend(FILE *out, const struct ppd_trend *t,
+                 const struct ppd_render_options *opt, struct ppd_error *err);
+
+/* ppd_format_has_trend - can the format write a trend? */
+bool ppd_format_has_trend(enum ppd_format format);
 
 /*
  * ppd_render_value - format v in unit for people: bytes as B/KiB/MiB/GiB,

@@ -236,14 +236,7 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
             fcap = r->nframes;
         }
         ppd_accum_stack(a, r->stack, frames, fcap);
-        r->culprit = frames[0];
-        for (uint32_t k = 0; k < r->nframes; k++) {
-            const struct ppd_frame *f = ppd_accum_frame(a, frames[k]);
-            if (!ppd_is_runtime_frame(f->name.ptr, f->name.len, opt)) {
-                r->culprit = frames[k];
-                break;
-            }
-        }
+        r->culprit = ppd_stack_culprit(a, frames, r->nframes, opt);
     }
     d->rows = rows;
     d->nrows = nrows;

@@ -31,3 +31,15 @@ ppd_is_runtime_frame(const char *name, size_t len,
                 return true;
     return false;
 }
+
+uint32_t
+ppd_stack_culprit(const struct ppd_accum *a, const uint32_t *frames,
+                  size_t n, const struct ppd_diff_options *opt)
+{
+    for (size_t k = 0; k < n; k++) {
+        const struct ppd_frame *f = ppd_accum_frame(a, frames[k]);
+        if (!ppd_is_runtime_frame(f->name.ptr, f->name.len, opt))
+            return frames[k];
+    }
+    return frames[0];
+}

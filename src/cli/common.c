@@ -3,12 +3,14 @@
  * number parsers. Only the command line prints.
  */
 #include <errno.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/common.h"
+#include "pprofdiff/accum.h"
 
 int
 ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -145,4 +147,57 @@ ppd__cli_choice(const char *option, const char *arg,
     (void)ppd__cli_usage_error(NULL, "unknown %s '%s' (%s)", option, arg,
                                list);
     return false;
+}
+
+bool
+ppd__cli_want_color(int when)
+{
+    if (when >= 0)
+        return when == 1;
+    const char *no = getenv("NO_COLOR");
+    const char *force = getenv("CLICOLOR_FORCE");
+    const char *term = getenv("TERM");
+    if (no != NULL && no[0] != '\0')
+        return false;
+    if (force != NULL && force[0] != '\0' && strcmp(force, "0") != 0)
+        return true;
+    return isatty(STDOUT_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
+}
+
+const struct ppd__choice ppd__cli_grains[] = {
+    {"stack", PPD_GRAIN_STACK},   {"function", PPD_GRAIN_FUNCTION},
+    {"line", PPD_GRAIN_LINE},     {"file", PPD_GRAIN_FILE},
+    {NULL, 0}};
+
+const struct ppd__opt ppd__cli_filter_opts[] = {
+    {"focus", 0, PPD_CLI_OPT_FOCUS, "RE",
+     "keep samples with a frame matching RE\n"
+     "(function or file name; as pprof)"},
+    {"ignore", 0, PPD_CLI_OPT_IGNORE, "RE", "drop samples with a frame matching RE"},
+    {"hide", 0, PPD_CLI_OPT_HIDE, "RE", "drop the frames matching RE"},
+    {"show", 0, PPD_CLI_OPT_SHOW, "RE", "keep only the frames matching RE"},
+    {"show-from", 0, PPD_CLI_OPT_SHOW_FROM, "RE",
+     "drop the frames above the root-most\nframe matching RE"},
+    {"tagfocus", 0, PPD_CLI_OPT_TAGFOCUS, "[KEY=]V",
+     "keep samples with a label matching V:\n"
+     "comma-separated patterns, or a range\n"
+     "N, N:, :N or N:M (64kb:1mb), as pprof"},
+    {"tagignore", 0, PPD_CLI_OPT_TAGIGNORE, "[KEY=]V",
+     "drop samples with a label matching V"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+int
+ppd__cli_filter_flag(struct ppd_filter_options *f, int code, const char *arg)
+{
+    switch (code) {
+    case PPD_CLI_OPT_FOCUS: f->focus = arg; return 1;
+    case PPD_CLI_OPT_IGNORE: f->ignore = arg; return 1;
+    case PPD_CLI_OPT_HIDE: f->hide = arg; return 1;
+    case PPD_CLI_OPT_SHOW: f->show = arg; return 1;
+    case PPD_CLI_OPT_SHOW_FROM: f->show_from = arg; return 1;
+    case PPD_CLI_OPT_TAGFOCUS: f->tagfocus = arg; return 1;
+    case PPD_CLI_OPT_TAGIGNORE: f->tagignore = arg; return 1;
+    default: return 0;
+    }
 }

@@ -18,6 +18,7 @@
 #include "cli/opts.h"
 #include "pprofdiff/decode.h"
 #include "pprofdiff/error.h"
+#include "pprofdiff/filter.h"
 
 /* The input limits every command that decodes takes. */
 enum { PPD_CLI_OPT_MAX_BYTES = 900, PPD_CLI_OPT_MAX_DEPTH };
@@ -51,6 +52,22 @@ struct ppd__choice {
     int value;
 };
 
+/* --by's words: stack, function, line, file (enum ppd_grain). */
+extern const struct ppd__choice ppd__cli_grains[];
+
+/* The sample filters (--focus, --ignore, ..., --tagignore), as pprof's. */
+enum { PPD_CLI_OPT_FOCUS = 920, PPD_CLI_OPT_IGNORE, PPD_CLI_OPT_HIDE,
+       PPD_CLI_OPT_SHOW, PPD_CLI_OPT_SHOW_FROM, PPD_CLI_OPT_TAGFOCUS,
+       PPD_CLI_OPT_TAGIGNORE };
+extern const struct ppd__opt ppd__cli_filter_opts[];
+
+/*
+ * ppd__cli_filter_flag - apply a filter option to f (the pattern is
+ * borrowed). Returns 1 when code is one, 0 when it is not.
+ */
+int ppd__cli_filter_flag(struct ppd_filter_options *f, int code,
+                         const char *arg);
+
 /*
  * ppd__cli_choice - the value of word arg among choices, in *out; else
  * false after the usage error "unknown OPTION 'ARG' (a, b or c)".
@@ -78,11 +95,20 @@ bool ppd__cli_parse_bytes(const char *s, uint64_t *out);
 bool ppd__cli_parse_seconds(const char *s, double *out);
 
 /*
+ * ppd__cli_want_color - colour for --color WHEN (-1 auto, 0 never, 1
+ * always): auto means never with NO_COLOR (no-color.org) set and not
+ * empty, always with CLICOLOR_FORCE set and not 0, else when stdout is
+ * a terminal that is not "dumb".
+ */
+bool ppd__cli_want_color(int when);
+
+/*
  * The subcommands; argv[0] is the subcommand's name (the program's for
  * the diff). Each returns the process exit status.
  */
 int ppd__cli_diff_main(int argc, char **argv);
 int ppd__cli_fetch_main(int argc, char **argv);
 int ppd__cli_capture_main(int argc, char **argv);
+int ppd__cli_trend_main(int argc, char **argv);
 
 #endif

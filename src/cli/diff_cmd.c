@@ -19,9 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/alerts.h"
 #include "cli/common.h"
 #include "cli/net_opts.h"
 #include "pprofdiff/accum.h"
+#include "pprofdiff/alert.h"
 #include "pprofdiff/decode.h"
 #include "pprofdiff/diff.h"
 #include "pprofdiff/fetch.h"
@@ -55,6 +57,7 @@ struct cli_options {
     char *tagroot, *tagleaf;          /* --tagroot, --tagleaf (copies) */
     struct ppd_decode_options dopt; /* --max-bytes, --max-depth */
     struct ppd__cli_net net;        /* URL inputs: see net_opts.h */
+    struct ppd__cli_leak leak;      /* --fail-if, --signatures, ... */
 };
 
 enum {
@@ -63,17 +66,10 @@ enum {
     OPT_SHOW_UNCHANGED,
     OPT_RUNTIME_PREFIX,
     OPT_BY,
-    OPT_FOCUS,
-    OPT_IGNORE,
-    OPT_HIDE,
-    OPT_SHOW,
-    OPT_SHOW_FROM,
     OPT_TAGROOT,
     OPT_TAGLEAF,
     OPT_PEEK,
     OPT_COLOR,
-    OPT_TAGFOCUS,
-    OPT_TAGIGNORE,
     OPT_NORMALIZE,
     OPT_MIN_DELTA,
     OPT_MIN_PERCENT,
@@ -107,20 +103,6 @@ static const struct ppd__opt diff_opts[] = {
      "its callers (<-) and callees (->) and\n"
      "the deltas of those calls, as pprof\n"
      "-peek; implies --by function"},
-    {"focus", 0, OPT_FOCUS, "RE",
-     "keep samples with a frame matching RE\n"
-     "(function or file name; as pprof)"},
-    {"ignore", 0, OPT_IGNORE, "RE", "drop samples with a frame matching RE"},
-    {"hide", 0, OPT_HIDE, "RE", "drop the frames matching RE"},
-    {"show", 0, OPT_SHOW, "RE", "keep only the frames matching RE"},
-    {"show-from", 0, OPT_SHOW_FROM, "RE",
-     "drop the frames above the root-most\nframe matching RE"},
-    {"tagfocus", 0, OPT_TAGFOCUS, "[KEY=]V",
-     "keep samples with a label matching V:\n"
-     "comma-separated patterns, or a range\n"
-     "N, N:, :N or N:M (64kb:1mb), as pprof"},
-    {"tagignore", 0, OPT_TAGIGNORE, "[KEY=]V",
-     "drop samples with a label matching V"},
     {"tagroot", 0, OPT_TAGROOT, "KEYS",
      "add the values of these labels (comma-\n"
      "separated keys) as frames at the root"},
@@ -180,47 +162,21 @@ static const struct ppd__opt info_opts[] = {
 /*
  * A --min-delta quantity: a number and an optional unit. With unit
  * (the sample type's) not NULL, *out is it in that unit; false when
- * the number is bad, or its unit is not the sample type's kind (bytes
- * or nanoseconds; a bare number fits any).
+ * the number is bad or negative, or its unit does not fit the sample
+ * type's (bytes or nanoseconds; a bare number fits any).
  */
 static bool
 parse_quantity(const char *s, const char *unit, uint64_t *out)
 {
-    static const struct {
-        const char *suffix;
-        double scale;
-        bool bytes;
-    } units[] = {
-        {"B", 1, true},        {"KiB", 1024.0, true},
-        {"K", 1024.0, true},   {"KB", 1024.0, true},
-        {"MiB", 1048576.0, true}, {"M", 1048576.0, true},
-        {"MB", 1048576.0, true},  {"GiB", 1073741824.0, true},
-        {"G", 1073741824.0, true}, {"GB", 1073741824.0, true},
-        {"ns", 1, false},      {"us", 1e3, false},
-        {"\xc2\xb5s", 1e3, false}, {"ms", 1e6, false},
-        {"s", 1e9, false},     {"m", 60e9, false},
-        {"h", 3600e9, false},
-    };
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno != 0 || end == s || !(v >= 0) || v > 9e18)
+    double v;
+    enum ppd_qty_kind kind;
+    if (!ppd_quantity_parse(s, strlen(s), &v, &kind) || v < 0)
         return false;
-    double scale = 1;
-    if (*end != '\0') {
-        size_t i = 0, n = sizeof units / sizeof units[0];
-        while (i < n && strcmp(end, units[i].suffix) != 0)
-            i++;
-        if (i == n)
-            return false;
-        if (unit != NULL &&
-            strcmp(unit, units[i].bytes ? "bytes" : "nanoseconds") != 0)
-            return false;
-        scale = units[i].scale;
-    }
+    if (unit != NULL && !ppd_quantity_fits(kind, unit))
+        return false;
     if (out != NULL)
-        *out = (uint64_t)ceil(v * scale);
-    return v * scale <= 9e18;
+        *out = (uint64_t)ceil(v);
+    return true;
 }
 
 static void
@@ -232,6 +188,7 @@ usage(FILE *out)
         "       pprofdiff [OPTIONS] --base BASE [--base BASE...] CUR...\n"
         "       pprofdiff fetch [OPTIONS] URL|HOST:PORT -o FILE\n"
         "       pprofdiff capture [OPTIONS] TARGET...\n"
+        "       pprofdiff trend [OPTIONS] SNAPSHOT|DIR...\n"
         "\n"
         "Compare two pprof profiles (heap, allocs, goroutine, CPU, block,\n"
         "mutex, threadcreate; gzipped or raw protobuf) and rank the stacks\n"
@@ -243,6 +200,8 @@ usage(FILE *out)
         "Options:\n",
         out);
     ppd__opts_help(out, diff_opts);
+    ppd__opts_help(out, ppd__cli_filter_opts);
+    ppd__opts_help(out, ppd__cli_leak_opts);
     ppd__opts_help(out, ppd__cli_input_opts);
     ppd__opts_help(out, info_opts);
     fputc('\n', out);
@@ -258,7 +217,8 @@ usage(FILE *out)
         "then unchanged ones (with --show-unchanged), then shrinking ones.\n"
         "With one input: 'value stack culprit'.\n"
         "\n"
-        "Exit status: 0 success, 1 input or runtime error, 2 usage error.\n",
+        "Exit status: 0 success, 1 input or runtime error, 2 usage error,\n"
+        "3 a --fail-if condition holds.\n",
         out);
 }
 
@@ -266,7 +226,8 @@ static int
 parse_args(int argc, char **argv, struct cli_options *o, bool *done)
 {
     static const struct ppd__opt *const tables[] = {
-        diff_opts, ppd__cli_input_opts, info_opts, ppd__cli_net_opts, NULL};
+        diff_opts, ppd__cli_filter_opts, ppd__cli_leak_opts,
+        ppd__cli_input_opts, info_opts, ppd__cli_net_opts, NULL};
     struct option longopts[PPD_OPTS_MAX + 1];
     char shortopts[3 * PPD_OPTS_MAX + 2];
     ppd__opts_getopt(tables, longopts, shortopts);
@@ -307,40 +268,13 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             break;
         }
         case OPT_BY: {
-            static const struct ppd__choice grains[] = {
-                {"stack", PPD_GRAIN_STACK},
-                {"function", PPD_GRAIN_FUNCTION},
-                {"line", PPD_GRAIN_LINE},
-                {"file", PPD_GRAIN_FILE},
-                {NULL, 0}};
             int g;
-            if (!ppd__cli_choice("--by", optarg, grains, &g))
+            if (!ppd__cli_choice("--by", optarg, ppd__cli_grains, &g))
                 return PPD_EXIT_USAGE;
             o->by = (enum ppd_grain)g;
             o->by_set = true;
             break;
         }
-        case OPT_TAGFOCUS:
-            o->filter.tagfocus = optarg;
-            break;
-        case OPT_TAGIGNORE:
-            o->filter.tagignore = optarg;
-            break;
-        case OPT_FOCUS:
-            o->filter.focus = optarg;
-            break;
-        case OPT_IGNORE:
-            o->filter.ignore = optarg;
-            break;
-        case OPT_HIDE:
-            o->filter.hide = optarg;
-            break;
-        case OPT_SHOW:
-            o->filter.show = optarg;
-            break;
-        case OPT_SHOW_FROM:
-            o->filter.show_from = optarg;
-            break;
         case OPT_TAGROOT:
         case OPT_TAGLEAF: {
             char **slot = c == OPT_TAGROOT ? &o->tagroot : &o->tagleaf;
@@ -427,6 +361,10 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
              * -H, ...) to net_opts.c. */
             int r = ppd__cli_input_flag(NULL, &o->dopt, c, optarg);
             if (r == 0)
+                r = ppd__cli_filter_flag(&o->filter, c, optarg);
+            if (r == 0)
+                r = ppd__cli_leak_flag(&o->leak, NULL, c, optarg);
+            if (r == 0)
                 r = ppd__cli_fetch_flag(&o->net, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
@@ -485,26 +423,6 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
     if (o->nbase == 0 && rest == 2)
         o->nbase = 1;
     return PPD_EXIT_OK;
-}
-
-/*
- * Colour for --color auto: never with NO_COLOR (no-color.org) set and
- * not empty; always with CLICOLOR_FORCE set and not 0; else when stdout
- * is a terminal that is not "dumb".
- */
-static bool
-want_color(int when)
-{
-    if (when >= 0)
-        return when == 1;
-    const char *no = getenv("NO_COLOR");
-    const char *force = getenv("CLICOLOR_FORCE");
-    const char *term = getenv("TERM");
-    if (no != NULL && no[0] != '\0')
-        return false;
-    if (force != NULL && force[0] != '\0' && strcmp(force, "0") != 0)
-        return true;
-    return isatty(STDOUT_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
 }
 
 struct load_job {
@@ -716,6 +634,7 @@ ppd__cli_diff_main(int argc, char **argv)
     struct ppd_accum *acc = NULL;
     struct ppd_diff *diff = NULL;
     struct ppd_filter *filter = NULL;
+    struct ppd_signatures *sigs = NULL;
     int rc = parse_args(argc, argv, &o, &done);
     memset(jobs, 0, sizeof jobs);
     if (rc != PPD_EXIT_OK || done)
@@ -788,7 +707,7 @@ ppd__cli_diff_main(int argc, char **argv)
     };
     /* Into a file, --color auto means none. */
     ropt.color = o.format == PPD_FORMAT_TEXT &&
-                 want_color(o.output != NULL && o.color < 0 ? 0 : o.color);
+                 ppd__cli_want_color(o.output != NULL && o.color < 0 ? 0 : o.color);
     ropt.out_name = o.output;
     ropt.folded_value = o.folded_value;
     if (o.top >= 0)
@@ -828,6 +747,14 @@ ppd__cli_diff_main(int argc, char **argv)
         .min_change = floor,
     };
     struct ppd_error err = {0};
+    rc = ppd__cli_alerts_check_diff(&o.leak.alerts, acc, &diffopt, NULL);
+    if (rc != PPD_EXIT_OK)
+        goto out;
+    rc = ppd__cli_leak_hints(&o.leak, &diffopt, &sigs);
+    if (rc != PPD_EXIT_OK)
+        goto out;
+    ropt.hints = sigs;
+    ropt.hint_kind = ppd_accum_column(acc, ppd_accum_ncolumns(acc) - 1)->kind;
     /* -o: the whole output in memory, then saved atomically. */
     char *mem = NULL;
     size_t memlen = 0;
@@ -867,13 +794,19 @@ ppd__cli_diff_main(int argc, char **argv)
     } else {
         rc = PPD_EXIT_OK;
     }
+    /* Alerts: a section of text output, a line each on stderr, exit 3. */
+    if (rc == PPD_EXIT_OK && o.leak.alerts.n > 0)
+        rc = ppd__cli_alerts_report(&o.leak.alerts,
+                                    o.format == PPD_FORMAT_TEXT ? dst : NULL,
+                                    ppd_accum_type(acc)->unit);
     if (o.output != NULL) {
         bool whole = fclose(dst) == 0;
-        if (rc == PPD_EXIT_OK && !whole) {
+        bool saved = rc == PPD_EXIT_OK || rc == PPD_EXIT_ALERT;
+        if (saved && !whole) {
             fputs("pprofdiff: out of memory\n", stderr);
             rc = PPD_EXIT_ERROR;
         }
-        if (rc == PPD_EXIT_OK &&
+        if (saved && rc != PPD_EXIT_ERROR &&
             ppd_fetch_save_atomic(o.output, mem, memlen, &err) != PPD_OK) {
             ppd__cli_print_error(&err);
             rc = PPD_EXIT_ERROR;
@@ -881,6 +814,7 @@ ppd__cli_diff_main(int argc, char **argv)
         free(mem);
     }
 out:
+    ppd_signatures_free(sigs);
     ppd_diff_free(diff);
     ppd_accum_free(acc);
     ppd_filter_free(filter);

@@ -16,6 +16,7 @@ main(int argc, char **argv)
     } cmds[] = {
         {"fetch", ppd__cli_fetch_main},
         {"capture", ppd__cli_capture_main},
+        {"trend", ppd__cli_trend_main},
     };
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fputs("pprofdiff: cannot initialise libcurl\n", stderr);

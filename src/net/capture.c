@@ -28,9 +28,10 @@
 
 #include "net/fetch_int.h"
 #include "pprofdiff/fetch.h"
+#include "pprofdiff/snapshot.h"
 
 #define DEFAULT_PARALLEL 8
-#define STAMP_LEN 16 /* YYYYMMDDTHHMMSSZ */
+#define STAMP_LEN PPD_SNAPSHOT_STAMP_LEN
 #define NAME_MAX_LEN 128
 
 struct target {
@@ -136,89 +137,21 @@ mkdir_p(const char *path)
     return rc;
 }
 
-/* Does name read TYPE-YYYYMMDDTHHMMSSZ.pb.gz for this type? */
-static bool
-is_snapshot_of(const char *name, const char *type)
-{
-    size_t tl = strlen(type);
-    size_t nl = strlen(name);
-    if (nl != tl + 1 + STAMP_LEN + 6 || strncmp(name, type, tl) != 0 ||
-        name[tl] != '-' || strcmp(name + nl - 6, ".pb.gz") != 0)
-        return false;
-    const char *s = name + tl + 1;
-    for (size_t i = 0; i < STAMP_LEN; i++) {
-        int c = (unsigned char)s[i];
-        bool ok = i == 8 ? c == 'T' : i == 15 ? c == 'Z' : isdigit(c) != 0;
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Delete the oldest snapshots of dir/type beyond keep. */
 static enum ppd_status
 prune(const char *dir, const char *type, size_t keep, struct ppd_error *err)
 {
-    DIR *d = NULL;
-    char **names = NULL;
+    char **paths = NULL;
     size_t n = 0;
-    size_t cap = 0;
-    enum ppd_status st = PPD_OK;
-
-    d = opendir(dir);
-    if (d == NULL)
-        return ppd_error_set(err, PPD_EIO, dir, "cannot list for --keep: %s",
-                             strerror(errno));
-    for (;;) {
-        struct dirent *de = readdir(d);
-        if (de == NULL)
-            break;
-        if (!is_snapshot_of(de->d_name, type))
-            continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            char **nn = realloc(names, ncap * sizeof *nn);
-            if (nn == NULL)
-                goto nomem;
-            names = nn;
-            cap = ncap;
-        }
-        size_t len = strlen(de->d_name) + 1;
-        names[n] = malloc(len);
-        if (names[n] == NULL)
-            goto nomem;
-        memcpy(names[n], de->d_name, len);
-        n++;
-    }
-    if (n > keep) {
-        /* The names sort by time: the first ones are the oldest. */
-        qsort(names, n, sizeof *names, cmp_str);
-        for (size_t i = 0; i < n - keep; i++) {
-            size_t plen = strlen(dir) + strlen(names[i]) + 2;
-            char *p = malloc(plen);
-            if (p == NULL)
-                goto nomem;
-            snprintf(p, plen, "%s/%s", dir, names[i]);
-            if (unlink(p) != 0 && errno != ENOENT && st == PPD_OK)
-                st = ppd_error_set(err, PPD_EIO, p, "cannot prune: %s",
-                                   strerror(errno));
-            free(p);
-        }
-    }
-    goto out;
-nomem:
-    st = ppd_error_set(err, PPD_ENOMEM, dir, "out of memory");
-out:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    closedir(d);
+    enum ppd_status st = ppd_snapshot_list(dir, type, &paths, &n, err);
+    if (st != PPD_OK)
+        return st;
+    /* The list is oldest first. */
+    for (size_t i = 0; i + keep < n; i++)
+        if (unlink(paths[i]) != 0 && errno != ENOENT && st == PPD_OK)
+            st = ppd_error_set(err, PPD_EIO, paths[i], "cannot prune: %s",
+                               strerror(errno));
+    ppd_snapshot_list_free(paths, n);
     return st;
 }
 

@@ -64,6 +64,8 @@ ppd__json_string(FILE *out, const char *str, size_t n)
 /* ---- The json output format ---- */
 
 #include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -116,6 +118,19 @@ put_values(FILE *out, const int64_t *v, size_t n)
     fputc(']', out);
 }
 
+/* With hints: ", \"hint\": TEXT" (null for none). */
+static void
+put_hint(FILE *out, const struct ppd_render_options *o, const char *hint)
+{
+    if (o->hints == NULL)
+        return;
+    fputs(", \"hint\": ", out);
+    if (hint == NULL)
+        fputs("null", out);
+    else
+        ppd__json_string(out, hint, strlen(hint));
+}
+
 bool
 ppd__render_json(FILE *out, const struct ppd_diff *d,
                  const struct ppd_render_options *o, struct ppd__frames *f)
@@ -165,7 +180,9 @@ ppd__render_json(FILE *out, const struct ppd_diff *d,
                     fputs(", ", out);
                 ppd__json_string(out, nm.ptr, nm.len);
             }
-            fputs("]}", out);
+            fputc(']', out);
+            put_hint(out, o, ppd__diff_hint(d, r, f, o));
+            fputc('}', out);
         }
     }
     fputs(first ? "]\n}\n" : "\n  ]\n}\n", out);
@@ -176,7 +193,6 @@ bool
 ppd__render_json_view(FILE *out, const struct ppd_view *v,
                       const struct ppd_render_options *o)
 {
-    (void)o;
     static const char *const grains[] = {"stack", "function", "line", "file"};
     static const char *const marks[] = {"none", "inline", "partial-inline"};
     const struct ppd_accum *a = v->accum;
@@ -204,8 +220,111 @@ ppd__render_json_view(FILE *out, const struct ppd_view *v,
         put_values(out, r->flat, v->ncolumns);
         fputs(", \"cum_values\": ", out);
         put_values(out, r->cum, v->ncolumns);
+        put_hint(out, o, ppd__view_hint(v, r, o));
         fputc('}', out);
     }
     fputs(v->nrows ? "\n  ]\n}\n" : "]\n}\n", out);
+    return true;
+}
+
+/* A time as RFC 3339 UTC, or null. */
+static void
+put_time(FILE *out, int64_t ns)
+{
+    char when[32];
+    time_t secs = (time_t)(ns / 1000000000);
+    struct tm tm;
+    if (ns != 0 && gmtime_r(&secs, &tm) != NULL &&
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+        put_cstr(out, when);
+    else
+        fputs("null", out);
+}
+
+static void
+put_real(FILE *out, double v)
+{
+    if (isnan(v))
+        fputs("null", out);
+    else
+        fprintf(out, "%.3f", v);
+}
+
+/* A series' statistics as members, after a '{' or a member. */
+static void
+put_stats(FILE *out, const struct ppd_trend_stats *s, size_t n)
+{
+    fputs("\"slope_per_hour\": ", out);
+    put_real(out, s->slope_per_hour);
+    fprintf(out,
+            ", \"delta\": %" PRId64 ", \"first\": %" PRId64
+            ", \"last\": %" PRId64 ", \"grew\": %" PRIu32
+            ", \"shrank\": %" PRIu32 ", \"series\": ",
+            s->delta, s->first, s->last, s->grew, s->shrank);
+    put_values(out, s->series, n);
+}
+
+bool
+ppd__render_json_trend(FILE *out, const struct ppd_trend *t,
+                       const struct ppd_render_options *o)
+{
+    static const char *const grains[] = {"stack", "function", "line", "file"};
+    const struct ppd_accum *a = t->accum;
+    const struct ppd_value_type *ty = ppd_accum_type(a);
+    fputs("{\n  \"trend\": ", out);
+    put_cstr(out, ppd_accum_column(a, t->order[t->n - 1])->kind);
+    fputs(",\n  \"sample\": {\"type\": ", out);
+    put_cstr(out, ty->type);
+    fputs(", \"unit\": ", out);
+    put_cstr(out, ty->unit);
+    fputs("},\n  \"by\": ", out);
+    put_cstr(out, t->entries ? grains[ppd_accum_grain(a)] : "stack");
+    fputs(",\n  \"ordered_by\": ", out);
+    put_cstr(out, t->ordered_by);
+    fprintf(out, ", \"same_time\": %zu,\n  \"snapshots\": [", t->nties);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct ppd_column *c = ppd_accum_column(a, t->order[i]);
+        fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+        put_cstr(out, c->name);
+        fputs(", \"time\": ", out);
+        put_time(out, t->times[i]);
+        fprintf(out, ", \"total\": %" PRId64 "}", c->total);
+    }
+    fprintf(out, "],\n  \"filtered\": %s,\n  \"total\": {",
+            ppd_accum_filtered(a) ? "true" : "false");
+    put_stats(out, &t->total, t->n);
+    fprintf(out, "},\n  \"series\": %zu, \"suspects\": %zu,\n  \"rows\": [",
+            t->nseries, t->nsuspects);
+    struct ppd__frames f = {0};
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct ppd_trend_row *r = &t->rows[i];
+        if (!ppd__trend_frames(t, r, &f)) {
+            free(f.v);
+            return false;
+        }
+        fprintf(out, "%s{\"rank\": %zu, \"score\": %.1f, ",
+                i ? ",\n    " : "\n    ", i + 1, r->s.score);
+        put_stats(out, &r->s, t->n);
+        fputs(", \"culprit\": ", out);
+        if (r->frame == PPD_NO_FRAME) {
+            fputs("null", out);
+        } else {
+            struct ppd_str c = ppd__trend_culprit(t, r);
+            ppd__json_string(out, c.ptr, c.len);
+        }
+        fputs(t->entries ? ", \"name\": " : ", \"stack\": [", out);
+        for (size_t k = 0; k < f.n; k++) {
+            struct ppd_str nm = ppd_accum_frame(a, f.v[k])->name;
+            if (k > 0)
+                fputs(", ", out);
+            ppd__json_string(out, nm.ptr, nm.len);
+        }
+        if (!t->entries)
+            fputc(']', out);
+        put_hint(out, o, ppd__trend_hint(t, r, &f, o));
+        fputc('}', out);
+    }
+    free(f.v);
+    fputs(t->nrows ? "\n  ]\n}\n" : "]\n}\n", out);
     return true;
 }

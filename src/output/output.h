@@ -52,12 +52,51 @@ bool ppd__row_frames(const struct ppd_diff *d, const struct ppd_diff_row *r,
 void ppd__put_folded(FILE *out, const struct ppd_diff *d,
                      const struct ppd__frames *f);
 
+/* ppd__put_folded_frames - the same, for frames of accumulator a. */
+void ppd__put_folded_frames(FILE *out, const struct ppd_accum *a,
+                            const struct ppd__frames *f);
+
+/*
+ * ppd__trend_frames - load a trend row's frames into f (a stack, leaf
+ * first, or the one entry); false when out of memory.
+ */
+bool ppd__trend_frames(const struct ppd_trend *t,
+                       const struct ppd_trend_row *r, struct ppd__frames *f);
+
+/* ppd__trend_hint - the hint for a trend row that grew, or NULL. */
+const char *ppd__trend_hint(const struct ppd_trend *t,
+                            const struct ppd_trend_row *r,
+                            const struct ppd__frames *f,
+                            const struct ppd_render_options *o);
+
+/* ppd__trend_culprit - its culprit (stacks) or entry name. */
+struct ppd_str ppd__trend_culprit(const struct ppd_trend *t,
+                                  const struct ppd_trend_row *r);
+
+/*
+ * ppd__sparkline - one character per value, scaled from the series'
+ * least to its largest: Unicode blocks, or "_.:-=+*#" with ascii.
+ */
+void ppd__sparkline(FILE *out, const int64_t *v, size_t n, bool ascii);
+
 /* ppd__frame_name - the name of frame id in d. */
 struct ppd_str ppd__frame_name(const struct ppd_diff *d, uint32_t id);
 
 /* ppd__culprit - r's culprit name, "(no stack)" for an empty stack. */
 struct ppd_str ppd__culprit(const struct ppd_diff *d,
                             const struct ppd_diff_row *r);
+
+/*
+ * ppd__diff_hint, ppd__view_hint - the hint for a growing row (f holds
+ * the diff row's frames), or NULL: none, not growing, or no hints.
+ */
+const char *ppd__diff_hint(const struct ppd_diff *d,
+                           const struct ppd_diff_row *r,
+                           const struct ppd__frames *f,
+                           const struct ppd_render_options *o);
+const char *ppd__view_hint(const struct ppd_view *v,
+                           const struct ppd_view_row *r,
+                           const struct ppd_render_options *o);
 
 /* ppd__shown - rows of section s to print under opt->top. */
 size_t ppd__shown(const struct ppd_diff *d, enum ppd_diff_section s,
@@ -96,5 +135,13 @@ bool ppd__render_json_view(FILE *out, const struct ppd_view *v,
                            const struct ppd_render_options *o);
 bool ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
                           const struct ppd_render_options *o);
+bool ppd__render_text_trend(FILE *out, const struct ppd_trend *t,
+                            const struct ppd_render_options *o);
+bool ppd__render_tsv_trend(FILE *out, const struct ppd_trend *t,
+                           const struct ppd_render_options *o);
+bool ppd__render_csv_trend(FILE *out, const struct ppd_trend *t,
+                           const struct ppd_render_options *o);
+bool ppd__render_json_trend(FILE *out, const struct ppd_trend *t,
+                            const struct ppd_render_options *o);
 
 #endif

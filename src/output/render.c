@@ -14,13 +14,19 @@ static const struct {
                    const struct ppd_render_options *, struct ppd__frames *);
     bool (*view)(FILE *, const struct ppd_view *,
                  const struct ppd_render_options *);
+    bool (*trend)(FILE *, const struct ppd_trend *,
+                  const struct ppd_render_options *);
 } formats[] = {
-    {"text", PPD_FORMAT_TEXT, ppd__render_text, ppd__render_text_view},
-    {"tsv", PPD_FORMAT_TSV, ppd__render_tsv, ppd__render_tsv_view},
-    {"csv", PPD_FORMAT_CSV, ppd__render_csv, ppd__render_csv_view},
-    {"json", PPD_FORMAT_JSON, ppd__render_json, ppd__render_json_view},
-    {"folded", PPD_FORMAT_FOLDED, ppd__render_folded, NULL},
-    {"pprof", PPD_FORMAT_PPROF, ppd__render_pprof, NULL},
+    {"text", PPD_FORMAT_TEXT, ppd__render_text, ppd__render_text_view,
+     ppd__render_text_trend},
+    {"tsv", PPD_FORMAT_TSV, ppd__render_tsv, ppd__render_tsv_view,
+     ppd__render_tsv_trend},
+    {"csv", PPD_FORMAT_CSV, ppd__render_csv, ppd__render_csv_view,
+     ppd__render_csv_trend},
+    {"json", PPD_FORMAT_JSON, ppd__render_json, ppd__render_json_view,
+     ppd__render_json_trend},
+    {"folded", PPD_FORMAT_FOLDED, ppd__render_folded, NULL, NULL},
+    {"pprof", PPD_FORMAT_PPROF, ppd__render_pprof, NULL, NULL},
 };
 
 const char ppd_format_names[] = "text, tsv, csv, json, folded or pprof";
@@ -31,6 +37,15 @@ ppd_format_has_view(enum ppd_format format)
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (formats[i].format == format)
             return formats[i].view != NULL;
+    return false;
+}
+
+bool
+ppd_format_has_trend(enum ppd_format format)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (formats[i].format == format)
+            return formats[i].trend != NULL;
     return false;
 }
 
@@ -90,4 +105,19 @@ ppd_render(FILE *out, const struct ppd_diff *d,
             ok = formats[i].render(out, d, &o, &f);
     free(f.v);
     return finish(out, name, ok, err);
+}
+
+enum ppd_status
+ppd_render_trend(FILE *out, const struct ppd_trend *t,
+                 const struct ppd_render_options *opt, struct ppd_error *err)
+{
+    struct ppd_render_options o = {0};
+    if (opt != NULL)
+        o = *opt;
+    bool ok = false;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (formats[i].format == o.format && formats[i].trend != NULL)
+            ok = formats[i].trend(out, t, &o);
+    return finish(out, o.out_name != NULL ? o.out_name : "<stdout>", ok,
+                  err);
 }

@@ -113,6 +113,14 @@ pad_name(FILE *out, struct ppd_str s, int w)
         fputc(' ', out);
 }
 
+/* A matching signature's hint, on its own line under the row. */
+static void
+put_hint(FILE *out, const char *hint, int indent)
+{
+    if (hint != NULL)
+        fprintf(out, "%*shint: %s\n", indent, "", hint);
+}
+
 static bool
 render_section(FILE *out, const struct ppd_diff *d,
                const struct ppd_render_options *o, enum ppd_diff_section s,
@@ -195,6 +203,7 @@ render_section(FILE *out, const struct ppd_diff *d,
             return false;
         put_stack(out, d, f);
         fputc('\n', out);
+        put_hint(out, ppd__diff_hint(d, r, f, o), w.rank + 2);
     }
     if (n < total)
         fprintf(out, "... %zu more %s%sstack%s (-n 0 shows all)\n",
@@ -502,8 +511,10 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
         (single ? v->nentries : v->nentries - v->nunchanged) - v->nfloor;
     fprintf(out, "\n%s (%zu of %zu)\n", what, v->nrows, total);
     put_view_head(out, w, single);
-    for (size_t i = 0; i < v->nrows; i++)
+    for (size_t i = 0; i < v->nrows; i++) {
         put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w, o->color);
+        put_hint(out, ppd__view_hint(v, &v->rows[i], o), w[0] + 2);
+    }
     if (v->nrows < total)
         fprintf(out, "... %zu more %s (-n 0 shows all)\n", total - v->nrows,
                 what);

@@ -7,6 +7,7 @@
  * written as everywhere (control bytes escaped first).
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,16 +79,41 @@ entry_fn(FILE *out, const void *v, const void *r)
                    ppd_accum_grain(view->accum), row->inlined);
 }
 
-/* Header names joined by sep, then a line break. */
 static void
-put_header(FILE *out, char sep, const char *const *names)
+entry_trend_fn(FILE *out, const void *tp, const void *rp)
+{
+    const struct ppd_trend *t = tp;
+    const struct ppd_trend_row *r = rp;
+    ppd__put_entry(out, ppd_accum_frame(t->accum, r->frame),
+                   ppd_accum_grain(t->accum), r->inlined);
+}
+
+/* Header names joined by sep, "hint" last with hints, a line break. */
+static void
+put_header(FILE *out, char sep, const char *const *names, bool hint)
 {
     for (size_t i = 0; names[i] != NULL; i++) {
         if (i > 0)
             fputc(sep, out);
         fputs(names[i], out);
     }
+    if (hint)
+        fprintf(out, "%chint", sep);
     fputc('\n', out);
+}
+
+/* The hint column, when there is one: sep and the hint ("" for none). */
+static bool
+put_hint(FILE *out, char sep, const struct ppd_render_options *o,
+         const char *hint)
+{
+    if (o->hints == NULL)
+        return true;
+    fputc(sep, out);
+    if (hint == NULL)
+        return true;
+    struct ppd_str s = {hint, strlen(hint)};
+    return put_text(out, sep, name_fn, &s, NULL);
 }
 
 /* Integers, each followed by sep. */
@@ -108,7 +134,7 @@ render_stacks(FILE *out, const struct ppd_diff *d,
                                       "stack", "culprit", "growth", NULL};
     bool single = d->ncolumns == 1;
     size_t last = d->ncolumns - 1;
-    put_header(out, sep, single ? one : two);
+    put_header(out, sep, single ? one : two, o->hints != NULL);
     for (int s = PPD_GROWING; s <= PPD_SHRINKING; s++) {
         if (s == PPD_SHRINKING && o->hide_shrinking)
             continue;
@@ -133,6 +159,8 @@ render_stacks(FILE *out, const struct ppd_diff *d,
                 ppd__growth_text(g, sizeof g, r->values[0], r->values[last]);
                 fprintf(out, "%c%s", sep, g);
             }
+            if (!put_hint(out, sep, o, ppd__diff_hint(d, r, f, o)))
+                return false;
             fputc('\n', out);
         }
     }
@@ -140,7 +168,8 @@ render_stacks(FILE *out, const struct ppd_diff *d,
 }
 
 static bool
-render_view(FILE *out, const struct ppd_view *v, char sep)
+render_view(FILE *out, const struct ppd_view *v,
+            const struct ppd_render_options *o, char sep)
 {
     static const char *const one[] = {"flat", "cum", "name", NULL};
     static const char *const two[] = {"flat",     "cum",      "base_flat",
@@ -148,7 +177,7 @@ render_view(FILE *out, const struct ppd_view *v, char sep)
                                       "name",     NULL};
     bool single = v->ncolumns == 1;
     size_t last = v->ncolumns - 1;
-    put_header(out, sep, single ? one : two);
+    put_header(out, sep, single ? one : two, o->hints != NULL);
     for (size_t i = 0; i < v->nrows; i++) {
         const struct ppd_view_row *r = &v->rows[i];
         int64_t nums[6] = {r->flat_delta, r->cum_delta, r->flat[0],
@@ -158,7 +187,8 @@ render_view(FILE *out, const struct ppd_view *v, char sep)
             nums[1] = r->cum[0];
         }
         put_ints(out, sep, nums, single ? 2 : 6);
-        if (!put_text(out, sep, entry_fn, v, r))
+        if (!put_text(out, sep, entry_fn, v, r) ||
+            !put_hint(out, sep, o, ppd__view_hint(v, r, o)))
             return false;
         fputc('\n', out);
     }
@@ -222,16 +252,88 @@ bool
 ppd__render_tsv_view(FILE *out, const struct ppd_view *v,
                      const struct ppd_render_options *o)
 {
-    (void)o;
     if (v->edges != NULL)
         return render_tsv_peek(out, v);
-    return render_view(out, v, '\t');
+    return render_view(out, v, o, '\t');
 }
 
 bool
 ppd__render_csv_view(FILE *out, const struct ppd_view *v,
                      const struct ppd_render_options *o)
 {
-    (void)o;
-    return render_view(out, v, ',');
+    return render_view(out, v, o, ',');
+}
+
+/* A double with one decimal, or nothing when NaN. */
+static void
+put_real(FILE *out, double v)
+{
+    if (!isnan(v))
+        fprintf(out, "%.1f", v);
+}
+
+static void
+trend_stack_fn(FILE *out, const void *a, const void *f)
+{
+    ppd__put_folded_frames(out, a, f);
+}
+
+static bool
+render_trend(FILE *out, const struct ppd_trend *t,
+             const struct ppd_render_options *o, char sep)
+{
+    static const char *const head[] = {
+        "rank", "score", "slope_per_hour", "delta", "first", "last", "grew",
+        "shrank", "series", "stack", "culprit", NULL};
+    struct ppd__frames f = {0};
+    put_header(out, sep, head, o->hints != NULL);
+    bool ok = true;
+    for (size_t i = 0; i < t->nrows && ok; i++) {
+        const struct ppd_trend_row *r = &t->rows[i];
+        if (!ppd__trend_frames(t, r, &f)) {
+            ok = false;
+            break;
+        }
+        fprintf(out, "%zu%c%.1f%c", i + 1, sep, r->s.score, sep);
+        put_real(out, r->s.slope_per_hour);
+        fputc(sep, out);
+        int64_t nums[3] = {r->s.delta, r->s.first, r->s.last};
+        put_ints(out, sep, nums, 3);
+        fprintf(out, "%" PRIu32 "%c%" PRIu32 "%c", r->s.grew, sep,
+                r->s.shrank, sep);
+        /* The series joined by ',': quoted in csv. */
+        if (sep == ',')
+            fputc('"', out);
+        for (size_t k = 0; k < t->n; k++)
+            fprintf(out, k ? ",%" PRId64 : "%" PRId64, r->s.series[k]);
+        if (sep == ',')
+            fputc('"', out);
+        fputc(sep, out);
+        struct ppd_str culprit = ppd__trend_culprit(t, r);
+        if (t->entries) {
+            ok = put_text(out, sep, entry_trend_fn, t, r);
+        } else {
+            ok = put_text(out, sep, trend_stack_fn, t->accum, &f);
+        }
+        fputc(sep, out);
+        ok = ok && put_text(out, sep, name_fn, &culprit, NULL) &&
+             put_hint(out, sep, o, ppd__trend_hint(t, r, &f, o));
+        fputc('\n', out);
+    }
+    free(f.v);
+    return ok;
+}
+
+bool
+ppd__render_tsv_trend(FILE *out, const struct ppd_trend *t,
+                      const struct ppd_render_options *o)
+{
+    return render_trend(out, t, o, '\t');
+}
+
+bool
+ppd__render_csv_trend(FILE *out, const struct ppd_trend *t,
+                      const struct ppd_render_options *o)
+{
+    return render_trend(out, t, o, ',');
 }

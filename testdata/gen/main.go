@@ -75,6 +75,8 @@ func main() {
 	http.HandleFunc("/grow", handleGrow)
 	http.HandleFunc("/deepgrow", handleDeepGrow)
 	http.HandleFunc("/park", handlePark)
+	http.HandleFunc("/burst", handleBurst)
+	http.HandleFunc("/churn", handleChurn)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

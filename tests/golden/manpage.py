@@ -2,7 +2,7 @@
 """doc/pprofdiff.1 documents every option, and only real ones.
 
 The long options that `pprofdiff --help`, `fetch --help` and
-`capture --help` print must all appear in the man page, and every option
+`capture --help` and `trend --help` print must all appear in the man page, and every option
 the man page names must be one of them. With groff installed, the page
 must also render without a warning.
 
@@ -21,7 +21,7 @@ def main():
     binary, src = sys.argv[1], sys.argv[2]
     page = open(src + "/doc/pprofdiff.1", encoding="utf-8").read()
     helped = set()
-    for sub in ([], ["fetch"], ["capture"]):
+    for sub in ([], ["fetch"], ["capture"], ["trend"]):
         out = subprocess.run([binary] + sub + ["--help"], capture_output=True,
                              text=True, check=True).stdout
         helped.update(LONG.findall(out))

@@ -162,10 +162,12 @@ def our_view(binary, args, sample, by):
     out = subprocess.run([binary, "--by", by, "--format", "tsv", "-n", "0",
                           "-s", sample] + args, capture_output=True,
                          text=True, check=True).stdout
+    lines = out.splitlines()
+    name = lines[0].split("\t").index("name")
     rows = {}
-    for line in out.splitlines()[1:]:
+    for line in lines[1:]:
         f = line.split("\t")
-        rows[f[-1]] = (int(f[0]), int(f[1]))
+        rows[f[name]] = (int(f[0]), int(f[1]))
     return {k: v for k, v in rows.items() if v != (0, 0)}
 
 

@@ -1,0 +1,604 @@
+/*
+ * trend_cmd.c - `pprofdiff trend INPUT...`: many snapshots of one
+ * profile type, each stack's course over them, leak suspects first.
+ *
+ * Inputs (files, URLs, capture directories) are decoded on a few
+ * threads at once, at most --jobs ahead of the one being added; each
+ * profile is added to its own column of the accumulator in argument
+ * order and freed at once, so memory follows the distinct stacks times
+ * the snapshots, not the size or number of the files. The columns are
+ * put in time order afterwards (trend.h).
+ */
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/alerts.h"
+#include "cli/common.h"
+#include "cli/net_opts.h"
+#include "pprofdiff/accum.h"
+#include "pprofdiff/decode.h"
+#include "pprofdiff/fetch.h"
+#include "pprofdiff/render.h"
+#include "pprofdiff/snapshot.h"
+#include "pprofdiff/trend.h"
+
+#define CMD "trend"
+#define DEFAULT_TEXT_TOP 20
+#define MAX_JOBS 16
+
+struct trend_options {
+    const char *sample;
+    long top; /* -1: the format's default */
+    enum ppd_format format;
+    enum ppd_grain by;
+    bool cum, all, ascii;
+    long jobs; /* 0: the online CPUs, at most 8 */
+    int color;
+    const char *output;
+    struct ppd_filter_options filter;
+    struct ppd_decode_options dopt;
+    struct ppd__cli_net net;
+    struct ppd__cli_leak leak;
+    char **inputs; /* expanded: directories listed */
+    size_t ninputs;
+};
+
+enum {
+    OPT_FORMAT = 256,
+    OPT_BY,
+    OPT_CUM,
+    OPT_ALL,
+    OPT_ASCII,
+    OPT_COLOR,
+    OPT_JOBS,
+};
+
+static const struct ppd__opt trend_opts[] = {
+    {"sample", 's', 's', "NAME|INDEX",
+     "sample type (default: the profile's\n"
+     "default, as pprof chooses it)"},
+    {"top", 'n', 'n', "N",
+     "rows to show (default 20 for text, all\n"
+     "otherwise); 0 shows all"},
+    {"by", 0, OPT_BY, "WHAT",
+     "stack (default), or function, line or\n"
+     "file: one row per entry (flat values;\n"
+     "--cum for cum values)"},
+    {"cum", 0, OPT_CUM, NULL, "with --by: series of cum values"},
+    {"all", 0, OPT_ALL, NULL,
+     "rank every row, not only the suspects\n"
+     "(those that grew)"},
+    {"output", 'o', 'o', "FILE", "write to FILE atomically, not stdout"},
+    {"format", 0, OPT_FORMAT, "FMT", "text (default), tsv, csv or json"},
+    {"ascii", 0, OPT_ASCII, NULL,
+     "sparklines in ASCII (the default when\n"
+     "the locale's charset is not UTF-8)"},
+    {"color", 0, OPT_COLOR, "WHEN", "auto (default), always or never"},
+    {"jobs", 'j', 'j', "N",
+     "decode N snapshots at once (default:\n"
+     "the CPUs, at most 8)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct ppd__opt info_opts[] = {
+    {"help", 'h', 'h', NULL, "show this help and exit"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void
+usage(FILE *out)
+{
+    fputs("Usage: pprofdiff trend [OPTIONS] INPUT...\n"
+          "\n"
+          "Rank the stacks that grow steadily across many snapshots of one\n"
+          "profile type: leak suspects first. An INPUT is a profile file, a\n"
+          "URL or HOST:PORT, or a directory written by 'pprofdiff capture'\n"
+          "(DIR/NAME: every snapshot there of the type -t names, or of the\n"
+          "only type present). Snapshots are put in time order: by the\n"
+          "profiles' own times, else by the times in capture file names,\n"
+          "else in argument order; the header says which.\n"
+          "\n"
+          "Score (0 to 100): steadiness (intervals that grew) x no give-back\n"
+          "(net / ups and downs) x evenness (no one step dominating) x size\n"
+          "(net / the largest net): steady growth ranks above a one-off\n"
+          "jump, and churn that comes and goes scores about 0.\n"
+          "\n"
+          "Options:\n",
+          out);
+    ppd__opts_help(out, trend_opts);
+    ppd__opts_help(out, ppd__cli_filter_opts);
+    ppd__opts_help(out, ppd__cli_leak_opts);
+    ppd__opts_help(out, ppd__cli_input_opts);
+    ppd__opts_help(out, info_opts);
+    fputc('\n', out);
+    ppd__cli_fetch_usage(out);
+    fputs("\n"
+          "Output (tsv): rank score slope_per_hour delta first last grew\n"
+          "shrank series stack culprit hint; series oldest first,\n"
+          "comma-joined; stack root first, ';'-joined.\n"
+          "\n"
+          "Exit status: 0 success, 1 input or runtime error, 2 usage error,\n"
+          "3 a --fail-if condition holds.\n",
+          out);
+}
+
+static bool
+push_input(struct trend_options *o, const char *s)
+{
+    char **nv = realloc(o->inputs, (o->ninputs + 1) * sizeof *nv);
+    if (nv == NULL)
+        return false;
+    o->inputs = nv;
+    if ((nv[o->ninputs] = strdup(s)) == NULL)
+        return false;
+    o->ninputs++;
+    return true;
+}
+
+/* A capture directory: its snapshots of the chosen (or only) type. */
+static int
+expand_dir(struct trend_options *o, const char *dir)
+{
+    struct ppd_error err = {0};
+    const char *type = o->net.opt.type;
+    char **types = NULL, **paths = NULL;
+    size_t ntypes = 0, npaths = 0;
+    int rc = PPD_EXIT_OK;
+    if (type == NULL) {
+        if (ppd_snapshot_types(dir, &types, &ntypes, &err) != PPD_OK) {
+            ppd__cli_print_error(&err);
+            return PPD_EXIT_ERROR;
+        }
+        if (ntypes == 1) {
+            type = types[0];
+        } else if (ntypes == 0) {
+            fprintf(stderr,
+                    "pprofdiff: %s: no snapshots (TYPE-YYYYMMDDTHHMMSSZ.pb.gz) "
+                    "in this directory\n",
+                    dir);
+            rc = PPD_EXIT_ERROR;
+        } else {
+            fprintf(stderr, "pprofdiff: %s: snapshots of %zu types (", dir,
+                    ntypes);
+            for (size_t i = 0; i < ntypes; i++)
+                fprintf(stderr, "%s%s", i ? ", " : "", types[i]);
+            fputs("): choose one with -t TYPE\n", stderr);
+            rc = PPD_EXIT_USAGE;
+        }
+    }
+    if (rc == PPD_EXIT_OK &&
+        ppd_snapshot_list(dir, type, &paths, &npaths, &err) != PPD_OK) {
+        ppd__cli_print_error(&err);
+        rc = PPD_EXIT_ERROR;
+    }
+    if (rc == PPD_EXIT_OK && npaths == 0) {
+        fprintf(stderr, "pprofdiff: %s: no %s snapshots in this directory\n",
+                dir, type);
+        rc = PPD_EXIT_ERROR;
+    }
+    for (size_t i = 0; rc == PPD_EXIT_OK && i < npaths; i++)
+        if (!push_input(o, paths[i])) {
+            fputs("pprofdiff: out of memory\n", stderr);
+            rc = PPD_EXIT_ERROR;
+        }
+    ppd_snapshot_list_free(types, ntypes);
+    ppd_snapshot_list_free(paths, npaths);
+    return rc;
+}
+
+static int
+parse_args(int argc, char **argv, struct trend_options *o, bool *done)
+{
+    static const struct ppd__opt *const tables[] = {
+        trend_opts,          ppd__cli_filter_opts, ppd__cli_leak_opts,
+        ppd__cli_input_opts, info_opts,            ppd__cli_net_opts,
+        NULL};
+    struct option longopts[PPD_OPTS_MAX + 1];
+    char shortopts[3 * PPD_OPTS_MAX + 2];
+    ppd__opts_getopt(tables, longopts, shortopts);
+    o->top = -1;
+    o->color = -1;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            o->sample = optarg;
+            break;
+        case 'n':
+            if (!ppd__cli_parse_long(optarg, 0, 1000000000L, &o->top))
+                return ppd__cli_usage_error(CMD, "invalid --top value '%s'",
+                                            optarg);
+            break;
+        case 'j':
+            if (!ppd__cli_parse_long(optarg, 1, MAX_JOBS, &o->jobs))
+                return ppd__cli_usage_error(CMD,
+                                            "invalid --jobs value '%s' (1 "
+                                            "to %d)",
+                                            optarg, MAX_JOBS);
+            break;
+        case OPT_FORMAT:
+            if (!ppd_format_parse(optarg, &o->format) ||
+                !ppd_format_has_trend(o->format))
+                return ppd__cli_usage_error(CMD,
+                                            "unknown --format '%s' (text, "
+                                            "tsv, csv or json)",
+                                            optarg);
+            break;
+        case OPT_BY: {
+            int g;
+            if (!ppd__cli_choice("--by", optarg, ppd__cli_grains, &g))
+                return PPD_EXIT_USAGE;
+            o->by = (enum ppd_grain)g;
+            break;
+        }
+        case OPT_CUM:
+            o->cum = true;
+            break;
+        case OPT_ALL:
+            o->all = true;
+            break;
+        case OPT_ASCII:
+            o->ascii = true;
+            break;
+        case OPT_COLOR: {
+            static const struct ppd__choice when[] = {
+                {"auto", -1}, {"always", 1}, {"never", 0}, {NULL, 0}};
+            if (!ppd__cli_choice("--color", optarg, when, &o->color))
+                return PPD_EXIT_USAGE;
+            break;
+        }
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            *done = true;
+            return PPD_EXIT_OK;
+        case ':':
+            return ppd__cli_usage_error(CMD, "option '%s' needs a value",
+                                        argv[optind - 1]);
+        default: {
+            int r = ppd__cli_input_flag(CMD, &o->dopt, c, optarg);
+            if (r == 0)
+                r = ppd__cli_filter_flag(&o->filter, c, optarg);
+            if (r == 0)
+                r = ppd__cli_leak_flag(&o->leak, CMD, c, optarg);
+            if (r == 0)
+                r = ppd__cli_fetch_flag(&o->net, c, optarg);
+            if (r < 0)
+                return PPD_EXIT_USAGE;
+            if (r > 0)
+                break;
+            return ppd__cli_usage_error(CMD, "unknown option '%s'",
+                                        argv[optind - 1]);
+        }
+        }
+    }
+    if (o->cum && o->by == PPD_GRAIN_STACK)
+        return ppd__cli_usage_error(CMD, "%s",
+                                    "--cum works with --by function, line "
+                                    "or file");
+    if (optind == argc)
+        return ppd__cli_usage_error(CMD, "%s", "no snapshots given");
+    for (int i = optind; i < argc; i++) {
+        const char *in = argv[i];
+        struct stat sb;
+        if (strcmp(in, "-") == 0)
+            return ppd__cli_usage_error(CMD, "%s",
+                                        "trend reads files, URLs and "
+                                        "directories, not stdin");
+        if (!ppd_fetch_is_remote(in) && stat(in, &sb) == 0 &&
+            S_ISDIR(sb.st_mode)) {
+            int rc = expand_dir(o, in);
+            if (rc != PPD_EXIT_OK)
+                return rc;
+        } else if (!push_input(o, in)) {
+            fputs("pprofdiff: out of memory\n", stderr);
+            return PPD_EXIT_ERROR;
+        }
+    }
+    if (o->ninputs < 2)
+        return ppd__cli_usage_error(CMD,
+                                    "a trend needs at least two snapshots, "
+                                    "got %zu",
+                                    o->ninputs);
+    return PPD_EXIT_OK;
+}
+
+struct job {
+    const char *path;
+    const struct trend_options *o;
+    struct ppd_profile *profile;
+    struct ppd_error err;
+    enum ppd_status st;
+};
+
+static void *
+load_thread(void *arg)
+{
+    struct job *j = arg;
+    if (ppd_fetch_is_remote(j->path))
+        j->st = ppd__cli_fetch_input(&j->o->net, j->path, NULL, &j->o->dopt,
+                                     &j->profile, &j->err);
+    else
+        j->st = ppd_decode_file(j->path, &j->o->dopt, &j->profile, &j->err);
+    return NULL;
+}
+
+/* The accumulator's settings, before the first profile. */
+static enum ppd_status
+setup(struct ppd_accum *a, const struct trend_options *o,
+      const struct ppd_filter *filter, struct ppd_error *err)
+{
+    enum ppd_status st = ppd_accum_set_grain(a, o->by, err);
+    if (st == PPD_OK)
+        st = ppd_accum_set_filter(a, filter, err);
+    return st;
+}
+
+/*
+ * Decode every input, at most jobs at once, and add each to its column
+ * as soon as it and those before it are in, freeing it. Every input is
+ * decoded even after a failure, so every bad one is named. Returns an
+ * exit status after printing the errors.
+ */
+static int
+load_all(const struct trend_options *o, const struct ppd_filter *filter,
+         struct ppd_accum **out)
+{
+    size_t n = o->ninputs;
+    size_t jobs = o->jobs > 0 ? (size_t)o->jobs : 0;
+    if (jobs == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+    }
+    struct job *js = calloc(n, sizeof *js);
+    pthread_t *th = calloc(n, sizeof *th);
+    bool *started = calloc(n, sizeof *started);
+    if (js == NULL || th == NULL || started == NULL) {
+        free(js);
+        free(th);
+        free(started);
+        fputs("pprofdiff: out of memory\n", stderr);
+        return PPD_EXIT_ERROR;
+    }
+    for (size_t i = 0; i < n; i++) {
+        js[i].path = o->inputs[i];
+        js[i].o = o;
+    }
+    size_t next = 0; /* the next job to start */
+    struct ppd_accum *a = NULL;
+    struct ppd_error err = {0};
+    enum ppd_status st = PPD_OK;
+    char kind0[64] = ""; /* the first snapshot's kind and name */
+    char *name0 = NULL;
+    int rc = PPD_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        while (next < n && next < i + jobs) {
+            started[next] =
+                pthread_create(&th[next], NULL, load_thread, &js[next]) == 0;
+            if (!started[next])
+                load_thread(&js[next]);
+            next++;
+        }
+        if (started[i])
+            pthread_join(th[i], NULL);
+        struct job *j = &js[i];
+        if (j->st != PPD_OK) {
+            ppd__cli_print_error(&j->err);
+            rc = PPD_EXIT_ERROR;
+            continue;
+        }
+        if (rc != PPD_EXIT_OK || st != PPD_OK)
+            goto drop;
+        const char *kind = ppd_profile_kind(j->profile);
+        if (name0 == NULL) {
+            long idx = ppd_profile_sample_index(j->profile, o->sample);
+            if (idx < 0) {
+                /* Let the accumulator say what the profile offers. */
+                const struct ppd_profile *p = j->profile;
+                if (ppd_accum_profiles(&p, 1, o->sample, &a, &err) != PPD_OK)
+                    st = err.code;
+                goto drop;
+            }
+            bool chosen = o->sample != NULL && o->sample[0] != '\0';
+            st = ppd_accum_new(n, &j->profile->sample_types[idx],
+                               chosen ? NULL : j->path, &a, &err);
+            if (st == PPD_OK)
+                st = setup(a, o, filter, &err);
+            if (st == PPD_OK && (name0 = strdup(j->path)) == NULL)
+                st = ppd_error_set(&err, PPD_ENOMEM, NULL, "out of memory");
+            snprintf(kind0, sizeof kind0, "%s", kind);
+        } else if (strcmp(kind, kind0) != 0) {
+            st = ppd_error_set(&err, PPD_ESAMPLE, j->path,
+                               "a %s profile among %s snapshots (the first, "
+                               "%s, is %s): a trend needs one type",
+                               kind, kind0, name0, kind0);
+        }
+        if (st == PPD_OK)
+            st = ppd_accum_add(a, i, j->profile, &err);
+    drop:
+        ppd_profile_free(j->profile);
+        j->profile = NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        ppd_profile_free(js[i].profile);
+    free(name0);
+    free(js);
+    free(th);
+    free(started);
+    if (rc == PPD_EXIT_OK && st != PPD_OK) {
+        ppd__cli_print_error(&err);
+        rc = PPD_EXIT_ERROR;
+    }
+    if (rc != PPD_EXIT_OK) {
+        ppd_accum_free(a);
+        a = NULL;
+    }
+    *out = a;
+    return rc;
+}
+
+/*
+ * Each column's time: the profiles' own when every one has it, else
+ * the capture file names' when every input has one, else none. Returns
+ * what they came from, or NULL.
+ */
+static const char *
+column_times(const struct trend_options *o, const struct ppd_accum *a,
+             int64_t *times)
+{
+    size_t n = ppd_accum_ncolumns(a);
+    bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        times[i] = ppd_accum_column(a, i)->time_nanos;
+        all = all && times[i] != 0;
+    }
+    if (all)
+        return "profile time order";
+    all = true;
+    for (size_t i = 0; i < n; i++)
+        all = all && ppd_snapshot_parse(o->inputs[i], NULL, NULL, &times[i]);
+    if (all)
+        return "file name time order";
+    memset(times, 0, n * sizeof *times);
+    return NULL;
+}
+
+/* Sparklines in ASCII unless the locale's charset is UTF-8. */
+static bool
+locale_is_utf8(void)
+{
+    const char *saved = setlocale(LC_CTYPE, NULL);
+    char *keep = saved ? strdup(saved) : NULL;
+    bool utf8 = false;
+    if (setlocale(LC_CTYPE, "") != NULL) {
+        const char *cs = nl_langinfo(CODESET);
+        utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+                              strcmp(cs, "utf8") == 0);
+    }
+    setlocale(LC_CTYPE, keep ? keep : "C");
+    free(keep);
+    return utf8;
+}
+
+int
+ppd__cli_trend_main(int argc, char **argv)
+{
+    struct trend_options o = {0};
+    bool done = false;
+    struct ppd_filter *filter = NULL;
+    struct ppd_accum *acc = NULL;
+    struct ppd_trend *trend = NULL;
+    struct ppd_signatures *sigs = NULL;
+    int64_t *times = NULL;
+    char *mem = NULL;
+    int rc = parse_args(argc, argv, &o, &done);
+    if (rc != PPD_EXIT_OK || done)
+        goto out;
+    rc = ppd__cli_net_finish(&o.net);
+    if (rc != PPD_EXIT_OK)
+        goto out;
+    if (o.ninputs > 1)
+        o.net.opt.progress = false;
+    struct ppd_error err = {0};
+    if (ppd_filter_new(&o.filter, &filter, &err) != PPD_OK) {
+        rc = ppd__cli_usage_error(CMD, "%s", err.msg);
+        goto out;
+    }
+    rc = load_all(&o, filter, &acc);
+    if (rc != PPD_EXIT_OK)
+        goto out;
+    times = calloc(o.ninputs, sizeof *times);
+    if (times == NULL) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
+    struct ppd_diff_options dopt = {0};
+    struct ppd_render_options ropt = {.format = o.format,
+                                      .out_name = o.output};
+    struct ppd_trend_options topt = {
+        .times = times,
+        .time_source = column_times(&o, acc, times),
+        .all = o.all,
+        .entries = o.by != PPD_GRAIN_STACK,
+        .cum = o.cum,
+        .diff = &dopt,
+    };
+    if (o.top >= 0)
+        topt.top = (size_t)o.top;
+    else
+        topt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
+    if (ppd_trend_compute(acc, &topt, &trend, &err) != PPD_OK) {
+        ppd__cli_print_error(&err);
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
+    if (trend->nties > 0)
+        fprintf(stderr,
+                "pprofdiff: trend: %zu snapshot%s share%s a time with the "
+                "one before; kept in argument order\n",
+                trend->nties, trend->nties == 1 ? "" : "s",
+                trend->nties == 1 ? "s" : "");
+    rc = ppd__cli_alerts_check_trend(&o.leak.alerts, acc, &topt, CMD);
+    if (rc != PPD_EXIT_OK)
+        goto out;
+    rc = ppd__cli_leak_hints(&o.leak, &dopt, &sigs);
+    if (rc != PPD_EXIT_OK)
+        goto out;
+    ropt.hints = sigs;
+    ropt.hint_kind = ppd_accum_column(acc, 0)->kind;
+    ropt.ascii = o.ascii || !locale_is_utf8();
+    ropt.color = o.format == PPD_FORMAT_TEXT &&
+                 ppd__cli_want_color(o.output != NULL && o.color < 0
+                                         ? 0
+                                         : o.color);
+    size_t memlen = 0;
+    FILE *dst = stdout;
+    if (o.output != NULL && (dst = open_memstream(&mem, &memlen)) == NULL) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
+    if (ppd_render_trend(dst, trend, &ropt, &err) != PPD_OK) {
+        ppd__cli_print_error(&err);
+        rc = PPD_EXIT_ERROR;
+    } else if (o.leak.alerts.n > 0) {
+        rc = ppd__cli_alerts_report(&o.leak.alerts,
+                                    o.format == PPD_FORMAT_TEXT ? dst : NULL,
+                                    ppd_accum_type(acc)->unit);
+    }
+    if (o.output != NULL) {
+        bool whole = fclose(dst) == 0;
+        if (rc != PPD_EXIT_ERROR && !whole) {
+            fputs("pprofdiff: out of memory\n", stderr);
+            rc = PPD_EXIT_ERROR;
+        }
+        if (rc != PPD_EXIT_ERROR &&
+            ppd_fetch_save_atomic(o.output, mem, memlen, &err) != PPD_OK) {
+            ppd__cli_print_error(&err);
+            rc = PPD_EXIT_ERROR;
+        }
+    }
+out:
+    free(mem);
+    free(times);
+    ppd_signatures_free(sigs);
+    ppd_trend_free(trend);
+    ppd_accum_free(acc);
+    ppd_filter_free(filter);
+    ppd_snapshot_list_free(o.inputs, o.ninputs);
+    ppd__cli_net_free(&o.net);
+    return rc;
+}

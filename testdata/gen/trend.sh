@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Build leakd, run it, and capture goroutine and heap profiles at seven
+# points of one run, for the trend tests (testdata/trend/).
+# Usage: trend.sh [OUTDIR]   (default: testdata/trend of the repository)
+#
+# Between points: 40 leaky jobs (steady growth of two goroutine stacks
+# and their heap), the churn pool set to 60 or 0 in turn (up and down,
+# no net growth), and once, between points 3 and 4, a burst of 120
+# goroutines and buffers (a one-off jump). INTERVAL (seconds, default 5)
+# separates the points. Files are named as `pprofdiff capture` names
+# them, TYPE-YYYYMMDDTHHMMSSZ.pb.gz, one second apart at least.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+out=${1:-"$here/../trend"}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+start_leakd 200
+
+interval=${INTERVAL:-5}
+sleep 1 # warm up the background activity
+for k in 0 1 2 3 4 5 6; do
+	get "$base/job?n=40"
+	if ((k % 2 == 0)); then get "$base/churn?n=60"; else get "$base/churn?n=0"; fi
+	if ((k == 4)); then get "$base/burst?n=120"; fi
+	sleep 0.5
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	fetch "$base/debug/pprof/goroutine" "$out/goroutine-$stamp.pb.gz"
+	fetch "$base/debug/pprof/heap?gc=1" "$out/heap-$stamp.pb.gz"
+	echo "captured point $k ($stamp)"
+	((k < 6)) && sleep "$interval"
+done
+ls -l "$out"
