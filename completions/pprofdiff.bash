@@ -1,5 +1,5 @@
 # bash completion for pprofdiff. Options come from `pprofdiff --help`
-# (and `fetch --help`, `capture --help`) when you press Tab, so they are
+# (and `fetch --help`, `capture --help`, `trend --help`) when you press Tab, so they are
 # never out of date; option values that are a fixed list are known here.
 _pprofdiff()
 {
@@ -9,7 +9,7 @@ _pprofdiff()
     sub=
     if [ "${COMP_CWORD}" -gt 1 ]; then
         case ${COMP_WORDS[1]} in
-        fetch|capture) sub=${COMP_WORDS[1]} ;;
+        fetch|capture|trend) sub=${COMP_WORDS[1]} ;;
         esac
     fi
     case $prev in
@@ -30,7 +30,7 @@ _pprofdiff()
         return
     fi
     if [ "${COMP_CWORD}" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "fetch capture" -- "$cur") $(compgen -f -- "$cur"))
+        COMPREPLY=($(compgen -W "fetch capture trend" -- "$cur") $(compgen -f -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

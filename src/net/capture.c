@@ -46,6 +46,7 @@ struct cjob {
     struct target *t;
     const char *type;           /* as requested (or fixed_type) */
     char file_type[NAME_MAX_LEN]; /* type as used in the file name */
+    bool text;                  /* a text form, TYPE?debug=N */
     char *url;
     char *path;
 };
@@ -137,6 +138,60 @@ mkdir_p(const char *path)
     return rc;
 }
 
+/*
+ * The type's name in file names: the type itself, made safe; a text
+ * form TYPE?debug=N (Go's debug=1 and debug=2 pages) is TYPE.debugN,
+ * saved as .txt. Any other query is refused.
+ */
+static enum ppd_status
+file_type_of(struct cjob *c, struct ppd_error *err)
+{
+    const char *q = strchr(c->type, '?');
+    if (q == NULL) {
+        sanitize(c->type, strlen(c->type), c->file_type,
+                 sizeof c->file_type);
+        return PPD_OK;
+    }
+    if ((strcmp(q, "?debug=1") != 0 && strcmp(q, "?debug=2") != 0) ||
+        q == c->type)
+        return ppd_error_set(err, PPD_EINVAL, c->type,
+                             "a type's query may only be ?debug=1 or "
+                             "?debug=2 (a text form)");
+    char name[NAME_MAX_LEN];
+    sanitize(c->type, (size_t)(q - c->type), name, sizeof name);
+    snprintf(c->file_type, sizeof c->file_type, "%.*s.debug%c",
+             (int)(sizeof c->file_type - 8), name, q[7]);
+    c->text = true;
+    return PPD_OK;
+}
+
+/* The URL of a job: the target's, for the type, with ?debug=N. */
+static enum ppd_status
+job_url(const struct target *t, struct cjob *c, long seconds,
+        struct ppd_error *err)
+{
+    if (t->fixed || !c->text)
+        return ppd_fetch_target_url(t->spec, t->fixed ? NULL : c->type,
+                                    seconds, &c->url, err);
+    const char *q = strchr(c->type, '?');
+    char base[NAME_MAX_LEN];
+    snprintf(base, sizeof base, "%.*s", (int)(q - c->type), c->type);
+    char *u = NULL;
+    enum ppd_status st = ppd_fetch_target_url(t->spec, base, 0, &u, err);
+    if (st != PPD_OK)
+        return st;
+    size_t len = strlen(u) + strlen(q) + 1;
+    c->url = malloc(len);
+    if (c->url == NULL) {
+        free(u);
+        return ppd_error_set(err, PPD_ENOMEM, t->spec, "out of memory");
+    }
+    /* A target URL may carry a query of its own. */
+    snprintf(c->url, len, "%s%c%s", u, strchr(u, '?') ? '&' : '?', q + 1);
+    free(u);
+    return PPD_OK;
+}
+
 /* Delete the oldest snapshots of dir/type beyond keep. */
 static enum ppd_status
 prune(const char *dir, const char *type, size_t keep, struct ppd_error *err)
@@ -168,7 +223,9 @@ on_done(void *ctx, struct ppd__fetch_job *j)
      * rename it into place, or remove it. */
     enum ppd_status st = j->status;
     if (st == PPD_OK)
-        st = ppd__fetch_check_spool(url, j, o->decode, NULL, &j->err);
+        st = c->text ? ppd__fetch_check_text(url, j, &j->err)
+                     : ppd__fetch_check_spool(url, j, o->decode, NULL,
+                                              &j->err);
     if (st == PPD_OK)
         st = ppd__fetch_commit(j, &j->err);
     ppd__fetch_discard(j);
@@ -368,15 +425,15 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
             struct cjob *c = &cj[njobs];
             c->t = t;
             c->type = t->fixed ? t->fixed_type : types[k];
-            sanitize(c->type, strlen(c->type), c->file_type,
-                     sizeof c->file_type);
+            st = file_type_of(c, err);
+            if (st != PPD_OK)
+                goto out;
             bool dup = false;
             for (size_t m = first; m < njobs; m++)
                 dup = dup || strcmp(cj[m].file_type, c->file_type) == 0;
             if (dup)
                 continue;
-            st = ppd_fetch_target_url(t->spec, t->fixed ? NULL : c->type,
-                                      opt->fetch.seconds, &c->url, err);
+            st = job_url(t, c, opt->fetch.seconds, err);
             if (st != PPD_OK)
                 goto out;
             size_t plen = strlen(t->dir) + strlen(c->file_type) +
@@ -384,8 +441,8 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
             c->path = malloc(plen);
             if (c->path == NULL)
                 goto nomem;
-            snprintf(c->path, plen, "%s/%s-%s.pb.gz", t->dir, c->file_type,
-                     stamp);
+            snprintf(c->path, plen, "%s/%s-%s.%s", t->dir, c->file_type,
+                     stamp, c->text ? "txt" : "pb.gz");
             jobs[njobs].url = c->url;
             jobs[njobs].user = c;
             jobs[njobs].save_path = c->path;

@@ -1484,6 +1484,36 @@ check_body(const char *name, const struct ppd_fetch_info *info,
 }
 
 enum ppd_status
+ppd__fetch_check_text(const char *name, const struct ppd__fetch_job *job,
+                      struct ppd_error *err)
+{
+    const unsigned char *d = job->body.data;
+    size_t n = job->body.len;
+    char stat[256];
+    char snip[PPD_FETCH_BODY_START_MAX];
+    status_text(&job->info, stat, sizeof stat);
+    body_snippet(d, n, snip, sizeof snip);
+    if (job->size == 0 || n == 0)
+        return ppd_error_set(err, PPD_ENOTPROF, name,
+                             "%s has an empty body, not a text profile",
+                             stat);
+    /* The first line, as far as the head holds it. */
+    size_t line = 0;
+    while (line < n && d[line] != '\n')
+        line++;
+    bool text = ppd__sniff_is_text(d, n) && d[0] != '<';
+    bool dump = line >= 10 && memcmp(d, "goroutine ", 10) == 0 &&
+                d[10] >= '0' && d[10] <= '9';
+    bool profile = false;
+    for (size_t i = 0; i + 10 <= line && !profile; i++)
+        profile = memcmp(d + i, " profile: ", 10) == 0;
+    if (!text || !(dump || profile))
+        return ppd_error_set(err, PPD_ENOTPROF, name,
+                             "%s is not a text profile: %s", stat, snip);
+    return PPD_OK;
+}
+
+enum ppd_status
 ppd_fetch_check_profile(const char *name, const struct ppd_fetch_info *info,
                         const void *data, size_t len,
                         const struct ppd_decode_options *dopt,

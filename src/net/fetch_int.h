@@ -67,6 +67,16 @@ ppd__fetch_check_spool(const char *name, struct ppd__fetch_job *job,
                        struct ppd_profile **out, struct ppd_error *err);
 
 /*
+ * ppd__fetch_check_text - is the job's 2xx body one of Go's text
+ * profiles (a debug=1 profile, "... profile: total ...", or a debug=2
+ * goroutine dump, "goroutine 1 [running]:")? PPD_ENOTPROF naming what
+ * it is otherwise.
+ */
+PPD_NODISCARD enum ppd_status
+ppd__fetch_check_text(const char *name, const struct ppd__fetch_job *job,
+                      struct ppd_error *err);
+
+/*
  * ppd__fetch_commit - make the job's spool its save_path: fsync, rename,
  * fsync the directory. The spool is closed either way.
  */

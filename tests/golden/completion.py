@@ -35,7 +35,7 @@ def main():
             failed += 1
             print("FAIL %s%s" % (name, detail))
 
-    for sub in ([], ["fetch"], ["capture"]):
+    for sub in ([], ["fetch"], ["capture"], ["trend"]):
         helped = set(re.findall(r"--[a-z][a-z-]*[a-z]", subprocess.run(
             [binary] + sub + ["--help"], capture_output=True, text=True,
             check=True).stdout))
@@ -52,7 +52,7 @@ def main():
           known and len(known) >= 6, ": %s" % sorted(known))
     check("--by values", complete(binary, src, ["--by", "f"]) ==
           {"function", "file"})
-    check("subcommands", {"fetch", "capture"} <= complete(binary, src, [""]))
+    check("subcommands", {"fetch", "capture", "trend"} <= complete(binary, src, [""]))
     print("completion: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -9,6 +9,7 @@ way.
 
 Usage: readme.py PPROFDIFF SRCDIR
 """
+import os
 import re
 import shlex
 import subprocess
@@ -43,8 +44,10 @@ def main():
                   quick.group(1).split(), first + "\n" + rest))
     failed = 0
     for name, args, want in cases:
+        # As a UTF-8 terminal shows it (sparklines are ASCII otherwise).
+        env = dict(os.environ, LC_ALL="C.UTF-8")
         got = subprocess.run([binary] + args, cwd=src, capture_output=True,
-                             text=True).stdout
+                             text=True, env=env).stdout
         if got != want:
             failed += 1
             print("FAIL %s" % name)
