@@ -575,6 +575,52 @@ def mode_scaling(env):
     print(flush=True)
 
 
+TREND_SNAPSHOTS = 10
+
+
+def mode_trend(env):
+    """pprofdiff trend over 2, 5 and 10 deep heap snapshots against
+    gzip -dc of the same files: time per snapshot and peak memory."""
+    a = env.args
+    outdir = os.path.join(a.outdir, "deep-trend")
+    names = [f"deep-{k}.pb.gz" for k in range(TREND_SNAPSHOTS)]
+    paths = [os.path.join(outdir, n) for n in names]
+    if a.regen or not all(os.path.isfile(p) for p in paths):
+        if shutil.which("go") is None:
+            raise BenchError("go is needed to generate the trend snapshots")
+        os.environ["SNAPSHOTS"] = str(TREND_SNAPSHOTS)
+        run_generator(["bash", os.path.join(GEN, "deepheap.sh"), outdir],
+                      a.gen_timeout)
+    print(f"== trend: pprofdiff trend over deep heap snapshots "
+          f"(SNAPSHOTS={TREND_SNAPSHOTS} testdata/gen/deepheap.sh; "
+          f"2^19 stacks, a quarter growing before each)")
+    rows = []
+    for n in (2, 5, TREND_SNAPSHOTS):
+        files = paths[:n]
+        samples = inflated = 0
+        for f in files:
+            ns, sb = profile_stats(f)
+            samples += ns or 0
+            inflated += sb or 0
+        log(f"measuring trend over {n} snapshots ...")
+        gz = measure(f"gzip -dc x{n}", ["gzip", "-dc"] + files, a.reps,
+                     a.timeout)
+        tr = measure(f"pprofdiff trend x{n}", [env.pd, "trend"] + files,
+                     a.reps, a.timeout)
+        rows.append((n, samples, inflated, tr, gz))
+    head = (f"{'snapshots':>9}  {'samples':>9}  {'inflated MiB':>12}"
+            f"  {'trend s':>8}  {'gzip -dc s':>10}  {'vs gzip':>7}"
+            f"  {'peak MiB':>8}  {'s/snapshot':>10}")
+    print(head)
+    print("-" * len(head))
+    for n, samples, inflated, tr, gz in rows:
+        print(f"{n:>9}  {samples:>9}  {inflated / 2**20:>12.1f}"
+              f"  {tr['median']:>8.3f}  {gz['median']:>10.3f}"
+              f"  {ratio(tr['median'], gz['median']):>7}"
+              f"  {tr['rss_mib']:>8.1f}  {tr['median'] / n:>10.3f}")
+    print(flush=True)
+
+
 def mode_hostile(env):
     """A real 100k-goroutine pair and two synthetic hostile profiles. A
     refusal (nonzero exit with an error line) is a result, not a failure."""
@@ -643,6 +689,9 @@ def main():
     ap.add_argument("--hostile", action="store_true",
                     help="instead: pprofdiff on a 100k-goroutine pair, 20M "
                     "identical samples and a 50M-frame stack")
+    ap.add_argument("--trend", action="store_true",
+                    help="instead: pprofdiff trend over 2, 5 and 10 deep "
+                    "heap snapshots, against gzip -dc")
     ap.add_argument("-r", "--reps", type=int, default=3,
                     help="runs of pprofdiff and gzip (default 3)")
     ap.add_argument("--go-reps", type=int, default=1,
@@ -662,7 +711,7 @@ def main():
     args = ap.parse_args()
     if len(args.inputs) not in (0, 2):
         ap.error("give both BASE and CUR, or neither")
-    if args.inputs and (args.scaling or args.hostile):
+    if args.inputs and (args.scaling or args.hostile or args.trend):
         ap.error("--scaling and --hostile make their own inputs; "
                  "drop BASE CUR")
     if args.reps < 1 or args.go_reps < 0:
@@ -710,7 +759,9 @@ def main():
 
     if args.inputs:
         bench_pair(env, "given pair", *args.inputs)
-    elif args.scaling or args.hostile:
+    elif args.scaling or args.hostile or args.trend:
+        if args.trend:
+            mode_trend(env)
         if args.scaling:
             mode_scaling(env)
         if args.hostile:

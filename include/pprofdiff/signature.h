@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pprofdiff/accum.h"
 #include "pprofdiff/diff.h"
@@ -56,6 +57,14 @@ ppd_signatures_new(const struct ppd_diff_options *dopt,
 PPD_NODISCARD enum ppd_status
 ppd_signatures_load(struct ppd_signatures *s, const char *path,
                     struct ppd_error *err);
+
+/*
+ * ppd_signatures_load_stream - the same, from fp (read to its end; the
+ * caller keeps it); name stands for the file in errors.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_signatures_load_stream(struct ppd_signatures *s, FILE *fp,
+                           const char *name, struct ppd_error *err);
 
 /*
  * ppd_signatures_match - the hint for a row of a's profile kind whose

@@ -145,6 +145,15 @@ ppd_signatures_load(struct ppd_signatures *s, const char *path,
     if (fp == NULL)
         return ppd_error_set(err, PPD_EIO, path, "cannot open: %s",
                              strerror(errno));
+    enum ppd_status st = ppd_signatures_load_stream(s, fp, path, err);
+    fclose(fp);
+    return st;
+}
+
+enum ppd_status
+ppd_signatures_load_stream(struct ppd_signatures *s, FILE *fp,
+                           const char *path, struct ppd_error *err)
+{
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -199,7 +208,6 @@ ppd_signatures_load(struct ppd_signatures *s, const char *path,
     if (st == PPD_OK && ferror(fp))
         st = ppd_error_set(err, PPD_EIO, path, "read error");
     free(line);
-    fclose(fp);
     return st;
 }
 

@@ -106,6 +106,42 @@ cmp_cand(const void *x, const void *y, void *ctx)
     return ppd_accum_stack_cmp(c->t->accum, c->name_rank, a->id, b->id);
 }
 
+/* Restore the heap below i: each parent ranks below its children. */
+static void
+sift(struct cand *c, size_t n, size_t i, struct rank_ctx *rc)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && cmp_cand(&c[l], &c[m], rc) > 0)
+            m = l;
+        if (r < n && cmp_cand(&c[r], &c[m], rc) > 0)
+            m = r;
+        if (m == i)
+            return;
+        struct cand t = c[i];
+        c[i] = c[m];
+        c[m] = t;
+        i = m;
+    }
+}
+
+/*
+ * Keep the best k of c[0..n) in c[0..k), unordered: a heap with the
+ * worst kept on top, so a big trend shown 20 rows at a time costs
+ * n log k comparisons, not a sort of every stack.
+ */
+static void
+keep_best(struct cand *c, size_t n, size_t k, struct rank_ctx *rc)
+{
+    for (size_t i = k / 2; i-- > 0;)
+        sift(c, k, i, rc);
+    for (size_t i = k; i < n; i++)
+        if (cmp_cand(&c[i], &c[0], rc) < 0) {
+            c[0] = c[i];
+            sift(c, k, 0, rc);
+        }
+}
+
 /* Column indices in time order (stable), and whether all are timed. */
 static bool
 time_order(size_t n, const int64_t *times, size_t *order, int64_t *sorted)
@@ -225,9 +261,11 @@ ppd_trend_compute(const struct ppd_accum *a,
     if (!opt->entries && (name_rank = ppd_accum_name_order(a)) == NULL)
         goto oom;
     struct rank_ctx rc = {t, name_rank, opt->entries ? pv->view : NULL};
-    if (!ppd__sort(cands, nc, sizeof *cands, cmp_cand, &rc))
-        goto oom;
     size_t nrows = opt->top > 0 && opt->top < nc ? opt->top : nc;
+    if (nrows < nc)
+        keep_best(cands, nc, nrows, &rc);
+    if (!ppd__sort(cands, nrows, sizeof *cands, cmp_cand, &rc))
+        goto oom;
     struct ppd_trend_row *rows =
         ppd__arena_calloc(arena, nrows ? nrows : 1, sizeof *rows);
     int64_t *series =

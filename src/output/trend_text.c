@@ -28,7 +28,7 @@ rate_text(char *buf, size_t n, double per_h, const char *unit)
         snprintf(buf, n, "-");
         return;
     }
-    char v[MAXCELL];
+    char v[MAXCELL - 8]; /* room for "/h" in buf */
     ppd_render_value(v, sizeof v, (int64_t)llround(per_h), unit, true);
     snprintf(buf, n, "%s/h", v);
 }
@@ -102,10 +102,8 @@ put_head(FILE *out, const struct ppd_trend *t,
     fprintf(out, "total:     %s (%s -> %s)   slope %s   ", d, f, l, r);
     ppd__sparkline(out, t->total.series, t->n, o->ascii);
     fputc('\n', out);
-    const char *what = t->entries ? "entries" : "stacks";
     fprintf(out, "%-10s %zu, %zu growing as a leak would (score > 0)\n",
             t->entries ? "entries:" : "stacks:", t->nseries, t->nsuspects);
-    (void)what;
 }
 
 bool

@@ -3,7 +3,9 @@
 # into OUTDIR: deep-0.pb.gz, with one live object from each of STACKS
 # distinct call stacks 20 levels deep (default 524288 = 2^19, at most 2^20),
 # and deep-1.pb.gz, after a quarter of those stacks allocated one more.
-# These are for benchmarks and are not committed.
+# With SNAPSHOTS=N (default 2) it goes on to deep-(N-1).pb.gz, a quarter
+# of the stacks growing before each, for trends. These are for
+# benchmarks and are not committed.
 # Usage: deepheap.sh OUTDIR [STACKS]
 set -euo pipefail
 
@@ -22,9 +24,10 @@ out=$(cd "$1" && pwd)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start_leakd 600 -deepheap "$stacks"
 
-get "$base/deepgrow"
-fetch "$base/debug/pprof/heap?gc=1" "$out/deep-0.pb.gz"
-get "$base/deepgrow"
-fetch "$base/debug/pprof/heap?gc=1" "$out/deep-1.pb.gz"
+snapshots=${SNAPSHOTS:-2}
+for ((k = 0; k < snapshots; k++)); do
+	get "$base/deepgrow"
+	fetch "$base/debug/pprof/heap?gc=1" "$out/deep-$k.pb.gz"
+done
 cat "$tmp/stderr" >&2
-ls -l "$out/deep-0.pb.gz" "$out/deep-1.pb.gz"
+ls -l "$out"/deep-*.pb.gz

@@ -4,7 +4,8 @@
  * The input is one option byte and two profiles back to back: the byte
  * picks where the rest is cut, at n * byte / 256 (seeds pad their halves
  * to equal length and use 0x80), and its low bits pick diff and render
- * options. Both halves must decode for the diff to run.
+ * options. Both halves must decode for the diff to run; the two are
+ * then also a trend, rendered in every format with leak hints.
  */
 #include <stdbool.h>
 
@@ -15,6 +16,43 @@
 #include "../unit/compat.h"
 #include "pprofdiff/profile.h"
 #include "pprofdiff/render.h"
+#include "pprofdiff/signature.h"
+#include "pprofdiff/trend.h"
+
+/* The two profiles as a trend, with hints, in every trend format. */
+static void
+fuzz_trend(const struct ppd_diff *d, unsigned flags)
+{
+    static struct ppd_signatures *sigs;
+    struct ppd_error err;
+    memset(&err, 0, sizeof err);
+    if (sigs == NULL && ppd_signatures_new(NULL, &sigs, &err) != PPD_OK)
+        abort();
+    int64_t times[2] = {(flags & 32) ? 0 : 2000000000000, 1000000000000};
+    struct ppd_trend_options topt = {
+        .times = times,
+        .top = (flags & 8) ? 1 : 0,
+        .all = (flags & 2) != 0,
+        .entries = (flags & 64) != 0,
+        .cum = (flags & 128) != 0,
+    };
+    struct ppd_trend *t = NULL;
+    enum ppd_status st = ppd_trend_compute(d->accum, &topt, &t, &err);
+    fuzz_check_error(st, t, &err, NULL);
+    if (st != PPD_OK)
+        return;
+    static const enum ppd_format formats[] = {
+        PPD_FORMAT_TEXT, PPD_FORMAT_TSV, PPD_FORMAT_CSV, PPD_FORMAT_JSON};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        struct ppd_render_options ropt = {.format = formats[i],
+                                          .hints = sigs,
+                                          .hint_kind = "goroutine",
+                                          .ascii = (flags & 16) != 0};
+        if (ppd_render_trend(fuzz_sink(), t, &ropt, &err) != PPD_OK)
+            abort();
+    }
+    ppd_trend_free(t);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -62,6 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ropt.format = PPD_FORMAT_TSV;
             if (ppd_render(fuzz_sink(), d, &ropt, &err) != PPD_OK)
                 abort();
+            fuzz_trend(d, flags);
         }
         test_diff_free(d);
     }
