@@ -37,7 +37,8 @@ enum ppd_status {
     PPD_ESAMPLE,   /* requested sample type not offered */
     PPD_EINVAL,    /* invalid argument from the caller */
     PPD_EFETCH,    /* transfer failed (connect, timeout, TLS, ...) */
-    PPD_EHTTP      /* server answered with an error status */
+    PPD_EHTTP,     /* server answered with an error status */
+    PPD_ENODATA    /* a backend has no data for the time asked */
 };
 
 /* Where in the flow an error was found. */

@@ -60,6 +60,8 @@ struct ppd_fetch_options {
     const char *cert;
     const char *key;
     bool insecure;
+    bool framed;               /* the body may start with a zero byte
+                                  (gRPC-Web frames): never cut it */
     bool quiet;                /* no progress line */
     bool progress;             /* progress line while waiting ... */
     FILE *progress_out;        /* ... written here (the CLI passes stderr
@@ -80,6 +82,10 @@ struct ppd_fetch_info {
     int attempts;           /* transfers made, retries included */
     /* The start of the body as quoted in messages, secrets masked. */
     char body_start[PPD_FETCH_BODY_START_MAX];
+    /* A gRPC status sent as a header (a trailers-only gRPC-Web answer):
+     * -1 without one, and its message. */
+    long grpc_status;
+    char grpc_message[256];
 };
 
 /*
@@ -136,8 +142,9 @@ char *ppd_fetch_mask_url(const char *url, char *buf, size_t n);
  * PPD_ETOOBIG. err->input is the masked URL, and no message contains the
  * bearer token, a sensitive header value or URL userinfo.
  *
- * On success out holds the body (free out->data with free()); on failure
- * out is zeroed. info (may be NULL) is filled in either case. Thread-safe
+ * On success out holds the body (free out->data with free()); on
+ * PPD_EHTTP it holds the start of the error answer (up to 4 KiB; free it
+ * too); on other failures it is zeroed. info (may be NULL) is filled in either case. Thread-safe
  * as long as curl_global_init() has been called.
  */
 PPD_NODISCARD enum ppd_status

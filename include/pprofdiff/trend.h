@@ -3,8 +3,9 @@
  * function, line or file entry), the series of its values in time
  * order, its growth per hour and a leak-suspect score.
  *
- * The snapshots are the accumulator's columns. They are put in time
- * order by the times the caller gives (stably: equal times keep column
+ * The snapshots are the accumulator's columns that hold a profile
+ * (columns never added are gaps, left out and counted). They are put in
+ * time order by the times the caller gives (stably: equal times keep column
  * order); without a time for every column, column order is time order.
  *
  * The leak-suspect score of a series v[0..m] (m = snapshots - 1 >= 1),
@@ -83,6 +84,8 @@ struct ppd_trend {
     const char *ordered_by;   /* the time source, or "argument order" */
     size_t nties;             /* snapshots whose time equals the one
                                  before them */
+    size_t ngaps;             /* columns left out: no profile (a window
+                                 a backend had no data for) */
     bool entries;             /* rows are entries, not stacks */
     struct ppd_trend_stats total; /* of the column totals */
     const struct ppd_trend_row *rows; /* ranked: score, then delta */

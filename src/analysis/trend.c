@@ -142,16 +142,25 @@ keep_best(struct cand *c, size_t n, size_t k, struct rank_ctx *rc)
         }
 }
 
-/* Column indices in time order (stable), and whether all are timed. */
+/*
+ * The columns that hold a profile (a column without one is a gap: a
+ * window a backend had no data for), in time order (stable), into
+ * order[0..*n); and whether all are timed.
+ */
 static bool
-time_order(size_t n, const int64_t *times, size_t *order, int64_t *sorted)
+time_order(const struct ppd_accum *a, const int64_t *times, size_t *order,
+           int64_t *sorted, size_t *np)
 {
     bool timed = times != NULL;
-    for (size_t i = 0; i < n; i++) {
-        order[i] = i;
+    size_t n = 0;
+    for (size_t i = 0; i < ppd_accum_ncolumns(a); i++) {
+        if (!ppd_accum_column(a, i)->added)
+            continue;
+        order[n++] = i;
         if (times == NULL || times[i] == 0)
             timed = false;
     }
+    *np = n;
     if (timed)
         for (size_t i = 1; i < n; i++) { /* insertion: n is small */
             size_t k = order[i], j = i;
@@ -163,7 +172,7 @@ time_order(size_t n, const int64_t *times, size_t *order, int64_t *sorted)
         }
     for (size_t i = 0; i < n; i++)
         sorted[i] = times != NULL ? times[order[i]] : 0;
-    return timed;
+    return timed && n > 0;
 }
 
 enum ppd_status
@@ -175,15 +184,20 @@ ppd_trend_compute(const struct ppd_accum *a,
     if (opt == NULL)
         opt = &none;
     *out = NULL;
-    size_t n = ppd_accum_ncolumns(a);
+    size_t ncols = ppd_accum_ncolumns(a), n = 0;
+    for (size_t i = 0; i < ncols; i++)
+        n += ppd_accum_column(a, i)->added;
     if (n < 2)
         return ppd_error_set(err, PPD_EINVAL, NULL,
-                             "a trend needs at least two snapshots");
+                             "a trend needs at least two snapshots with "
+                             "data, got %zu",
+                             n);
     struct ppd_arena *arena = ppd__arena_new();
     struct ppd_trend *t = arena ? ppd__arena_calloc(arena, 1, sizeof *t)
                                 : NULL;
     struct priv *pv = t ? ppd__arena_calloc(arena, 1, sizeof *pv) : NULL;
-    size_t *order = pv ? ppd__arena_calloc(arena, n, sizeof *order) : NULL;
+    size_t *order = pv ? ppd__arena_calloc(arena, ncols, sizeof *order)
+                       : NULL;
     int64_t *times = order ? ppd__arena_calloc(arena, n, sizeof *times)
                            : NULL;
     double *hours = times ? ppd__arena_calloc(arena, n, sizeof *hours)
@@ -201,7 +215,8 @@ ppd_trend_compute(const struct ppd_accum *a,
     t->order = order;
     t->times = times;
     t->entries = opt->entries;
-    t->timed = time_order(n, opt->times, order, times);
+    t->timed = time_order(a, opt->times, order, times, &n);
+    t->ngaps = ncols - n;
     t->ordered_by = t->timed && opt->time_source ? opt->time_source
                                                  : "argument order";
     for (size_t i = 1; i < n; i++)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/alerts.h"
@@ -24,6 +25,7 @@
 #include "cli/net_opts.h"
 #include "pprofdiff/accum.h"
 #include "pprofdiff/alert.h"
+#include "pprofdiff/backend.h"
 #include "pprofdiff/decode.h"
 #include "pprofdiff/diff.h"
 #include "pprofdiff/fetch.h"
@@ -418,6 +420,25 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                                     MAX_INPUTS);
     for (int i = 0; i < rest; i++)
         o->inputs[o->nbase + (size_t)i] = argv[optind + i];
+    /* A backend URL that cannot be asked is a usage error, said before
+     * anything is fetched. */
+    for (size_t i = 0; i < o->nbase + (size_t)rest; i++) {
+        struct ppd_backend_query q;
+        struct ppd_error qerr = {0};
+        if (!ppd_backend_is(o->inputs[i]))
+            continue;
+        if (ppd_backend_parse(o->inputs[i], (int64_t)time(NULL) * 1000, &q,
+                              &qerr) != PPD_OK)
+            return ppd__cli_usage_error(NULL, "%s: %s", qerr.input,
+                                        qerr.msg);
+        size_t nw = ppd_backend_nwindows(&q);
+        ppd_backend_query_free(&q);
+        if (nw > 1)
+            return ppd__cli_usage_error(NULL,
+                                        "%s: step= makes %zu windows: "
+                                        "'pprofdiff trend' reads them",
+                                        o->inputs[i], nw);
+    }
     o->ninputs = o->nbase + (size_t)rest;
     /* Without --base, two inputs are BASE CUR. */
     if (o->nbase == 0 && rest == 2)

@@ -16,6 +16,7 @@
 #include "cli/common.h"
 #include "cli/net_opts.h"
 #include "cli/report.h"
+#include "pprofdiff/backend.h"
 #include "pprofdiff/fetch.h"
 
 /* ---- pprofdiff fetch ---- */
@@ -106,8 +107,11 @@ ppd__cli_fetch_main(int argc, char **argv)
         goto out;
 
     rc = PPD_EXIT_ERROR;
-    if (ppd_fetch_target_url(spec, net.opt.type, net.opt.seconds, &url,
-                             &err) != PPD_OK) {
+    /* A backend URL names its own request (pprofdiff/backend.h). */
+    if (ppd_backend_is(spec))
+        url = strdup(spec);
+    else if (ppd_fetch_target_url(spec, net.opt.type, net.opt.seconds, &url,
+                                  &err) != PPD_OK) {
         ppd__cli_print_error(&err);
         goto out;
     }

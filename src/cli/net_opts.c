@@ -264,7 +264,9 @@ ppd__cli_fetch_usage(FILE *out)
 {
     fputs("Remote profiles (an input, a fetch URL or a capture TARGET may be\n"
           "an http:// or https:// URL, or HOST:PORT meaning\n"
-          "http://HOST:PORT/debug/pprof/TYPE):\n",
+          "http://HOST:PORT/debug/pprof/TYPE; or a backend's merged profile,\n"
+          "pyroscope+http://HOST:PORT/?query=SELECTOR&type=TYPE&from=T&to=T\n"
+          "or parca+http://..., step=D giving trend one input per window):\n",
           out);
     ppd__opts_help(out, ppd__cli_net_opts);
     fputs("Proxies come from the environment (http_proxy, https_proxy,\n"

@@ -18,12 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/alerts.h"
 #include "cli/common.h"
 #include "cli/net_opts.h"
 #include "pprofdiff/accum.h"
+#include "pprofdiff/backend.h"
 #include "pprofdiff/decode.h"
 #include "pprofdiff/fetch.h"
 #include "pprofdiff/render.h"
@@ -141,6 +143,32 @@ push_input(struct trend_options *o, const char *s)
         return false;
     o->ninputs++;
     return true;
+}
+
+/* A backend URL with step=: one input per window. */
+static int
+expand_windows(struct trend_options *o, const char *spec)
+{
+    struct ppd_backend_query q;
+    struct ppd_error err = {0};
+    if (ppd_backend_parse(spec, (int64_t)time(NULL) * 1000, &q, &err) !=
+        PPD_OK) {
+        ppd__cli_usage_error(CMD, "%s: %s", err.input, err.msg);
+        return PPD_EXIT_USAGE;
+    }
+    int rc = PPD_EXIT_OK;
+    size_t n = ppd_backend_nwindows(&q);
+    for (size_t i = 0; i < n && rc == PPD_EXIT_OK; i++) {
+        char *w = NULL;
+        if (ppd_backend_window_spec(&q, i, &w, &err) != PPD_OK ||
+            !push_input(o, w)) {
+            fputs("pprofdiff: out of memory\n", stderr);
+            rc = PPD_EXIT_ERROR;
+        }
+        free(w);
+    }
+    ppd_backend_query_free(&q);
+    return rc;
 }
 
 /* A capture directory: its snapshots of the chosen (or only) type. */
@@ -302,6 +330,10 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
             int rc = expand_dir(o, in);
             if (rc != PPD_EXIT_OK)
                 return rc;
+        } else if (ppd_backend_is(in)) {
+            int rc = expand_windows(o, in);
+            if (rc != PPD_EXIT_OK)
+                return rc;
         } else if (!push_input(o, in)) {
             fputs("pprofdiff: out of memory\n", stderr);
             return PPD_EXIT_ERROR;
@@ -394,6 +426,14 @@ load_all(const struct trend_options *o, const struct ppd_filter *filter,
         if (started[i])
             pthread_join(th[i], NULL);
         struct job *j = &js[i];
+        if (j->st == PPD_ENODATA) {
+            /* A window without data is a gap, not a zero. */
+            fprintf(stderr,
+                    "pprofdiff: %s: no data for this window: a gap in the "
+                    "trend\n",
+                    j->err.input);
+            continue;
+        }
         if (j->st != PPD_OK) {
             ppd__cli_print_error(&j->err);
             rc = PPD_EXIT_ERROR;
@@ -460,15 +500,18 @@ column_times(const struct trend_options *o, const struct ppd_accum *a,
 {
     size_t n = ppd_accum_ncolumns(a);
     bool all = true;
+    /* Gaps (columns never added) need no time. */
     for (size_t i = 0; i < n; i++) {
         times[i] = ppd_accum_column(a, i)->time_nanos;
-        all = all && times[i] != 0;
+        all = all && (times[i] != 0 || !ppd_accum_column(a, i)->added);
     }
     if (all)
         return "profile time order";
     all = true;
     for (size_t i = 0; i < n; i++)
-        all = all && ppd_snapshot_parse(o->inputs[i], NULL, NULL, &times[i]);
+        all = all && (ppd_snapshot_parse(o->inputs[i], NULL, NULL,
+                                         &times[i]) ||
+                      !ppd_accum_column(a, i)->added);
     if (all)
         return "file name time order";
     memset(times, 0, n * sizeof *times);

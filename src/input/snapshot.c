@@ -48,8 +48,10 @@ ppd_snapshot_parse(const char *path, const char **type, size_t *typelen,
     for (size_t k = 0; k < 6; k++)
         for (size_t i = 0; i < len[k]; i++)
             f[k] = f[k] * 10 + (s[at[k] + i] - '0');
-    if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 ||
-        f[4] > 59 || f[5] > 60)
+    /* Years before the epoch or far ahead are no capture's: their
+     * nanoseconds would not fit. */
+    if (f[0] < 1970 || f[0] > 2200 || f[1] < 1 || f[1] > 12 || f[2] < 1 ||
+        f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60)
         return false;
     if (type != NULL)
         *type = name;

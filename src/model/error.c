@@ -26,6 +26,7 @@ ppd_status_str(enum ppd_status code)
     case PPD_EINVAL: return "invalid argument";
     case PPD_EFETCH: return "transfer failed";
     case PPD_EHTTP: return "HTTP error";
+    case PPD_ENODATA: return "no data";
     }
     return "unknown error";
 }

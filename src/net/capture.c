@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "net/fetch_int.h"
+#include "pprofdiff/backend.h"
 #include "pprofdiff/fetch.h"
 #include "pprofdiff/snapshot.h"
 
@@ -39,6 +40,7 @@ struct target {
     char name[NAME_MAX_LEN];
     char *dir;        /* OUTDIR/NAME */
     bool fixed;       /* the URL does not depend on the type */
+    bool backend;     /* a backend URL (backend.h): saved on its own */
     char fixed_type[NAME_MAX_LEN];
 };
 
@@ -279,6 +281,89 @@ split_name(const char *arg, const char **name, size_t *namelen)
     return arg;
 }
 
+/*
+ * A backend URL as a target: named NAME= or after its host, its file
+ * type the URL's type= (made safe). The query is checked now, so a bad
+ * one stops the run before anything is fetched.
+ */
+static enum ppd_status
+backend_target(struct target *t, const char *name, size_t namelen,
+               struct ppd_error *err)
+{
+    struct ppd_backend_query q;
+    enum ppd_status st = ppd_backend_parse(t->spec, (int64_t)time(NULL) * 1000,
+                                           &q, err);
+    if (st != PPD_OK)
+        return st;
+    if (ppd_backend_nwindows(&q) > 1) {
+        ppd_backend_query_free(&q);
+        return ppd_error_set(err, PPD_EINVAL, t->spec,
+                             "step= makes several windows; capture saves "
+                             "one profile per target");
+    }
+    t->backend = true;
+    t->fixed = true;
+    const char *ty = strstr(t->spec, "type=");
+    size_t tl = ty ? strcspn(ty + 5, "&#") : 0;
+    sanitize(ty ? ty + 5 : "profile", ty ? tl : 7, t->fixed_type,
+             sizeof t->fixed_type);
+    if (name != NULL)
+        sanitize(name, namelen, t->name, sizeof t->name);
+    else
+        default_name(q.base, t->name, sizeof t->name);
+    ppd_backend_query_free(&q);
+    return PPD_OK;
+}
+
+/* Fetch a backend target's merged profile and save it, as on_done. */
+static void
+capture_backend(struct target *t, const char *stamp, struct run *r)
+{
+    const struct ppd_capture_options *o = r->opt;
+    size_t plen = strlen(t->dir) + strlen(t->fixed_type) + STAMP_LEN + 16;
+    char *path = malloc(plen);
+    struct ppd_error e = {0};
+    uint64_t bytes = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    enum ppd_status st = PPD_ENOMEM;
+    if (path != NULL) {
+        snprintf(path, plen, "%s/%s-%s.pb.gz", t->dir, t->fixed_type, stamp);
+        st = ppd_fetch_save(t->spec, &o->fetch, o->decode, path, NULL,
+                            &bytes, &e);
+    } else {
+        ppd_error_set(&e, PPD_ENOMEM, t->spec, "out of memory");
+    }
+    if (st == PPD_OK && o->keep > 0)
+        st = prune(t->dir, t->fixed_type, o->keep, &e);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (st != PPD_OK) {
+        if (r->nfailed == 0)
+            r->first = st;
+        r->nfailed++;
+    }
+    if (o->report != NULL) {
+        char url[PPD_ERROR_INPUT_MAX];
+        ppd_fetch_mask_url(t->spec, url, sizeof url);
+        struct ppd_capture_result res = {
+            .target = t->spec,
+            .name = t->name,
+            .type = t->fixed_type,
+            .url = url,
+            .path = st == PPD_OK ? path : NULL,
+            .bytes = st == PPD_OK ? bytes : 0,
+            .status = st,
+            .err = st == PPD_OK ? NULL : &e,
+            .http_status = 0,
+            .attempts = 1,
+            .seconds = (double)(t1.tv_sec - t0.tv_sec) +
+                       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+        };
+        o->report(o->report_ctx, &res);
+    }
+    free(path);
+}
+
 enum ppd_status
 ppd_capture_run(const char *const *targets, size_t ntargets,
                 const struct ppd_capture_options *opt, size_t *nfailed,
@@ -343,6 +428,12 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
         char masked[PPD_ERROR_INPUT_MAX];
         ppd_fetch_mask_url(t->spec, masked, sizeof masked);
         char *a = NULL;
+        if (ppd_backend_is(t->spec)) {
+            st = backend_target(t, name, namelen, err);
+            if (st != PPD_OK)
+                goto out;
+            goto named;
+        }
         st = ppd_fetch_target_url(t->spec, "a", 0, &a, err);
         if (st != PPD_OK) {
             if (err != NULL)
@@ -364,6 +455,7 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
         free(a);
         free(probe);
         probe = NULL;
+    named:
         if (t->name[0] == '\0') {
             st = ppd_error_set(err, PPD_EINVAL, masked,
                                "cannot name a directory after this target; "
@@ -421,7 +513,8 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
     for (size_t i = 0; i < ntargets; i++) {
         struct target *t = &ts[i];
         size_t first = njobs;
-        for (size_t k = 0; k < (t->fixed ? 1 : ntypes); k++) {
+        for (size_t k = 0; k < (t->backend ? 0 : t->fixed ? 1 : ntypes);
+             k++) {
             struct cjob *c = &cj[njobs];
             c->t = t;
             c->type = t->fixed ? t->fixed_type : types[k];
@@ -451,13 +544,21 @@ ppd_capture_run(const char *const *targets, size_t ntargets,
     }
 
     size_t parallel = opt->parallel ? opt->parallel : DEFAULT_PARALLEL;
-    st = ppd__fetch_many(jobs, njobs, parallel, &opt->fetch, on_done, &r,
-                         err);
+    st = njobs == 0 ? PPD_OK
+                    : ppd__fetch_many(jobs, njobs, parallel, &opt->fetch,
+                                      on_done, &r, err);
     if (st != PPD_OK)
         goto out;
+    size_t nbackend = 0;
+    for (size_t i = 0; i < ntargets; i++)
+        if (ts[i].backend) {
+            nbackend++;
+            capture_backend(&ts[i], stamp, &r);
+        }
     if (r.nfailed > 0)
         st = ppd_error_set(err, r.first, "capture",
-                           "%zu of %zu captures failed", r.nfailed, njobs);
+                           "%zu of %zu captures failed", r.nfailed,
+                           njobs + nbackend);
     goto out;
 
 nomem:

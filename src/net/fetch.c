@@ -35,6 +35,7 @@
 
 #include "input/sniff.h"
 #include "net/fetch_int.h"
+#include "pprofdiff/backend.h"
 #include "pprofdiff/fetch.h"
 
 #define MAX_URL 8192
@@ -104,7 +105,7 @@ ppd_fetch_is_remote(const char *spec)
 {
     if (spec == NULL)
         return false;
-    if (has_http_scheme(spec))
+    if (has_http_scheme(spec) || ppd_backend_is(spec))
         return true;
     return hostport_len(spec) > 0;
 }
@@ -471,6 +472,8 @@ struct xfer {
     bool hopeless_cut;   /* stopped a 2xx body that cannot be a profile */
     int spool_errno;     /* the spool could not be created or written */
     char reason[64];
+    long grpc_status; /* from a grpc-status header; -1: none */
+    char grpc_message[256];
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -610,7 +613,8 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
     /* Neither gzip nor protobuf starts with a zero byte (field 0 does
      * not exist): keep what came, for the message, and stop there
      * rather than store up to --max-download of it. */
-    x->hopeless_cut = j->size == 0 && n > 0 && ptr[0] == 0;
+    x->hopeless_cut = j->size == 0 && n > 0 && ptr[0] == 0 &&
+                      !x->eng->opt->framed;
     j->size += n;
     return x->hopeless_cut ? 0 : n;
 }
@@ -638,6 +642,22 @@ header_cb(char *buf, size_t size, size_t nitems, void *userdata)
             x->reason[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
         }
         x->reason[k] = '\0';
+        x->grpc_status = -1;
+        x->grpc_message[0] = '\0';
+    }
+    /* gRPC-Web errors may come as headers alone. */
+    if (n > 12 && strncasecmp(buf, "grpc-status:", 12) == 0)
+        x->grpc_status = strtol(buf + 12, NULL, 10);
+    if (n > 13 && strncasecmp(buf, "grpc-message:", 13) == 0) {
+        size_t i = 13, k = 0;
+        while (i < n && buf[i] == ' ')
+            i++;
+        while (i < n && buf[i] != '\r' && buf[i] != '\n' &&
+               k + 1 < sizeof x->grpc_message) {
+            int c = (unsigned char)buf[i++];
+            x->grpc_message[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+        }
+        x->grpc_message[k] = '\0';
     }
     return n;
 }
@@ -732,6 +752,8 @@ xfer_reset(struct xfer *x)
     x->error_body_cut = false;
     x->past_deadline = false;
     x->hopeless_cut = false;
+    x->grpc_status = -1;
+    x->grpc_message[0] = '\0';
     x->reason[0] = '\0';
     x->errbuf[0] = '\0';
 }
@@ -868,6 +890,9 @@ xfer_finish(struct xfer *x, CURLcode rc)
     j->info.status = status;
     j->info.attempts = x->attempts;
     snprintf(j->info.reason, sizeof j->info.reason, "%s", x->reason);
+    j->info.grpc_status = x->grpc_status;
+    snprintf(j->info.grpc_message, sizeof j->info.grpc_message, "%s",
+             x->grpc_message);
     snprintf(j->info.content_type, sizeof j->info.content_type, "%s",
              ctype ? ctype : "");
     /* Quoted by error messages here and in ppd_fetch_check_profile(). */
@@ -1384,6 +1409,13 @@ ppd_fetch_url(const char *url, const struct ppd_fetch_options *opt,
     if (st != PPD_OK) {
         if (err != NULL)
             *err = job.err;
+        /* An error answer's start, for callers that read error bodies
+         * (a backend's JSON error). */
+        if (st == PPD_EHTTP && job.body.len > 0) {
+            out->data = job.body.data;
+            out->len = job.body.len;
+            job.body.data = NULL;
+        }
         goto out;
     }
     /* This entry point hands the body over in memory (capped at
@@ -1550,6 +1582,8 @@ ppd_fetch_profile(const char *spec, const struct ppd_fetch_options *opt,
     *out = NULL;
     if (opt == NULL)
         opt = &defaults;
+    if (ppd_backend_is(spec))
+        return ppd_backend_fetch(spec, opt, dopt, out, err);
     st = ppd_fetch_target_url(spec, opt->type, opt->seconds, &url, err);
     if (st != PPD_OK) {
         if (err != NULL) {
@@ -1804,6 +1838,29 @@ copy_stream(FILE *fp, FILE *out)
     return !ferror(fp) && fflush(out) == 0;
 }
 
+/* ppd_fetch_save for a backend URL: the merged profile's bytes. */
+static enum ppd_status
+save_backend(const char *url, const struct ppd_fetch_options *opt,
+             const struct ppd_decode_options *dopt, const char *path,
+             FILE *out, uint64_t *bytes, struct ppd_error *err)
+{
+    struct ppd_buffer b;
+    enum ppd_status st = ppd_backend_fetch_bytes(url, opt, dopt, &b, err);
+    if (st != PPD_OK)
+        return st;
+    if (out != NULL) {
+        if (fwrite(b.data, 1, b.len, out) != b.len || fflush(out) != 0)
+            st = ppd_error_set(err, PPD_EIO, "-", "write error: %s",
+                               strerror(errno));
+    } else {
+        st = ppd_fetch_save_atomic(path, b.data, b.len, err);
+    }
+    if (st == PPD_OK && bytes != NULL)
+        *bytes = b.len;
+    free(b.data);
+    return st;
+}
+
 enum ppd_status
 ppd_fetch_save(const char *url, const struct ppd_fetch_options *opt,
                const struct ppd_decode_options *dopt, const char *path,
@@ -1813,6 +1870,8 @@ ppd_fetch_save(const char *url, const struct ppd_fetch_options *opt,
     ppd_fetch_mask_url(url, name, sizeof name);
     if (bytes != NULL)
         *bytes = 0;
+    if (url != NULL && ppd_backend_is(url))
+        return save_backend(url, opt, dopt, path, out, bytes, err);
     if (url == NULL || !has_http_scheme(url))
         return ppd_error_set(err, PPD_EINVAL, name,
                              "not an http:// or https:// URL");

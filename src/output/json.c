@@ -281,7 +281,8 @@ ppd__render_json_trend(FILE *out, const struct ppd_trend *t,
     put_cstr(out, t->entries ? grains[ppd_accum_grain(a)] : "stack");
     fputs(",\n  \"ordered_by\": ", out);
     put_cstr(out, t->ordered_by);
-    fprintf(out, ", \"same_time\": %zu,\n  \"snapshots\": [", t->nties);
+    fprintf(out, ", \"same_time\": %zu, \"gaps\": %zu,\n  \"snapshots\": [",
+            t->nties, t->ngaps);
     for (size_t i = 0; i < t->n; i++) {
         const struct ppd_column *c = ppd_accum_column(a, t->order[i]);
         fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);

@@ -92,6 +92,11 @@ put_head(FILE *out, const struct ppd_trend *t,
                 "note:      %zu snapshot%s share%s a time with the one "
                 "before; kept in argument order\n",
                 t->nties, t->nties == 1 ? "" : "s", t->nties == 1 ? "s" : "");
+    if (t->ngaps > 0)
+        fprintf(out,
+                "gaps:      %zu window%s without data, left out (not "
+                "counted as 0)\n",
+                t->ngaps, t->ngaps == 1 ? "" : "s");
     put_snapshot(out, "first:", t, 0);
     put_snapshot(out, "last:", t, t->n - 1);
     char d[MAXCELL], f[MAXCELL], l[MAXCELL], r[MAXCELL];

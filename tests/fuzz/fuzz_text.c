@@ -3,8 +3,9 @@
  * inputs: --fail-if conditions and quantities, capture file names, and
  * signature files (read from memory).
  *
- * The input's first line is given to the condition, quantity and file
- * name parsers; the whole input is read as a signature file. Every
+ * The input's first line is given to the condition, quantity, file
+ * name and backend URL parsers (a backend URL's windows must parse back
+ * to the same query); the whole input is read as a signature file. Every
  * failure must keep the error contract (fuzz.h); every success must be
  * self-consistent.
  */
@@ -14,6 +15,7 @@
 #include "fuzz.h"
 
 #include "pprofdiff/alert.h"
+#include "pprofdiff/backend.h"
 #include "pprofdiff/signature.h"
 #include "pprofdiff/snapshot.h"
 
@@ -52,6 +54,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ppd_snapshot_parse(line, &type, &tl, &ns) &&
         (tl == 0 || type < line || type + tl > line + len))
         abort();
+
+    struct ppd_backend_query q, w;
+    memset(&err, 0, sizeof err);
+    st = ppd_backend_parse(line, 1700000000000, &q, &err);
+    fuzz_check_error(st, NULL, &err, NULL);
+    if (st == PPD_OK) {
+        size_t nw = ppd_backend_nwindows(&q);
+        if (nw < 1 || nw > PPD_BACKEND_MAX_WINDOWS)
+            abort();
+        char *spec = NULL;
+        if (ppd_backend_window_spec(&q, nw - 1, &spec, &err) == PPD_OK) {
+            if (ppd_backend_parse(spec, 0, &w, &err) != PPD_OK ||
+                strcmp(w.selector, q.selector) != 0 ||
+                strcmp(w.type_id, q.type_id) != 0 || w.to_ms != q.to_ms ||
+                ppd_backend_nwindows(&w) != 1)
+                abort();
+            ppd_backend_query_free(&w);
+        }
+        free(spec);
+        ppd_backend_query_free(&q);
+    }
 
     struct ppd_signatures *s = NULL;
     if (ppd_signatures_new(NULL, &s, &err) != PPD_OK)
