@@ -64,6 +64,10 @@ struct ppd_column {
                             the same as total without negative values */
     bool added;
     size_t ninputs; /* profiles merged into the column */
+    /* The input's runtime.MemStats ("NAME=VALUE", from a heap ?debug=1
+     * page); none for a merged column. */
+    const char *const *memstats;
+    size_t nmemstats;
 };
 
 /*

@@ -840,6 +840,32 @@ missing_type(struct ppd_accum *a, size_t col, struct ppd_error *err)
     return st;
 }
 
+/* The "runtime.MemStats.NAME=VALUE" comments of p, as "NAME=VALUE". */
+static bool
+keep_memstats(struct ppd_accum *a, struct ppd_column *c,
+              const struct ppd_profile *p)
+{
+    static const char prefix[] = "runtime.MemStats.";
+    size_t n = 0, pl = sizeof prefix - 1;
+    for (size_t i = 0; i < p->ncomments; i++)
+        n += strncmp(p->comments[i], prefix, pl) == 0;
+    if (n == 0)
+        return true;
+    const char **v = ppd__arena_calloc(a->arena, n, sizeof *v);
+    if (v == NULL)
+        return false;
+    size_t k = 0;
+    for (size_t i = 0; i < p->ncomments; i++)
+        if (strncmp(p->comments[i], prefix, pl) == 0) {
+            const char *s = p->comments[i] + pl;
+            if ((v[k++] = ppd__arena_strndup(a->arena, s, strlen(s))) == NULL)
+                return false;
+        }
+    c->memstats = v;
+    c->nmemstats = n;
+    return true;
+}
+
 /*
  * Take p's name, kind, time and duration into column col: the first
  * profile's as they are, a later one's merged (names joined, up to three
@@ -862,8 +888,9 @@ merge_column(struct ppd_accum *a, size_t col, const struct ppd_profile *p)
         c->time_nanos = p->time_nanos;
         c->duration_nanos = p->duration_nanos;
         c->added = true;
-        return c->name != NULL && c->kind != NULL;
+        return c->name != NULL && c->kind != NULL && keep_memstats(a, c, p);
     }
+    c->nmemstats = 0; /* a merge of several has no one account */
     if (p->time_nanos != 0 &&
         (c->time_nanos == 0 || p->time_nanos < c->time_nanos))
         c->time_nanos = p->time_nanos;

@@ -1,7 +1,8 @@
 /*
  * decode.c - the entry points that turn an input into a profile: open the
- * bytes (source.c), refuse what is plainly not a profile (sniff.c), walk
- * the protobuf (pprof_pb.c) into the model builder (model/builder.c).
+ * bytes (source.c), tell a protobuf from Go's text profiles (gotext.c)
+ * and from what is plainly not a profile (sniff.c), and walk the one
+ * found into the model builder (model/builder.c).
  *
  * The one non-obvious decision: decoded tables get a memory budget tied
  * to --max-bytes (4 x max + 64 MiB), because records of a few bytes each
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "input/gotext.h"
 #include "input/pprof_pb.h"
 #include "input/sniff.h"
 #include "input/source.h"
@@ -62,7 +64,14 @@ decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
         goto out;
     }
     size_t avail = s.end - s.pos;
-    if (ppd__sniff_is_text(s.buf + s.pos, avail)) {
+    bool text = ppd__sniff_is_text(s.buf + s.pos, avail);
+    if (text && ppd__gotext_is(s.buf + s.pos, avail)) {
+        st = ppd__gotext_read(&s, b);
+        if (st == PPD_OK)
+            st = ppd__builder_finish(b, s.produced, s.gz, out);
+        goto out;
+    }
+    if (text) {
         const char *kind;
         char quote[48];
         ppd__sniff_describe(s.head, s.nhead, s.produced > s.nhead, &kind,

@@ -107,6 +107,7 @@ put_head(FILE *out, const struct ppd_accum *a)
     }
     fprintf(out, "],\n  \"filtered\": %s,\n",
             ppd_accum_filtered(a) ? "true" : "false");
+    ppd__put_memory_json(out, a);
 }
 
 static void

@@ -108,6 +108,14 @@ void ppd__growth_text(char *buf, size_t n, int64_t base, int64_t cur);
 /* ppd__time_text - a capture time for people, "(no time)" when 0. */
 void ppd__time_text(char *buf, size_t n, int64_t ns);
 
+/*
+ * ppd__put_memory_text, ppd__put_memory_json - the memory account of the
+ * first and last columns when both carry runtime.MemStats (memory.c): a
+ * "memory" section and its "account:" line; a "memstats" member.
+ */
+void ppd__put_memory_text(FILE *out, const struct ppd_accum *a);
+void ppd__put_memory_json(FILE *out, const struct ppd_accum *a);
+
 /* The formats. Each returns false when out of memory. */
 bool ppd__render_text(FILE *out, const struct ppd_diff *d,
                       const struct ppd_render_options *o,

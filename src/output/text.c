@@ -359,6 +359,7 @@ ppd__render_text(FILE *out, const struct ppd_diff *d,
             d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
             d->nunchanged);
     put_floor(out, d->accum, d->nfloor, d->min_change, "stacks");
+    ppd__put_memory_text(out, d->accum);
     return render_section(out, d, o, PPD_GROWING, "growing", sc) &&
            (o->hide_shrinking ||
             render_section(out, d, o, PPD_SHRINKING, "shrinking", sc)) &&
@@ -488,6 +489,7 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
                 v->nentries - v->nunchanged, v->nunchanged);
     }
     put_floor(out, a, v->nfloor, v->min_change, what);
+    ppd__put_memory_text(out, a);
     /* Columns: flat and cum deltas, then the current values; widths
      * measured first. */
     int w[5] = {4, 4, 3, 8, 7};

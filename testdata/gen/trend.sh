@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build leakd, run it, and capture goroutine and heap profiles at seven
-# points of one run, for the trend tests (testdata/trend/).
+# points of one run, for the trend and text-input tests (testdata/trend/):
+# protobuf (debug=0) and text (goroutine debug=1 and 2, heap debug=1).
 # Usage: trend.sh [OUTDIR]   (default: testdata/trend of the repository)
 #
 # Between points: 40 leaky jobs (steady growth of two goroutine stacks
@@ -29,6 +30,11 @@ for k in 0 1 2 3 4 5 6; do
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
 	fetch "$base/debug/pprof/goroutine" "$out/goroutine-$stamp.pb.gz"
 	fetch "$base/debug/pprof/heap?gc=1" "$out/heap-$stamp.pb.gz"
+	# The text forms, named as `pprofdiff capture -t 'TYPE?debug=N'`
+	# names them.
+	fetch "$base/debug/pprof/goroutine?debug=1" "$out/goroutine.debug1-$stamp.txt"
+	fetch "$base/debug/pprof/goroutine?debug=2" "$out/goroutine.debug2-$stamp.txt"
+	fetch "$base/debug/pprof/heap?debug=1" "$out/heap.debug1-$stamp.txt"
 	echo "captured point $k ($stamp)"
 	((k < 6)) && sleep "$interval"
 done

@@ -25,13 +25,16 @@ a gRPC error, no data) gives its one line and exit status.
 
 Usage: backends.py PPROFDIFF SRCDIR
 """
+import atexit
 import glob
 import gzip
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 
 T0 = 1700000000  # s
@@ -223,7 +226,12 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main():
-    binary, src = sys.argv[1], sys.argv[2]
+    binary = os.path.abspath(sys.argv[1])
+    src = os.path.abspath(sys.argv[2])
+    # Files the test writes go to a fresh directory.
+    work = tempfile.mkdtemp(prefix="ppd-backends-")
+    atexit.register(shutil.rmtree, work, True)
+    os.chdir(work)
     snaps = sorted(glob.glob(os.path.join(src, "testdata", "trend",
                                           "goroutine-*.pb.gz")))
     srv = Server(("127.0.0.1", 0), Handler)

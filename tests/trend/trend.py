@@ -198,7 +198,7 @@ def main():
           r.stderr)
     r = run(binary, ["trend", "--format", "tsv", "-n", "0", tdir])
     check("directory of two types without -t: exit 2 naming them",
-          r.returncode == 2 and "goroutine, heap" in r.stderr and
+          r.returncode == 2 and "goroutine, goroutine.debug1, goroutine.debug2, heap, heap.debug1" in r.stderr and
           "-t" in r.stderr, r.stderr)
     # Without profile times, the file names order them.
     r = run(binary, ["trend", "-n", "3"] + gor)
