@@ -170,6 +170,15 @@ ppd_accum_set_label_frames(struct ppd_accum *a, const char *const *root_keys,
                            size_t nroot, const char *const *leaf_keys,
                            size_t nleaf, struct ppd_error *err);
 
+/*
+ * ppd_accum_set_labels_only - stacks of the label frames alone (set with
+ * ppd_accum_set_label_frames), the samples' own frames left out: one
+ * row per combination of label values, as goroutines grouped by creator
+ * and state. Only before the first profile is added.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_set_labels_only(struct ppd_accum *a, struct ppd_error *err);
+
 /* ppd_accum_filtered - does a filter decide what is kept? */
 bool ppd_accum_filtered(const struct ppd_accum *a);
 
@@ -212,6 +221,19 @@ int ppd_accum_stack_cmp(const struct ppd_accum *a, const uint32_t *rank,
  * frame id its position in name order; NULL when out of memory.
  */
 uint32_t *ppd_accum_name_order(const struct ppd_accum *a);
+
+/*
+ * Goroutine identity. Profiles whose samples carry a numeric "goid"
+ * label (goroutine dumps, ?debug=2) identify each goroutine: the
+ * survivors of stack s are the last column's goroutines on s whose goid
+ * was on the same stack in the first column. Leaked goroutines survive;
+ * churn does not. ppd_accum_has_survivors - does the first column carry
+ * goids (and are there two columns at least)?
+ */
+bool ppd_accum_has_survivors(const struct ppd_accum *a);
+
+/* ppd_accum_survivors - the value of stack s's survivors. */
+int64_t ppd_accum_survivors(const struct ppd_accum *a, size_t s);
 
 /* ppd_accum_free - release an accumulator. Accepts NULL. */
 void ppd_accum_free(struct ppd_accum *a);

@@ -37,6 +37,10 @@ struct ppd_filter_options {
      * comma-separated patterns. Samples whose labels do not match
      * tagfocus, or do match tagignore, are dropped. */
     const char *tagfocus, *tagignore;
+    /* Goroutine dumps: keep only goroutines that have waited at least
+     * this many minutes (their numeric label wait_minutes; a goroutine
+     * without one has waited less than a minute). 0: no such filter. */
+    int64_t min_wait_minutes;
 };
 
 /*

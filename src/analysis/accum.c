@@ -29,6 +29,11 @@
 
 #define HASH_BASE 0x100000001b3u
 
+struct last_goroutine {
+    int64_t goid, value;
+    size_t stack;
+};
+
 struct ppd_accum {
     struct ppd_arena *arena; /* frame names, column facts */
     size_t ncols;
@@ -39,7 +44,23 @@ struct ppd_accum {
                                  names, once merged */
     const char *default_of; /* the input whose default type this is */
     enum ppd_grain grain;
+    bool labels_only; /* stacks of label frames alone */
     double *scale; /* per column: values are multiplied by it, 1: as is */
+
+    /* Goroutine identity (debug=2 dumps, label "goid"): the (goid,
+     * stack) pairs of the first column, the last column's goroutines,
+     * and, once both are in, per stack the value of the last column's
+     * goroutines found among the first's. Columns may come in any
+     * order. */
+    struct {
+        uint64_t *slots; /* hash of the pair | 1; 0: empty */
+        uint64_t *goids;
+        uint32_t *stacks;
+        size_t cap, n;
+        bool any; /* the first column had goids */
+        PPD_VEC(struct last_goroutine) last;
+        PPD_VEC(int64_t) survived;
+    } ids;
 
     PPD_VEC(struct ppd_frame) frames;
     uint32_t *ftab; /* frame id + 1, by name hash */
@@ -687,6 +708,124 @@ label_frames(struct ppd_accum *a, const struct ppd_profile *p,
  * locations rootward of the root-most match (and the sample without
  * one). Totals count every sample, as pprof's do.
  */
+/* The goid label of sample x of p, or -1. */
+static int64_t
+goid_of(const struct ppd_profile *p, const struct ppd_sample *x)
+{
+    if (x->labelset == PPD_NO_LABELS)
+        return -1;
+    const struct ppd_labelset *ls = &p->labelsets[x->labelset];
+    for (uint32_t k = 0; k < ls->nlabels; k++) {
+        const struct ppd_label *l = &ls->labels[k];
+        if (l->key.len == 4 && memcmp(l->key.ptr, "goid", 4) == 0 &&
+            l->str.len == 0)
+            return l->num;
+    }
+    return -1;
+}
+
+static uint64_t
+pair_hash(int64_t goid, size_t s)
+{
+    return ppd__hash_u64((uint64_t)goid * 0x9e3779b97f4a7c15u ^ s) | 1;
+}
+
+/*
+ * Goroutine identity: in the first column, remember (goid, stack); in
+ * the last (of several), count v towards the stack's survivors when the
+ * pair was remembered. False when out of memory.
+ */
+static bool
+note_goid(struct ppd_accum *a, size_t col, int64_t goid, size_t s, int64_t v)
+{
+    if (goid < 0 || a->ncols < 2 || (col != 0 && col != a->ncols - 1))
+        return true;
+    uint64_t h = pair_hash(goid, s);
+    if (col == 0) {
+        if ((a->ids.n + 1) * 2 > a->ids.cap) {
+            size_t nc = a->ids.cap ? a->ids.cap * 2 : 1024;
+            uint64_t *ns = calloc(nc, sizeof *ns);
+            uint64_t *ng = calloc(nc, sizeof *ng);
+            uint32_t *nst = calloc(nc, sizeof *nst);
+            if (ns == NULL || ng == NULL || nst == NULL) {
+                free(ns);
+                free(ng);
+                free(nst);
+                return false;
+            }
+            for (size_t i = 0; i < a->ids.cap; i++) {
+                if (a->ids.slots[i] == 0)
+                    continue;
+                size_t j = a->ids.slots[i] & (nc - 1);
+                while (ns[j] != 0)
+                    j = (j + 1) & (nc - 1);
+                ns[j] = a->ids.slots[i];
+                ng[j] = a->ids.goids[i];
+                nst[j] = a->ids.stacks[i];
+            }
+            free(a->ids.slots);
+            free(a->ids.goids);
+            free(a->ids.stacks);
+            a->ids.slots = ns;
+            a->ids.goids = ng;
+            a->ids.stacks = nst;
+            a->ids.cap = nc;
+        }
+        size_t j = h & (a->ids.cap - 1);
+        while (a->ids.slots[j] != 0) {
+            if (a->ids.goids[j] == (uint64_t)goid && a->ids.stacks[j] == s)
+                return true;
+            j = (j + 1) & (a->ids.cap - 1);
+        }
+        a->ids.slots[j] = h;
+        a->ids.goids[j] = (uint64_t)goid;
+        a->ids.stacks[j] = (uint32_t)s;
+        a->ids.n++;
+        a->ids.any = true;
+        return true;
+    }
+    if (!PPD_VEC_RESERVE(a->ids.last, 1, NULL))
+        return false;
+    a->ids.last.v[a->ids.last.n++] = (struct last_goroutine){goid, v, s};
+    return true;
+}
+
+/* Was (goid, s) in the first column? */
+static bool
+in_first(const struct ppd_accum *a, int64_t goid, size_t s)
+{
+    if (a->ids.cap == 0)
+        return false;
+    uint64_t h = pair_hash(goid, s);
+    for (size_t j = h & (a->ids.cap - 1); a->ids.slots[j] != 0;
+         j = (j + 1) & (a->ids.cap - 1))
+        if (a->ids.slots[j] == h && a->ids.goids[j] == (uint64_t)goid &&
+            a->ids.stacks[j] == s)
+            return true;
+    return false;
+}
+
+/* Once the first and last columns are in: the survivors per stack. */
+static bool
+count_survivors(struct ppd_accum *a)
+{
+    if (!a->ids.any || a->ncols < 2 || !a->cols[0].added ||
+        !a->cols[a->ncols - 1].added)
+        return true;
+    size_t n = ppd_accum_nstacks(a);
+    a->ids.survived.n = 0;
+    if (!PPD_VEC_RESERVE(a->ids.survived, n, NULL))
+        return false;
+    memset(a->ids.survived.v, 0, n * sizeof(int64_t));
+    a->ids.survived.n = n;
+    for (size_t i = 0; i < a->ids.last.n; i++) {
+        const struct last_goroutine *g = &a->ids.last.v[i];
+        if (in_first(a, g->goid, g->stack))
+            a->ids.survived.v[g->stack] += g->value;
+    }
+    return true;
+}
+
 static bool
 add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
              long idx, const struct locframes *lf, struct framebuf *fb,
@@ -748,13 +887,15 @@ add_filtered(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
                 continue;
             n = k;
         }
+        if (a->labels_only)
+            n = 0;
         if (!expand_hash_locs(lf, locs, n,
                               leaf ? leaf + ls * a->nleaf : NULL, a->nleaf,
                               root ? root + ls * a->nroot : NULL, a->nroot,
                               fb))
             goto out;
         size_t s = stack_for(a, fb);
-        if (s == SIZE_MAX)
+        if (s == SIZE_MAX || !note_goid(a, col, goid_of(p, x), s, v))
             goto out;
         int64_t *cell = &a->vals.v[s * a->ncols + col];
         *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
@@ -969,7 +1110,9 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
         int64_t v = scaled(ppd_sample_values(p, i)[idx], a->scale[col]);
         if (v != 0) {
             size_t s = stack_for(a, fb);
-            if (s == SIZE_MAX)
+            if (s == SIZE_MAX ||
+                (p->nlabelsets > 0 &&
+                 !note_goid(a, col, goid_of(p, &p->samples[i]), s, v)))
                 goto oom;
             int64_t *cell = &a->vals.v[s * a->ncols + col];
             *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
@@ -986,6 +1129,8 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
 done:
     c->total = (int64_t)((uint64_t)c->total + sum);
     c->abs_total = (int64_t)((uint64_t)c->abs_total + abs);
+    if (!count_survivors(a))
+        goto oom;
     st = PPD_OK;
     goto out;
 oom:
@@ -1051,7 +1196,25 @@ ppd_accum_free(struct ppd_accum *a)
     free(a->hash.v);
     free(a->vals.v);
     free(a->stab);
+    free(a->ids.slots);
+    free(a->ids.goids);
+    free(a->ids.stacks);
+    free(a->ids.survived.v);
+    free(a->ids.last.v);
     free(a);
+}
+
+bool
+ppd_accum_has_survivors(const struct ppd_accum *a)
+{
+    return a->ids.any && a->ncols > 1 && a->cols[0].added &&
+           a->cols[a->ncols - 1].added;
+}
+
+int64_t
+ppd_accum_survivors(const struct ppd_accum *a, size_t s)
+{
+    return s < a->ids.survived.n ? a->ids.survived.v[s] : 0;
 }
 
 size_t
@@ -1248,6 +1411,16 @@ ppd_accum_take_profiles(struct ppd_profile **ps, size_t n, const char *spec,
 {
     return accum_profiles(ps, (const struct ppd_profile *const *)ps, n, spec,
                           out, err);
+}
+
+enum ppd_status
+ppd_accum_set_labels_only(struct ppd_accum *a, struct ppd_error *err)
+{
+    if (a->off.n > 0)
+        return ppd_error_set(err, PPD_EINVAL, NULL,
+                             "labels only: set before the first profile");
+    a->labels_only = true;
+    return PPD_OK;
 }
 
 enum ppd_status

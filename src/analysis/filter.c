@@ -42,6 +42,7 @@ struct ppd_filter {
     struct ppd__regex *re[PPD__NFILTERS];
     struct tagf tag[2]; /* --tagfocus, --tagignore */
     bool has_tag[2];
+    int64_t min_wait; /* --min-wait, in minutes; 0: none */
 };
 
 static const char *const option_names[PPD__NFILTERS] = {
@@ -316,7 +317,20 @@ tag_match(const struct tagf *t, const struct ppd_labelset *set)
 bool
 ppd__filter_has_tags(const struct ppd_filter *f)
 {
-    return f != NULL && (f->has_tag[0] || f->has_tag[1]);
+    return f != NULL && (f->has_tag[0] || f->has_tag[1] || f->min_wait > 0);
+}
+
+/* The numeric label wait_minutes of set, 0 without one. */
+static int64_t
+wait_of(const struct ppd_labelset *set)
+{
+    for (uint32_t i = 0; set != NULL && i < set->nlabels; i++) {
+        const struct ppd_label *l = &set->labels[i];
+        if (l->key.len == 12 && memcmp(l->key.ptr, "wait_minutes", 12) == 0 &&
+            l->str.len == 0)
+            return l->num;
+    }
+    return 0;
 }
 
 bool
@@ -324,6 +338,8 @@ ppd__filter_labels(const struct ppd_filter *f, const struct ppd_labelset *set)
 {
     if (f == NULL)
         return true;
+    if (f->min_wait > 0 && wait_of(set) < f->min_wait)
+        return false;
     if (f->has_tag[0] && !tag_match(&f->tag[0], set))
         return false;
     return !(f->has_tag[1] && tag_match(&f->tag[1], set));
@@ -338,7 +354,7 @@ ppd_filter_new(const struct ppd_filter_options *o, struct ppd_filter **out,
     const char *tags[2] = {o->tagfocus, o->tagignore};
     static const char *const tag_names[2] = {"--tagfocus", "--tagignore"};
     *out = NULL;
-    bool any = tags[0] != NULL || tags[1] != NULL;
+    bool any = tags[0] != NULL || tags[1] != NULL || o->min_wait_minutes > 0;
     for (int i = 0; i < PPD__NFILTERS; i++)
         any = any || pat[i] != NULL;
     if (!any)
@@ -346,6 +362,7 @@ ppd_filter_new(const struct ppd_filter_options *o, struct ppd_filter **out,
     struct ppd_filter *f = calloc(1, sizeof *f);
     if (f == NULL)
         return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    f->min_wait = o->min_wait_minutes;
     enum ppd_status st = PPD_OK;
     for (int i = 0; st == PPD_OK && i < PPD__NFILTERS; i++)
         if (pat[i] != NULL)

@@ -3,6 +3,7 @@
  * number parsers. Only the command line prints.
  */
 #include <errno.h>
+#include <math.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "cli/common.h"
 #include "pprofdiff/accum.h"
+#include "pprofdiff/alert.h"
 
 int
 ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -167,7 +169,7 @@ ppd__cli_want_color(int when)
 const struct ppd__choice ppd__cli_grains[] = {
     {"stack", PPD_GRAIN_STACK},   {"function", PPD_GRAIN_FUNCTION},
     {"line", PPD_GRAIN_LINE},     {"file", PPD_GRAIN_FILE},
-    {NULL, 0}};
+    {"creator", PPD_CLI_BY_CREATOR}, {NULL, 0}};
 
 const struct ppd__opt ppd__cli_filter_opts[] = {
     {"focus", 0, PPD_CLI_OPT_FOCUS, "RE",
@@ -184,6 +186,9 @@ const struct ppd__opt ppd__cli_filter_opts[] = {
      "N, N:, :N or N:M (64kb:1mb), as pprof"},
     {"tagignore", 0, PPD_CLI_OPT_TAGIGNORE, "[KEY=]V",
      "drop samples with a label matching V"},
+    {"min-wait", 0, PPD_CLI_OPT_MIN_WAIT, "D",
+     "goroutine dumps: keep goroutines that\n"
+     "have waited at least D (30m, 2h)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -191,6 +196,20 @@ int
 ppd__cli_filter_flag(struct ppd_filter_options *f, int code, const char *arg)
 {
     switch (code) {
+    case PPD_CLI_OPT_MIN_WAIT: {
+        double ns;
+        enum ppd_qty_kind k;
+        if (!ppd_quantity_parse(arg, strlen(arg), &ns, &k) ||
+            k != PPD_QTY_NANOS || ns < 0) {
+            ppd__cli_usage_error(NULL,
+                                 "invalid --min-wait value '%s' (a "
+                                 "duration: 30m, 2h)",
+                                 arg);
+            return -1;
+        }
+        f->min_wait_minutes = (int64_t)ceil(ns / 60e9);
+        return 1;
+    }
     case PPD_CLI_OPT_FOCUS: f->focus = arg; return 1;
     case PPD_CLI_OPT_IGNORE: f->ignore = arg; return 1;
     case PPD_CLI_OPT_HIDE: f->hide = arg; return 1;

@@ -52,18 +52,22 @@ struct ppd__choice {
     int value;
 };
 
-/* --by's words: stack, function, line, file (enum ppd_grain). */
+/* --by's words: stack, function, line, file (enum ppd_grain), and
+ * creator (goroutine dumps: rows of created_by and state labels). */
+#define PPD_CLI_BY_CREATOR 100
+#define PPD_CLI_CREATOR_KEYS "created_by,state"
 extern const struct ppd__choice ppd__cli_grains[];
 
 /* The sample filters (--focus, --ignore, ..., --tagignore), as pprof's. */
 enum { PPD_CLI_OPT_FOCUS = 920, PPD_CLI_OPT_IGNORE, PPD_CLI_OPT_HIDE,
        PPD_CLI_OPT_SHOW, PPD_CLI_OPT_SHOW_FROM, PPD_CLI_OPT_TAGFOCUS,
-       PPD_CLI_OPT_TAGIGNORE };
+       PPD_CLI_OPT_TAGIGNORE, PPD_CLI_OPT_MIN_WAIT };
 extern const struct ppd__opt ppd__cli_filter_opts[];
 
 /*
  * ppd__cli_filter_flag - apply a filter option to f (the pattern is
- * borrowed). Returns 1 when code is one, 0 when it is not.
+ * borrowed). Returns 1 when code is one, 0 when it is not, -1 after
+ * printing a usage error.
  */
 int ppd__cli_filter_flag(struct ppd_filter_options *f, int code,
                          const char *arg);

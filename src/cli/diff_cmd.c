@@ -54,6 +54,7 @@ struct cli_options {
     size_t nruntime_prefixes;
     enum ppd_grain by;              /* --by: 0 is the stack view */
     bool by_set;                    /* --by given */
+    bool by_creator;                /* --by creator */
     const char *peek;               /* --peek RE */
     struct ppd_filter_options filter; /* --focus, --ignore, ... */
     char *tagroot, *tagleaf;          /* --tagroot, --tagleaf (copies) */
@@ -99,7 +100,9 @@ static const struct ppd__opt diff_opts[] = {
      "stack (default): one row per stack;\n"
      "function, line or file: one row per\n"
      "entry with flat and cum deltas, as\n"
-     "pprof -top (-lines, -files) counts them"},
+     "pprof -top (-lines, -files) counts them;\n"
+     "creator: goroutine dumps by creator\n"
+     "and state"},
     {"peek", 0, OPT_PEEK, "RE",
      "the functions matching RE, each with\n"
      "its callers (<-) and callees (->) and\n"
@@ -273,7 +276,8 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             int g;
             if (!ppd__cli_choice("--by", optarg, ppd__cli_grains, &g))
                 return PPD_EXIT_USAGE;
-            o->by = (enum ppd_grain)g;
+            o->by_creator = g == PPD_CLI_BY_CREATOR;
+            o->by = o->by_creator ? PPD_GRAIN_STACK : (enum ppd_grain)g;
             o->by_set = true;
             break;
         }
@@ -375,6 +379,18 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             return ppd__cli_usage_error(NULL, "unknown option '%s'",
                                         argv[optind - 1]);
         }
+        }
+    }
+    if (o->by_creator) {
+        if (o->tagroot != NULL || o->tagleaf != NULL || o->peek != NULL)
+            return ppd__cli_usage_error(NULL, "%s",
+                                        "--by creator makes its own rows: "
+                                        "not with --tagroot, --tagleaf or "
+                                        "--peek");
+        o->tagroot = strdup(PPD_CLI_CREATOR_KEYS);
+        if (o->tagroot == NULL) {
+            fputs("pprofdiff: out of memory\n", stderr);
+            return PPD_EXIT_ERROR;
         }
     }
     if (o->peek != NULL) {
@@ -511,6 +527,7 @@ load_all(struct load_job *jobs, size_t n)
 struct label_keys {
     const char *root[64], *leaf[64];
     size_t nroot, nleaf;
+    bool only; /* stacks of these alone (--by creator) */
 };
 
 /* Split the comma-separated keys of s (modified) into keys. */
@@ -580,6 +597,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
             st = ppd_accum_set_label_frames(*out, labels->root,
                                             labels->nroot, labels->leaf,
                                             labels->nleaf, &err);
+        if (st == PPD_OK && labels->only)
+            st = ppd_accum_set_labels_only(*out, &err);
         if (st == PPD_OK && normalize && ncols == 2)
             st = set_normalize(*out, jobs, n, th, started, &err);
         if (st == PPD_OK && last_first)
@@ -716,6 +735,7 @@ ppd__cli_diff_main(int argc, char **argv)
     struct label_keys labels;
     split_keys(o.tagroot, labels.root, &labels.nroot);
     split_keys(o.tagleaf, labels.leaf, &labels.nleaf);
+    labels.only = o.by_creator;
     rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &labels,
                       o.normalize, &acc);
     if (rc != PPD_EXIT_OK)

@@ -42,6 +42,7 @@ struct trend_options {
     enum ppd_format format;
     enum ppd_grain by;
     bool cum, all, ascii;
+    bool by_creator; /* --by creator */
     long jobs; /* 0: the online CPUs, at most 8 */
     int color;
     const char *output;
@@ -73,7 +74,8 @@ static const struct ppd__opt trend_opts[] = {
     {"by", 0, OPT_BY, "WHAT",
      "stack (default), or function, line or\n"
      "file: one row per entry (flat values;\n"
-     "--cum for cum values)"},
+     "--cum for cum values); creator:\n"
+     "goroutine dumps by creator and state"},
     {"cum", 0, OPT_CUM, NULL, "with --by: series of cum values"},
     {"all", 0, OPT_ALL, NULL,
      "rank every row, not only the suspects\n"
@@ -266,7 +268,8 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
             int g;
             if (!ppd__cli_choice("--by", optarg, ppd__cli_grains, &g))
                 return PPD_EXIT_USAGE;
-            o->by = (enum ppd_grain)g;
+            o->by_creator = g == PPD_CLI_BY_CREATOR;
+            o->by = o->by_creator ? PPD_GRAIN_STACK : (enum ppd_grain)g;
             break;
         }
         case OPT_CUM:
@@ -375,6 +378,12 @@ setup(struct ppd_accum *a, const struct trend_options *o,
     enum ppd_status st = ppd_accum_set_grain(a, o->by, err);
     if (st == PPD_OK)
         st = ppd_accum_set_filter(a, filter, err);
+    if (st == PPD_OK && o->by_creator) {
+        static const char *const keys[] = {"created_by", "state"};
+        st = ppd_accum_set_label_frames(a, keys, 2, NULL, 0, err);
+        if (st == PPD_OK)
+            st = ppd_accum_set_labels_only(a, err);
+    }
     return st;
 }
 

@@ -167,6 +167,9 @@ ppd__render_json(FILE *out, const struct ppd_diff *d,
                 fputs(", \"growth\": ", out);
                 put_cstr(out, g);
             }
+            if (ppd_accum_has_survivors(d->accum) && d->ncolumns > 1)
+                fprintf(out, ", \"survived\": %" PRId64,
+                        ppd_accum_survivors(d->accum, r->stack));
             fputs(", \"culprit\": ", out);
             if (r->culprit == PPD_NO_FRAME) {
                 fputs("null", out);

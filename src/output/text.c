@@ -12,7 +12,7 @@
 #include "output/output.h"
 
 struct widths {
-    int rank, delta, base, cur, growth, culprit;
+    int rank, delta, base, cur, growth, survived, culprit;
 };
 
 #define MAXCELL 64
@@ -133,7 +133,10 @@ render_section(FILE *out, const struct ppd_diff *d,
     bool single = d->ncolumns == 1;
     if (total == 0)
         return true;
-    struct widths w = {4, 5, 4, 3, 6, 7};
+    struct widths w = {4, 5, 4, 3, 6, 8, 7};
+    /* Goroutine dumps on both sides: how many of cur's goroutines were
+     * there in base, on the same stack. */
+    bool ids = !single && ppd_accum_has_survivors(d->accum);
     if (single) {
         w.delta = 5;
         w.growth = 5;
@@ -171,6 +174,10 @@ render_section(FILE *out, const struct ppd_diff *d,
         pad_right(out, "cur", w.cur);
         fputs("  ", out);
         pad_right(out, "growth", w.growth);
+        if (ids) {
+            fputs("  ", out);
+            pad_right(out, "survived", w.survived);
+        }
     }
     fputs("  ", out);
     pad_left(out, "culprit", w.culprit);
@@ -192,6 +199,13 @@ render_section(FILE *out, const struct ppd_diff *d,
             fputs("  ", out);
         }
         put_cell(out, c4, w.growth, hue, o->color);
+        if (ids) {
+            char sv[24];
+            snprintf(sv, sizeof sv, "%" PRId64,
+                     ppd_accum_survivors(d->accum, r->stack));
+            fputs("  ", out);
+            pad_right(out, sv, w.survived);
+        }
         fputs("  ", out);
         if (o->color)
             fputs("\033[" HUE_BOLD "m", out);

@@ -132,9 +132,14 @@ render_stacks(FILE *out, const struct ppd_diff *d,
     static const char *const one[] = {"value", "stack", "culprit", NULL};
     static const char *const two[] = {"delta", "base",    "cur",
                                       "stack", "culprit", "growth", NULL};
+    static const char *const with_ids[] = {"delta",   "base",   "cur",
+                                           "stack",   "culprit", "growth",
+                                           "survived", NULL};
     bool single = d->ncolumns == 1;
+    bool ids = ppd_accum_has_survivors(d->accum);
     size_t last = d->ncolumns - 1;
-    put_header(out, sep, single ? one : two, o->hints != NULL);
+    put_header(out, sep, single ? one : ids ? with_ids : two,
+               o->hints != NULL);
     for (int s = PPD_GROWING; s <= PPD_SHRINKING; s++) {
         if (s == PPD_SHRINKING && o->hide_shrinking)
             continue;
@@ -159,6 +164,9 @@ render_stacks(FILE *out, const struct ppd_diff *d,
                 ppd__growth_text(g, sizeof g, r->values[0], r->values[last]);
                 fprintf(out, "%c%s", sep, g);
             }
+            if (ids && !single)
+                fprintf(out, "%c%" PRId64, sep,
+                        ppd_accum_survivors(d->accum, r->stack));
             if (!put_hint(out, sep, o, ppd__diff_hint(d, r, f, o)))
                 return false;
             fputc('\n', out);

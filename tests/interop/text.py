@@ -198,6 +198,62 @@ def main():
         check("%s: wait_minutes >= 1 counts %d" % (name, waiting),
               got is not None and sum(got.values()) == waiting, err)
 
+    # Goroutine identity across two dumps: survivors, and rows by creator.
+    for a, b in ((d2[0], d2[-1]), (d2[2], d2[3])):
+        ga, gb = parse_debug2(a), parse_debug2(b)
+        seen = {(g[0], g[4]) for g in ga}
+        want = collections.Counter()
+        for g in gb:
+            if (g[0], g[4]) in seen:
+                want[g[4]] += 1
+        r = subprocess.run([binary, "--format", "tsv", "-n", "0",
+                            "--show-unchanged", a, b], capture_output=True,
+                           text=True)
+        lines = r.stdout.splitlines()
+        head = lines[0].split("\t") if lines else []
+        got = collections.Counter()
+        if "survived" in head:
+            si, sv = head.index("stack"), head.index("survived")
+            for ln in lines[1:]:
+                f = ln.split("\t")
+                if int(f[sv]):
+                    got[f[si]] += int(f[sv])
+        check("survived %s -> %s: equals the dumps' goroutine ids (%d)" %
+              (os.path.basename(a), os.path.basename(b), sum(want.values())),
+              got == want and sum(want.values()) > 0,
+              sorted(set(got.items()) ^ set(want.items()))[:4] or r.stderr)
+        want_b = collections.Counter((g[3] or "<unknown>") + ";" + g[1]
+                                     for g in ga)
+        want_c = collections.Counter((g[3] or "<unknown>") + ";" + g[1]
+                                     for g in gb)
+        r = subprocess.run([binary, "--format", "tsv", "-n", "0",
+                            "--show-unchanged", "--by", "creator", a, b],
+                           capture_output=True, text=True)
+        lines = r.stdout.splitlines()
+        head = lines[0].split("\t") if lines else ["x"]
+        rows = {}
+        for ln in lines[1:]:
+            f = dict(zip(head, ln.split("\t")))
+            rows[f["stack"]] = (int(f["base"]), int(f["cur"]))
+        want = {k: (want_b[k], want_c[k]) for k in set(want_b) | set(want_c)}
+        check("--by creator: rows of creator and state equal the dumps",
+              rows == want, sorted(set(rows.items()) ^ set(want.items()))[:4]
+              or r.stderr)
+    r = subprocess.run([binary, "--min-wait", "0m", "--format", "tsv", "-n",
+                        "0", d2[0]], capture_output=True, text=True)
+    got = sum(int(ln.split("\t")[0]) for ln in r.stdout.splitlines()[1:])
+    check("--min-wait 0m keeps every goroutine", got == len(parse_debug2(
+        d2[0])), (got, r.stderr))
+    waited = sum(1 for g in parse_debug2(d2[-1]) if g[2] >= 1)
+    r = subprocess.run([binary, "--min-wait", "1m", "--format", "tsv", "-n",
+                        "0", d2[-1]], capture_output=True, text=True)
+    got = sum(int(ln.split("\t")[0]) for ln in r.stdout.splitlines()[1:])
+    check("--min-wait 1m keeps those waiting a minute or more (%d)" % waited,
+          r.returncode == 0 and got == waited, (got, r.stderr))
+    r = subprocess.run([binary, "--min-wait", "soon", d2[-1]],
+                       capture_output=True, text=True)
+    check("--min-wait soon: exit 2", r.returncode == 2, r.stderr)
+
     for kind, files in (("debug=1", [p for p in d1 if "goroutine" in p]),
                         ("debug=2", d2)):
         r = subprocess.run([binary, "--format", "tsv", files[0], files[-1]],
