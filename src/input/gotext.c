@@ -1,7 +1,9 @@
 /*
  * gotext.c - Go's text profiles into the model builder.
  *
- * Three shapes, told apart by the first line:
+ * Four shapes, told apart by the first line (the fourth, "--- mutex:"
+ * or "--- contention:", is the count one with "CYCLES COUNT @ addrs"
+ * records after "cycles/second=N" and "sampling period=N" lines):
  *
  *   goroutine profile: total 7        counts (debug=1): "N @ 0xa 0xb"
  *   7 @ 0x43e1c6 0x44e2f2             lines, each followed by "#\t0xa-1\t
@@ -38,7 +40,7 @@
 #define MAX_LINE ((size_t)1 << 20)
 #define MAX_FRAMES 4096
 
-enum shape { COUNTS = 1, HEAP, DUMP };
+enum shape { COUNTS = 1, HEAP, DUMP, CONTENTION };
 
 /* Interned byte strings: key -> value, keys kept in one buffer. */
 struct imap {
@@ -173,6 +175,8 @@ struct reader {
     size_t nsym;
     int64_t heap_rate;
     bool heap_alloc, heap_v2;
+    int64_t cpu_hz, period; /* contention: cycles/second, sampling period */
+    bool in_samples;        /* contention: past the attribute lines */
     /* Dump labels. */
     int64_t goid, wait_minutes;
     char state[128], creator[512];
@@ -688,10 +692,11 @@ ppd__gotext_is(const unsigned char *s, size_t n)
     size_t l = 0;
     while (l < n && s[l] != '\n')
         l++;
-    static const char *const starts[] = {"heap profile: ", "goroutine "};
+    static const char *const starts[] = {"heap profile: ", "goroutine ",
+                                         "--- mutex:", "--- contention:"};
     if (is_preamble(p, l))
         return true;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
         size_t k = strlen(starts[i]);
         if (l >= k && memcmp(p, starts[i], k) == 0)
             return true;
@@ -793,6 +798,19 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
         }
         ppd__builder_period_type(b, pt, pu);
         ppd__builder_scalar(b, PPD__PERIOD, r->heap_rate);
+    } else if ((l >= 10 && memcmp(p, "--- mutex:", 10) == 0) ||
+               (l >= 15 && memcmp(p, "--- contention:", 15) == 0)) {
+        r->shape = CONTENTION;
+        r->period = 1;
+        int64_t ct = intern(r, "contentions", 11), cu = intern(r, "count", 5),
+                dt = intern(r, "delay", 5), du = intern(r, "nanoseconds", 11);
+        if (ct < 0 || cu < 0 || dt < 0 || du < 0 ||
+            !ppd__builder_sample_type(b, ct, cu) ||
+            !ppd__builder_sample_type(b, dt, du)) {
+            st = builder_failed(r);
+            goto out;
+        }
+        ppd__builder_period_type(b, ct, cu);
     } else if (l >= 10 && memcmp(p, "goroutine ", 10) == 0 &&
                isdigit((unsigned char)p[10])) {
         r->shape = DUMP;
@@ -856,6 +874,32 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
         if (r->in_memstats || (e - q >= 3 && memcmp(q, "---", 3) == 0) ||
             (e - q >= 16 && memcmp(q, "MAPPED_LIBRARIES", 16) == 0))
             break; /* what pprof reads ends here */
+        if (r->shape == CONTENTION && !r->in_samples) {
+            /* "cycles/second=N", "sampling period=N": before samples. */
+            const char *eq = memchr(q, '=', (size_t)(e - q));
+            if (eq != NULL && memchr(q, '@', (size_t)(e - q)) == NULL) {
+                const char *ke = eq;
+                while (ke > q && ke[-1] == ' ')
+                    ke--;
+                const char *v = skip_spaces(eq + 1, e);
+                int64_t x;
+                if (!parse_int(&v, e, &x) || skip_spaces(v, e) != e) {
+                    st = fail(r, "want 'NAME=NUMBER'");
+                    goto out;
+                }
+                size_t kl = (size_t)(ke - q);
+                if (kl == 13 && memcmp(q, "cycles/second", 13) == 0)
+                    r->cpu_hz = x;
+                else if (kl == 15 && memcmp(q, "sampling period", 15) == 0)
+                    r->period = x;
+                else if (kl == 14 && memcmp(q, "ms since reset", 14) == 0)
+                    ppd__builder_scalar(b, PPD__DURATION_NANOS,
+                                        x * 1000000);
+                continue;
+            }
+            r->in_samples = true;
+            ppd__builder_scalar(b, PPD__PERIOD, r->period);
+        }
         st = flush(r);
         if (st != PPD_OK)
             goto out;
@@ -871,6 +915,24 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
                 goto out;
             }
             r->nvals = 1;
+        } else if (r->shape == CONTENTION) {
+            /* "CYCLES COUNT @ ADDRESSES", unsampled as pprof does. */
+            int64_t cycles, count;
+            if (!parse_int(&q, at, &cycles) ||
+                !parse_int((q = skip_spaces(q, at), &q), at, &count) ||
+                skip_spaces(q, at) != at) {
+                st = fail(r, "want 'CYCLES COUNT @ ADDRESSES'");
+                goto out;
+            }
+            if (r->period > 0) {
+                if (r->cpu_hz > 0)
+                    cycles = (int64_t)((double)cycles * (double)r->period /
+                                       ((double)r->cpu_hz / 1e9));
+                count *= r->period;
+            }
+            r->vals[0] = count;
+            r->vals[1] = cycles;
+            r->nvals = 2;
         } else {
             int64_t v[4];
             for (int k = 0; k < 4; k++) {

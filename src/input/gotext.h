@@ -1,8 +1,8 @@
 /*
  * gotext.h - the reader of Go's text profiles: the ?debug=1 pages of
  * net/http/pprof (goroutine and threadcreate counts, heap and allocs with
- * runtime.MemStats) and ?debug=2 goroutine dumps (also what a panic or
- * SIGQUIT prints).
+ * runtime.MemStats, mutex and block contentions) and ?debug=2 goroutine
+ * dumps (also what a panic or SIGQUIT prints).
  */
 #ifndef PPD_INPUT_GOTEXT_H
 #define PPD_INPUT_GOTEXT_H

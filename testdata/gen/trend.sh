@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build leakd, run it, and capture goroutine and heap profiles at seven
 # points of one run, for the trend and text-input tests (testdata/trend/):
-# protobuf (debug=0) and text (goroutine debug=1 and 2, heap debug=1).
+# protobuf (debug=0) and text (goroutine debug=1 and 2, heap, mutex and
+# block debug=1).
 # Usage: trend.sh [OUTDIR]   (default: testdata/trend of the repository)
 #
 # Between points: 40 leaky jobs (steady growth of two goroutine stacks
@@ -35,6 +36,8 @@ for k in 0 1 2 3 4 5 6; do
 	fetch "$base/debug/pprof/goroutine?debug=1" "$out/goroutine.debug1-$stamp.txt"
 	fetch "$base/debug/pprof/goroutine?debug=2" "$out/goroutine.debug2-$stamp.txt"
 	fetch "$base/debug/pprof/heap?debug=1" "$out/heap.debug1-$stamp.txt"
+	fetch "$base/debug/pprof/mutex?debug=1" "$out/mutex.debug1-$stamp.txt"
+	fetch "$base/debug/pprof/block?debug=1" "$out/block.debug1-$stamp.txt"
 	echo "captured point $k ($stamp)"
 	((k < 6)) && sleep "$interval"
 done

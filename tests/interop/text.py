@@ -74,7 +74,19 @@ def parse_debug1(path):
     text = open(path).read().split("\n")
     first = text[0]
     heap = first.startswith("heap profile:")
-    if heap:
+    contention = first.startswith("--- ")
+    hz = period = 0
+    if contention:
+        types = ["contentions", "delay"]
+        period = 1
+        while "=" in text[1] and "@" not in text[1]:
+            k, v = [x.strip() for x in text[1].split("=", 1)]
+            if k == "cycles/second":
+                hz = int(v)
+            elif k == "sampling period":
+                period = int(v)
+            text.pop(1)
+    elif heap:
         h = [int(x) for x in re.findall(r"\d+", first.split("@")[0])]
         rate = int(first.rsplit("/", 1)[1]) // 2
         alloc = (h[2] != h[0] and h[2] != 0) or (h[3] != h[1] and h[3] != 0)
@@ -110,6 +122,13 @@ def parse_debug1(path):
             iv = scale(n[0], n[1])
             av = scale(n[2], n[3])
             v = list(av + iv) if alloc else list(iv)
+        elif contention:
+            cycles, count = [int(x) for x in vals.split()]
+            if period > 0:
+                if hz > 0:
+                    cycles = int(cycles * period / (hz / 1e9))
+                count *= period
+            v = [count, cycles]
         else:
             v = [int(vals)]
         cur = (v, {}, addrs)
@@ -152,8 +171,9 @@ def main():
     tdir = os.path.join(src, "testdata", "trend")
     d1 = sorted(glob.glob(os.path.join(tdir, "*.debug1-*.txt")))
     d2 = sorted(glob.glob(os.path.join(tdir, "goroutine.debug2-*.txt")))
-    check("fixtures: 14 debug=1 and 7 debug=2 texts",
-          len(d1) == 14 and len(d2) == 7, (len(d1), len(d2)))
+    check("fixtures: 28 debug=1 (goroutine, heap, mutex, block) and 7 "
+          "debug=2 texts", len(d1) == 28 and len(d2) == 7,
+          (len(d1), len(d2)))
 
     for path in d1:
         name = os.path.basename(path)
