@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "input/gotext.h"
+#include "input/gperf.h"
 #include "input/pprof_pb.h"
 #include "input/sniff.h"
 #include "input/source.h"
@@ -64,6 +65,12 @@ decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
         goto out;
     }
     size_t avail = s.end - s.pos;
+    if (ppd__gperf_cpu_is(s.buf + s.pos, avail)) {
+        st = ppd__gperf_cpu_read(&s, b);
+        if (st == PPD_OK)
+            st = ppd__builder_finish(b, s.produced, s.gz, out);
+        goto out;
+    }
     bool text = ppd__sniff_is_text(s.buf + s.pos, avail);
     if (text && ppd__gotext_is(s.buf + s.pos, avail)) {
         st = ppd__gotext_read(&s, b);

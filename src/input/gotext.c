@@ -35,7 +35,9 @@
 #include <string.h>
 
 #include "input/gotext.h"
+#include "input/gperf.h"
 #include "model/hash.h"
+#include "model/vec.h"
 
 #define MAX_LINE ((size_t)1 << 20)
 #define MAX_FRAMES 4096
@@ -184,6 +186,13 @@ struct reader {
     size_t fnlen;
     bool in_memstats;
     bool any_sym; /* a symbol line has been seen */
+    /* gperftools' heap profile ("@ heapprofile"): its memory map comes
+     * last, so its records wait for it. */
+    bool deferred;
+    struct ppd__maps maps;
+    PPD_VEC(int64_t) dvals;   /* 4 per record */
+    PPD_VEC(uint64_t) daddrs; /* addresses of every record */
+    PPD_VEC(size_t) dcount;   /* addresses per record */
     unsigned char *key; /* scratch for sample keys */
 };
 
@@ -274,7 +283,9 @@ location_at(struct reader *r, uint64_t addr)
                                                 r->sym[i].line, 0};
     /* Go prints the outermost of inlined frames last. */
     struct ppd__location_rec l = {.id = id, .address = addr, .lines = lines,
-                                  .nlines = n};
+                                  .nlines = n,
+                                  .mapping_id = ppd__maps_find(&r->maps,
+                                                               addr)};
     if (!ppd__builder_location(r->b, &l))
         return 0;
     r->nlocations++;
@@ -307,6 +318,20 @@ flush(struct reader *r)
     if (!r->pending)
         return PPD_OK;
     r->pending = false;
+    if (r->deferred) {
+        if (!PPD_VEC_RESERVE(r->dvals, 4, NULL) ||
+            !PPD_VEC_RESERVE(r->daddrs, r->naddrs, NULL) ||
+            !PPD_VEC_RESERVE(r->dcount, 1, NULL))
+            return ppd_error_set(r->s->err, PPD_ENOMEM, r->s->name,
+                                 "out of memory");
+        for (size_t i = 0; i < 4; i++)
+            r->dvals.v[r->dvals.n++] = i < r->nvals ? r->vals[i] : 0;
+        memcpy(r->daddrs.v + r->daddrs.n, r->addrs,
+               r->naddrs * sizeof *r->addrs);
+        r->daddrs.n += r->naddrs;
+        r->dcount.v[r->dcount.n++] = r->naddrs;
+        return PPD_OK;
+    }
     size_t n = r->shape == DUMP ? r->nframes : r->naddrs;
     size_t k = 0;
     /* Go prints no symbol lines for runtime frames (debug=1 leaves them
@@ -361,6 +386,37 @@ flush(struct reader *r)
     if (!ppd__builder_sample(r->b, &sr))
         return builder_failed(r);
     r->nsym = 0;
+    return PPD_OK;
+}
+
+static int64_t
+intern_cb(void *ctx, const char *s, size_t n)
+{
+    return intern(ctx, s, n);
+}
+
+/* gperftools' heap: the memory map read, hand over the waiting records. */
+static enum ppd_status
+emit_deferred(struct reader *r)
+{
+    if (!ppd__maps_emit(&r->maps, r->b, intern_cb, r))
+        return builder_failed(r) != PPD_OK
+                   ? builder_failed(r)
+                   : ppd_error_set(r->s->err, PPD_ENOMEM, r->s->name,
+                                   "out of memory");
+    r->deferred = false;
+    size_t at = 0;
+    for (size_t i = 0; i < r->dcount.n; i++) {
+        r->naddrs = r->dcount.v[i];
+        memcpy(r->addrs, r->daddrs.v + at, r->naddrs * sizeof *r->addrs);
+        at += r->naddrs;
+        memcpy(r->vals, r->dvals.v + 4 * i, 4 * sizeof *r->vals);
+        r->nsym = 0;
+        r->pending = true;
+        enum ppd_status st = flush(r);
+        if (st != PPD_OK)
+            return st;
+    }
     return PPD_OK;
 }
 
@@ -767,6 +823,9 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
         }
         q += 6;
         int64_t rate = 0;
+        /* gperftools writes "@ heapprofile": unsampled, with a memory
+         * map at the end. */
+        r->deferred = e - q >= 7 && memcmp(q, "profile", 7) == 0;
         if (q < e && *q == '/') {
             q++;
             if (!parse_int(&q, e, &rate)) {
@@ -871,8 +930,18 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
                 goto out;
             continue;
         }
-        if (r->in_memstats || (e - q >= 3 && memcmp(q, "---", 3) == 0) ||
-            (e - q >= 16 && memcmp(q, "MAPPED_LIBRARIES", 16) == 0))
+        if (e - q >= 16 && memcmp(q, "MAPPED_LIBRARIES", 16) == 0) {
+            /* The memory map, to the end. */
+            st = flush(r);
+            while (st == PPD_OK && next_line(r, &p, &e, &too_long))
+                if (!ppd__maps_line(&r->maps, p, e))
+                    st = ppd_error_set(s->err, PPD_ENOMEM, s->name,
+                                       "out of memory");
+            if (st != PPD_OK)
+                goto out;
+            break;
+        }
+        if (r->in_memstats || (e - q >= 3 && memcmp(q, "---", 3) == 0))
             break; /* what pprof reads ends here */
         if (r->shape == CONTENTION && !r->in_samples) {
             /* "cycles/second=N", "sampling period=N": before samples. */
@@ -984,7 +1053,13 @@ ended:
         goto out;
     }
     st = flush(r);
+    if (st == PPD_OK && r->deferred)
+        st = emit_deferred(r);
 out:
+    ppd__maps_free(&r->maps);
+    free(r->dvals.v);
+    free(r->daddrs.v);
+    free(r->dcount.v);
     imap_free(&r->strings);
     imap_free(&r->functions);
     imap_free(&r->locations);
