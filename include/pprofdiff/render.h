@@ -53,6 +53,11 @@ struct ppd_render_options {
     const struct ppd_signatures *hints;
     const char *hint_kind;
     bool ascii; /* trend: sparklines in ASCII, not Unicode blocks */
+    /* text: the terminal's width; rows are cut to fit it (0: every row
+     * on one line, whole, as for pipes and files) */
+    int width;
+    /* text: each row's stack under it, a frame per line */
+    bool stack_lines;
     bool color; /* text: ANSI colours (growth red, shrinking green,
                    culprit and titles bold); the caller decides when */
 };

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -219,4 +220,55 @@ ppd__cli_filter_flag(struct ppd_filter_options *f, int code, const char *arg)
     case PPD_CLI_OPT_TAGIGNORE: f->tagignore = arg; return 1;
     default: return 0;
     }
+}
+
+const struct ppd__opt ppd__cli_layout_opts[] = {
+    {"wide", 'w', PPD_CLI_OPT_WIDE, NULL,
+     "text on a terminal: every row whole on\n"
+     "one line, as into a pipe"},
+    {"stacks", 0, PPD_CLI_OPT_STACKS, "FORM",
+     "text: inline (one line a row), lines\n"
+     "(a frame per line under each row), or\n"
+     "auto (default: lines on a terminal\n"
+     "with -n 5 or fewer)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+int
+ppd__cli_layout_flag(struct ppd__cli_layout *l, int code, const char *arg)
+{
+    static const struct ppd__choice forms[] = {
+        {"auto", -1}, {"inline", 0}, {"lines", 1}, {NULL, 0}};
+    switch (code) {
+    case PPD_CLI_OPT_WIDE:
+        l->wide = true;
+        return 1;
+    case PPD_CLI_OPT_STACKS:
+        return ppd__cli_choice("--stacks", arg, forms, &l->stacks) ? 1 : -1;
+    default:
+        return 0;
+    }
+}
+
+void
+ppd__cli_layout_apply(const struct ppd__cli_layout *l, bool to_file,
+                      size_t top, int *width, bool *stack_lines)
+{
+    bool tty = !to_file && isatty(STDOUT_FILENO);
+    *width = 0;
+    if (tty && !l->wide) {
+        struct winsize ws;
+        const char *cols = getenv("COLUMNS");
+        long c;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+            *width = ws.ws_col;
+        else if (cols != NULL && ppd__cli_parse_long(cols, 1, 100000, &c))
+            *width = (int)c;
+        else
+            *width = 80;
+        if (*width < 20)
+            *width = 20;
+    }
+    *stack_lines = l->stacks == 1 ||
+                   (l->stacks < 0 && tty && top >= 1 && top <= 5);
 }

@@ -106,6 +106,34 @@ bool ppd__cli_parse_seconds(const char *s, double *out);
  */
 bool ppd__cli_want_color(int when);
 
+/* How text is laid out on a terminal: -w/--wide, --stacks. */
+enum { PPD_CLI_OPT_WIDE = 'w', PPD_CLI_OPT_STACKS = 940 };
+extern const struct ppd__opt ppd__cli_layout_opts[];
+
+struct ppd__cli_layout {
+    bool wide;
+    int stacks; /* -1 auto, 0 inline, 1 lines */
+};
+
+/*
+ * ppd__cli_layout_flag - apply a layout option to l. Returns 1 when code
+ * is one, 0 when it is not, -1 after printing a usage error. Zero l and
+ * set stacks to -1 before parsing.
+ */
+int ppd__cli_layout_flag(struct ppd__cli_layout *l, int code,
+                         const char *arg);
+
+/*
+ * ppd__cli_layout_apply - the width and stack form of text written to
+ * stdout (to_file: written to a file instead, which gets neither): the
+ * terminal's width (TIOCGWINSZ, else COLUMNS, else 80; at least 20)
+ * when stdout is a terminal and not --wide; frames a line each with
+ * --stacks lines, or with auto on a terminal when at most 5 rows a
+ * section are shown (top, 1 to 5).
+ */
+void ppd__cli_layout_apply(const struct ppd__cli_layout *l, bool to_file,
+                           size_t top, int *width, bool *stack_lines);
+
 /*
  * The subcommands; argv[0] is the subcommand's name (the program's for
  * the diff). Each returns the process exit status.

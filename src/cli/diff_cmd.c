@@ -61,6 +61,7 @@ struct cli_options {
     struct ppd_decode_options dopt; /* --max-bytes, --max-depth */
     struct ppd__cli_net net;        /* URL inputs: see net_opts.h */
     struct ppd__cli_leak leak;      /* --fail-if, --signatures, ... */
+    struct ppd__cli_layout layout;  /* --wide, --stacks */
 };
 
 enum {
@@ -207,6 +208,7 @@ usage(FILE *out)
     ppd__opts_help(out, diff_opts);
     ppd__opts_help(out, ppd__cli_filter_opts);
     ppd__opts_help(out, ppd__cli_leak_opts);
+    ppd__opts_help(out, ppd__cli_layout_opts);
     ppd__opts_help(out, ppd__cli_input_opts);
     ppd__opts_help(out, info_opts);
     fputc('\n', out);
@@ -231,13 +233,15 @@ static int
 parse_args(int argc, char **argv, struct cli_options *o, bool *done)
 {
     static const struct ppd__opt *const tables[] = {
-        diff_opts, ppd__cli_filter_opts, ppd__cli_leak_opts,
-        ppd__cli_input_opts, info_opts, ppd__cli_net_opts, NULL};
+        diff_opts,           ppd__cli_filter_opts, ppd__cli_leak_opts,
+        ppd__cli_layout_opts, ppd__cli_input_opts, info_opts,
+        ppd__cli_net_opts,   NULL};
     struct option longopts[PPD_OPTS_MAX + 1];
     char shortopts[3 * PPD_OPTS_MAX + 2];
     ppd__opts_getopt(tables, longopts, shortopts);
     o->top = -1;
     o->color = -1;
+    o->layout.stacks = -1;
     opterr = 0;
     optind = 1;
     int c;
@@ -370,6 +374,8 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                 r = ppd__cli_filter_flag(&o->filter, c, optarg);
             if (r == 0)
                 r = ppd__cli_leak_flag(&o->leak, NULL, c, optarg);
+            if (r == 0)
+                r = ppd__cli_layout_flag(&o->layout, c, optarg);
             if (r == 0)
                 r = ppd__cli_fetch_flag(&o->net, c, optarg);
             if (r < 0)
@@ -755,6 +761,9 @@ ppd__cli_diff_main(int argc, char **argv)
         ropt.top = (size_t)o.top;
     else
         ropt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
+    if (o.format == PPD_FORMAT_TEXT)
+        ppd__cli_layout_apply(&o.layout, o.output != NULL, ropt.top,
+                              &ropt.width, &ropt.stack_lines);
     /* Folded stacks feed flame graphs: every stack, unchanged ones too. */
     if (o.format == PPD_FORMAT_FOLDED) {
         ropt.top = 0;

@@ -50,6 +50,7 @@ struct trend_options {
     struct ppd_decode_options dopt;
     struct ppd__cli_net net;
     struct ppd__cli_leak leak;
+    struct ppd__cli_layout layout;
     char **inputs; /* expanded: directories listed */
     size_t ninputs;
 };
@@ -120,6 +121,7 @@ usage(FILE *out)
     ppd__opts_help(out, trend_opts);
     ppd__opts_help(out, ppd__cli_filter_opts);
     ppd__opts_help(out, ppd__cli_leak_opts);
+    ppd__opts_help(out, ppd__cli_layout_opts);
     ppd__opts_help(out, ppd__cli_input_opts);
     ppd__opts_help(out, info_opts);
     fputc('\n', out);
@@ -228,14 +230,15 @@ static int
 parse_args(int argc, char **argv, struct trend_options *o, bool *done)
 {
     static const struct ppd__opt *const tables[] = {
-        trend_opts,          ppd__cli_filter_opts, ppd__cli_leak_opts,
-        ppd__cli_input_opts, info_opts,            ppd__cli_net_opts,
-        NULL};
+        trend_opts,           ppd__cli_filter_opts, ppd__cli_leak_opts,
+        ppd__cli_layout_opts, ppd__cli_input_opts,  info_opts,
+        ppd__cli_net_opts,    NULL};
     struct option longopts[PPD_OPTS_MAX + 1];
     char shortopts[3 * PPD_OPTS_MAX + 2];
     ppd__opts_getopt(tables, longopts, shortopts);
     o->top = -1;
     o->color = -1;
+    o->layout.stacks = -1;
     opterr = 0;
     optind = 1;
     int c;
@@ -305,6 +308,8 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
             if (r == 0)
                 r = ppd__cli_leak_flag(&o->leak, CMD, c, optarg);
             if (r == 0)
+                r = ppd__cli_layout_flag(&o->layout, c, optarg);
+            if (r == 0)
                 r = ppd__cli_fetch_flag(&o->net, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
@@ -370,6 +375,34 @@ load_thread(void *arg)
     return NULL;
 }
 
+/*
+ * Progress on stderr, a terminal: snapshots read of all, bytes (of the
+ * files), and an estimate of the time left; one line, rewritten, erased
+ * at the end (done).
+ */
+static void
+progress(const struct trend_options *o, size_t done_, size_t n,
+         uint64_t bytes, const struct timespec *t0, bool end)
+{
+    if (o->net.quiet || !isatty(STDERR_FILENO))
+        return;
+    if (end) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = (double)(now.tv_sec - t0->tv_sec) +
+                (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+    fprintf(stderr, "\rpprofdiff: reading snapshots %zu/%zu, %.1f MiB",
+            done_, n, (double)bytes / 1048576.0);
+    if (done_ > 0 && done_ < n)
+        fprintf(stderr, ", about %.0f s left",
+                el / (double)done_ * (double)(n - done_) + 0.5);
+    fputs("\033[K", stderr);
+    fflush(stderr);
+}
+
 /* The accumulator's settings, before the first profile. */
 static enum ppd_status
 setup(struct ppd_accum *a, const struct trend_options *o,
@@ -424,7 +457,14 @@ load_all(const struct trend_options *o, const struct ppd_filter *filter,
     char kind0[64] = ""; /* the first snapshot's kind and name */
     char *name0 = NULL;
     int rc = PPD_EXIT_OK;
+    struct timespec t0;
+    uint64_t bytes = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t i = 0; i < n; i++) {
+        progress(o, i, n, bytes, &t0, false);
+        struct stat sb;
+        if (stat(o->inputs[i], &sb) == 0)
+            bytes += (uint64_t)sb.st_size;
         while (next < n && next < i + jobs) {
             started[next] =
                 pthread_create(&th[next], NULL, load_thread, &js[next]) == 0;
@@ -435,6 +475,8 @@ load_all(const struct trend_options *o, const struct ppd_filter *filter,
         if (started[i])
             pthread_join(th[i], NULL);
         struct job *j = &js[i];
+        if (j->st != PPD_OK)
+            progress(o, i, n, bytes, &t0, true); /* a clean line */
         if (j->st == PPD_ENODATA) {
             /* A window without data is a gap, not a zero. */
             fprintf(stderr,
@@ -480,6 +522,7 @@ load_all(const struct trend_options *o, const struct ppd_filter *filter,
         ppd_profile_free(j->profile);
         j->profile = NULL;
     }
+    progress(o, n, n, bytes, &t0, true);
     for (size_t i = 0; i < n; i++)
         ppd_profile_free(js[i].profile);
     free(name0);
@@ -612,6 +655,9 @@ ppd__cli_trend_main(int argc, char **argv)
     ropt.hints = sigs;
     ropt.hint_kind = ppd_accum_column(acc, 0)->kind;
     ropt.ascii = o.ascii || !locale_is_utf8();
+    if (o.format == PPD_FORMAT_TEXT)
+        ppd__cli_layout_apply(&o.layout, o.output != NULL, topt.top,
+                              &ropt.width, &ropt.stack_lines);
     ropt.color = o.format == PPD_FORMAT_TEXT &&
                  ppd__cli_want_color(o.output != NULL && o.color < 0
                                          ? 0

@@ -116,6 +116,26 @@ void ppd__time_text(char *buf, size_t n, int64_t ns);
 void ppd__put_memory_text(FILE *out, const struct ppd_accum *a);
 void ppd__put_memory_json(FILE *out, const struct ppd_accum *a);
 
+/*
+ * Terminal layout (fit.c), only with a width. ppd__fit_name writes s in
+ * at most w columns (its middle elided with "…", keeping the start and
+ * the last path element) and returns the columns used. ppd__fit_stack
+ * writes frames (leaf first) joined by " < " in avail columns, from the
+ * culprit (index) rootward when all do not fit. ppd__stack_lines writes
+ * one frame per line, indented, the culprit marked '>' (and bold, and
+ * runtime frames dim, with color). ppd__wrap_text writes label and text
+ * word-wrapped to width (0: one line), continuation lines indented.
+ */
+int ppd__fit_name(FILE *out, struct ppd_str s, int w);
+void ppd__fit_stack(FILE *out, const struct ppd_accum *a,
+                    const uint32_t *frames, size_t n, size_t culprit,
+                    int avail);
+void ppd__stack_lines(FILE *out, const struct ppd_accum *a,
+                      const uint32_t *frames, size_t n, size_t culprit,
+                      int indent, int width, bool color);
+void ppd__wrap_text(FILE *out, const char *label, const char *text,
+                    int indent, int width);
+
 /* The formats. Each returns false when out of memory. */
 bool ppd__render_text(FILE *out, const struct ppd_diff *d,
                       const struct ppd_render_options *o,

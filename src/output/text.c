@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output/output.h"
@@ -113,12 +114,22 @@ pad_name(FILE *out, struct ppd_str s, int w)
         fputc(' ', out);
 }
 
-/* A matching signature's hint, on its own line under the row. */
+/* A matching signature's hint, under the row (wrapped to width). */
 static void
-put_hint(FILE *out, const char *hint, int indent)
+put_hint(FILE *out, const char *hint, int indent, int width)
 {
     if (hint != NULL)
-        fprintf(out, "%*shint: %s\n", indent, "", hint);
+        ppd__wrap_text(out, "hint: ", hint, indent, width);
+}
+
+/* The index of frame id among f's, 0 when absent. */
+static size_t
+index_of(const struct ppd__frames *f, uint32_t id)
+{
+    for (size_t k = 0; k < f->n; k++)
+        if (f->v[k] == id)
+            return k;
+    return 0;
 }
 
 static bool
@@ -155,6 +166,21 @@ render_section(FILE *out, const struct ppd_diff *d,
         int cw = ppd__name_width(ppd__culprit(d, r));
         w.culprit = imax(w.culprit, cw > 60 ? 60 : cw);
     }
+    /* On a terminal, inline: no culprit column, the stack from the
+     * culprit rootward in what the other columns leave. With stacks as
+     * lines: the culprit in what is left. */
+    int wculprit = w.culprit, wstack = 0;
+    bool fitted = o->width > 0 && !o->stack_lines;
+    if (o->width > 0) {
+        int fixed = w.rank + 2 + w.delta + 2 + w.growth + 2 +
+                    (single ? 0 : w.base + 2 + w.cur + 2) +
+                    (ids ? w.survived + 2 : 0);
+        int left = o->width - fixed;
+        if (left < 12)
+            left = 12;
+        wculprit = wculprit > left ? left : wculprit;
+        wstack = left;
+    }
     fputc('\n', out);
     if (o->color)
         fputs("\033[" HUE_BOLD "m", out);
@@ -180,8 +206,15 @@ render_section(FILE *out, const struct ppd_diff *d,
         }
     }
     fputs("  ", out);
-    pad_left(out, "culprit", w.culprit);
-    fputs("  stack (leaf < ... < root)\n", out);
+    if (o->stack_lines) {
+        fputs("culprit\n", out);
+    } else if (fitted) {
+        fputs(wstack >= 28 ? "stack (culprit < ... < root)\n" : "stack\n",
+              out);
+    } else {
+        pad_left(out, "culprit", wculprit);
+        fputs("  stack (leaf < ... < root)\n", out);
+    }
     for (size_t i = 0; i < n; i++) {
         const struct ppd_diff_row *r = &d->rows[at + i];
         row_cells(d, r, c1, c2, c3, c4);
@@ -207,17 +240,34 @@ render_section(FILE *out, const struct ppd_diff *d,
             pad_right(out, sv, w.survived);
         }
         fputs("  ", out);
-        if (o->color)
-            fputs("\033[" HUE_BOLD "m", out);
-        pad_name(out, ppd__culprit(d, r), w.culprit);
-        if (o->color)
-            fputs("\033[0m", out);
-        fputs("  ", out);
         if (!ppd__row_frames(d, r, f))
             return false;
-        put_stack(out, d, f);
-        fputc('\n', out);
-        put_hint(out, ppd__diff_hint(d, r, f, o), w.rank + 2);
+        size_t ci = index_of(f, r->culprit);
+        if (fitted) {
+            ppd__fit_stack(out, d->accum, f->v, f->n, ci, wstack);
+            fputc('\n', out);
+        } else {
+            if (o->color)
+                fputs("\033[" HUE_BOLD "m", out);
+            if (o->width > 0)
+                ppd__fit_name(out, ppd__culprit(d, r), wculprit);
+            else if (o->stack_lines)
+                ppd__put_name(out, ppd__culprit(d, r));
+            else
+                pad_name(out, ppd__culprit(d, r), w.culprit);
+            if (o->color)
+                fputs("\033[0m", out);
+            if (o->stack_lines) {
+                fputc('\n', out);
+                ppd__stack_lines(out, d->accum, f->v, f->n, ci, w.rank + 2,
+                                 o->width, o->color);
+            } else {
+                fputs("  ", out);
+                put_stack(out, d, f);
+                fputc('\n', out);
+            }
+        }
+        put_hint(out, ppd__diff_hint(d, r, f, o), w.rank + 2, o->width);
     }
     if (n < total)
         fprintf(out, "... %zu more %s%sstack%s (-n 0 shows all)\n",
@@ -245,9 +295,27 @@ span_of(int64_t base, int64_t cur, int64_t *out)
  * both inputs with their times, the span, the total change and the
  * rate. what names the entries counted ("stacks", "functions", ...).
  */
+/*
+ * "LABEL NAME   REST": on a terminal (width > 0) the name cut to what
+ * the label and the rest leave.
+ */
+static void
+put_named(FILE *out, const char *label, const char *name, const char *rest,
+          int width)
+{
+    fputs(label, out);
+    int room = width - ppd__utf8_width(label) - ppd__utf8_width(rest);
+    if (width > 0)
+        ppd__fit_name(out, (struct ppd_str){name, strlen(name)},
+                      room > 12 ? room : 12);
+    else
+        fputs(name, out);
+    fputs(rest, out);
+}
+
 static void
 put_header(FILE *out, const struct ppd_accum *a, const char *what,
-           size_t nentries)
+           size_t nentries, int width)
 {
     size_t ncols = ppd_accum_ncolumns(a);
     const struct ppd_value_type *type = ppd_accum_type(a);
@@ -257,8 +325,10 @@ put_header(FILE *out, const struct ppd_accum *a, const char *what,
     fprintf(out, "profile: %s   sample: %s (%s)\n", cur->kind, type->type,
             unit);
     if (ncols == 1) {
+        char rest[96];
         ppd__time_text(t, sizeof t, cur->time_nanos);
-        fprintf(out, "input:   %s   %s\n", cur->name, t);
+        snprintf(rest, sizeof rest, "   %s\n", t);
+        put_named(out, "input:   ", cur->name, rest, width);
         /* pprof's total is the sum of absolute values: a profile saved
          * as a difference holds negative ones, and says its net too. */
         ppd_render_value(v1, sizeof v1, cur->abs_total, unit, false);
@@ -271,24 +341,28 @@ put_header(FILE *out, const struct ppd_accum *a, const char *what,
         return;
     }
     const struct ppd_column *base = ppd_accum_column(a, 0);
+    char rest[160];
     ppd__time_text(t, sizeof t, base->time_nanos);
-    fprintf(out, "base:    %s   %s\n", base->name, t);
+    snprintf(rest, sizeof rest, "   %s\n", t);
+    put_named(out, "base:    ", base->name, rest, width);
     ppd__time_text(t, sizeof t, cur->time_nanos);
-    fprintf(out, "cur:     %s   %s", cur->name, t);
+    int k = snprintf(rest, sizeof rest, "   %s", t);
     int64_t span = 0;
     if (base->time_nanos != 0 && cur->time_nanos != 0 &&
         span_of(base->time_nanos, cur->time_nanos, &span)) {
         char sp[32];
         if (span >= 0) {
             ppd_render_duration(sp, sizeof sp, span);
-            fprintf(out, "   (+%s later)", sp);
+            snprintf(rest + k, sizeof rest - (size_t)k, "   (+%s later)", sp);
         } else {
             /* Swapped arguments are a common slip: say so plainly. */
             ppd_render_duration(sp, sizeof sp, -span);
-            fprintf(out, "   (%s EARLIER than base: arguments swapped?)", sp);
+            snprintf(rest + k, sizeof rest - (size_t)k,
+                     "   (%s EARLIER than base: arguments swapped?)", sp);
         }
     }
-    fputc('\n', out);
+    strncat(rest, "\n", sizeof rest - strlen(rest) - 1);
+    put_named(out, "cur:     ", cur->name, rest, width);
     int64_t tb = base->total, tc = cur->total;
     int64_t delta = (int64_t)((uint64_t)tc - (uint64_t)tb);
     ppd_render_value(v1, sizeof v1, delta, unit, true);
@@ -360,14 +434,15 @@ ppd__render_text(FILE *out, const struct ppd_diff *d,
 {
     if (d->ncolumns == 1) {
         put_header(out, d->accum, "stacks",
-                   d->nsection[PPD_GROWING] + d->nsection[PPD_SHRINKING]);
+                   d->nsection[PPD_GROWING] + d->nsection[PPD_SHRINKING],
+                   o->width);
         put_kept(out, d->accum);
         /* Negative values (a profile written as a difference) too. */
         return render_section(out, d, o, PPD_GROWING, "top stacks", sc) &&
                render_section(out, d, o, PPD_SHRINKING, "negative values",
                               sc);
     }
-    put_header(out, d->accum, NULL, 0);
+    put_header(out, d->accum, NULL, 0, o->width);
     put_kept(out, d->accum);
     fprintf(out, "stacks:  %zu growing, %zu shrinking, %zu unchanged\n",
             d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
@@ -398,7 +473,7 @@ entries_of(enum ppd_grain g)
 static void
 put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
               const struct ppd_view_row *r, const struct ppd_view_edge *e,
-              bool into, int *w, bool color)
+              bool into, int *w, bool color, int width)
 {
     const struct ppd_accum *a = v->accum;
     const char *unit = ppd_accum_type(a)->unit;
@@ -421,6 +496,7 @@ put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
             w[c] = imax(w[c], ppd__utf8_width(cell[c]));
         return;
     }
+    int used = 0;
     for (int c = 0; c < ncell; c++) {
         const char *hue = NULL;
         if (!single && (c == 1 || c == 2))
@@ -429,7 +505,14 @@ put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
                                     : r->cum_delta);
         put_cell(out, cell[c], w[c], hue, color);
         fputs("  ", out);
+        used += w[c] + 2;
     }
+    /* On a terminal, the name in what is left (written aside first). */
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *real = out;
+    if (width > 0 && (out = open_memstream(&buf, &blen)) == NULL)
+        out = real;
     if (r != NULL) {
         ppd__put_entry(out, ppd_accum_frame(a, r->frame), ppd_accum_grain(a),
                        r->inlined);
@@ -440,6 +523,15 @@ put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
         if (e->inlined)
             fputs(" (inline)", out);
     }
+    if (out != real) {
+        if (fclose(out) == 0) {
+            int room = width - used;
+            ppd__fit_name(real, (struct ppd_str){buf, blen},
+                          room > 12 ? room : 12);
+        }
+        free(buf);
+        out = real;
+    }
     fputc('\n', out);
 }
 
@@ -449,7 +541,7 @@ put_view_line(FILE *out, const struct ppd_view *v, size_t rank,
  */
 static void
 put_peek_rows(FILE *out, const struct ppd_view *v, int *w, int rule,
-              bool color)
+              bool color, int width)
 {
     for (size_t i = 0; i < v->nrows; i++) {
         uint32_t entry = v->row_entry[i];
@@ -461,12 +553,13 @@ put_peek_rows(FILE *out, const struct ppd_view *v, int *w, int rule,
         for (size_t k = 0; k < v->nedges; k++)
             if (v->edges[k].callee_entry == entry)
                 put_view_line(out, v, 0, NULL, &v->edges[k], true, w,
-                              color);
-        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w, color);
+                              color, width);
+        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w, color,
+                      width);
         for (size_t k = 0; k < v->nedges; k++)
             if (v->edges[k].caller_entry == entry)
                 put_view_line(out, v, 0, NULL, &v->edges[k], false, w,
-                              color);
+                              color, width);
     }
 }
 
@@ -494,7 +587,7 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
     const struct ppd_accum *a = v->accum;
     const char *what = entries_of(ppd_accum_grain(a));
     bool single = v->ncolumns == 1;
-    put_header(out, a, what, v->nentries);
+    put_header(out, a, what, v->nentries, o->width);
     put_kept(out, a);
     if (!single) {
         char label[16];
@@ -508,12 +601,12 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
      * measured first. */
     int w[5] = {4, 4, 3, 8, 7};
     if (v->edges != NULL) {
-        put_peek_rows(NULL, v, w, 0, false);
+        put_peek_rows(NULL, v, w, 0, false, 0);
         fprintf(out, "\n%s matching --peek (%zu), with their callers (<-) "
                      "and callees (->)\n",
                 what, v->nrows);
         int rule = put_view_head(out, w, single);
-        put_peek_rows(out, v, w, rule, o->color);
+        put_peek_rows(out, v, w, rule, o->color, o->width);
         if (v->nrows > 0) {
             for (int k = 0; k < rule; k++)
                 fputc('-', out);
@@ -522,14 +615,15 @@ ppd__render_text_view(FILE *out, const struct ppd_view *v,
         return true;
     }
     for (size_t i = 0; i < v->nrows; i++)
-        put_view_line(NULL, v, i + 1, &v->rows[i], NULL, false, w, false);
+        put_view_line(NULL, v, i + 1, &v->rows[i], NULL, false, w, false, 0);
     size_t total =
         (single ? v->nentries : v->nentries - v->nunchanged) - v->nfloor;
     fprintf(out, "\n%s (%zu of %zu)\n", what, v->nrows, total);
     put_view_head(out, w, single);
     for (size_t i = 0; i < v->nrows; i++) {
-        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w, o->color);
-        put_hint(out, ppd__view_hint(v, &v->rows[i], o), w[0] + 2);
+        put_view_line(out, v, i + 1, &v->rows[i], NULL, false, w, o->color,
+                      o->width);
+        put_hint(out, ppd__view_hint(v, &v->rows[i], o), w[0] + 2, o->width);
     }
     if (v->nrows < total)
         fprintf(out, "... %zu more %s (-n 0 shows all)\n", total - v->nrows,

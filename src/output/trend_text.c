@@ -63,12 +63,19 @@ pad(FILE *out, const char *s, int w, bool right)
 
 static void
 put_snapshot(FILE *out, const char *label, const struct ppd_trend *t,
-             size_t i)
+             size_t i, int width)
 {
     char when[64];
     ppd__time_text(when, sizeof when, t->times[i]);
-    fprintf(out, "%-10s %s   %s\n", label,
-            ppd_accum_column(t->accum, t->order[i])->name, when);
+    const char *name = ppd_accum_column(t->accum, t->order[i])->name;
+    fprintf(out, "%-10s ", label);
+    int room = width - 11 - 3 - ppd__utf8_width(when);
+    if (width > 0)
+        ppd__fit_name(out, (struct ppd_str){name, strlen(name)},
+                      room > 12 ? room : 12);
+    else
+        fputs(name, out);
+    fprintf(out, "   %s\n", when);
 }
 
 static void
@@ -97,8 +104,8 @@ put_head(FILE *out, const struct ppd_trend *t,
                 "gaps:      %zu window%s without data, left out (not "
                 "counted as 0)\n",
                 t->ngaps, t->ngaps == 1 ? "" : "s");
-    put_snapshot(out, "first:", t, 0);
-    put_snapshot(out, "last:", t, t->n - 1);
+    put_snapshot(out, "first:", t, 0, o->width);
+    put_snapshot(out, "last:", t, t->n - 1, o->width);
     char d[MAXCELL], f[MAXCELL], l[MAXCELL], r[MAXCELL];
     ppd_render_value(d, sizeof d, t->total.delta, ty->unit, true);
     ppd_render_value(f, sizeof f, t->total.first, ty->unit, false);
@@ -139,6 +146,19 @@ ppd__render_text_trend(FILE *out, const struct ppd_trend *t,
     }
     int wspark = imax((int)t->n, 6);
     size_t total = t->nsuspects;
+    /* On a terminal: the culprit and the stack share what is left. */
+    int wstack = 0;
+    bool fitted = o->width > 0 && !o->stack_lines && !t->entries;
+    if (o->width > 0) {
+        int fixed = wspark + 2;
+        for (int k = 0; k < NCELL; k++)
+            fixed += w[k] + 2;
+        int left = o->width - fixed;
+        if (left < 12)
+            left = 12;
+        wculprit = wculprit > left ? left : wculprit;
+        wstack = left;
+    }
     fprintf(out, "\n%sleak suspects (%zu of %zu)%s\n",
             o->color ? "\033[1m" : "", t->nrows,
             total > t->nrows ? total : t->nrows, o->color ? "\033[0m" : "");
@@ -148,8 +168,15 @@ ppd__render_text_trend(FILE *out, const struct ppd_trend *t,
     }
     pad(out, "series", wspark, false);
     fputs("  ", out);
-    pad(out, t->entries ? "name" : "culprit", wculprit, false);
-    fputs(t->entries ? "\n" : "  stack (leaf < ... < root)\n", out);
+    if (t->entries || o->stack_lines) {
+        fputs(t->entries ? "name\n" : "culprit\n", out);
+    } else if (fitted) {
+        fputs(wstack >= 28 ? "stack (culprit < ... < root)\n" : "stack\n",
+              out);
+    } else {
+        pad(out, "culprit", wculprit, false);
+        fputs("  stack (leaf < ... < root)\n", out);
+    }
     struct ppd__frames f = {0};
     for (size_t i = 0; i < t->nrows; i++) {
         const struct ppd_trend_row *r = &t->rows[i];
@@ -174,30 +201,61 @@ ppd__render_text_trend(FILE *out, const struct ppd_trend *t,
         struct ppd_str name = ppd__trend_culprit(t, r);
         if (o->color)
             fputs("\033[1m", out);
+        size_t ci = 0;
+        while (ci < f.n && f.v[ci] != r->frame)
+            ci++;
+        if (ci == f.n)
+            ci = 0;
+        if (fitted) {
+            if (o->color)
+                fputs("\033[0m", out);
+            ppd__fit_stack(out, t->accum, f.v, f.n, ci, wstack);
+            fputc('\n', out);
+            const char *hint = ppd__trend_hint(t, r, &f, o);
+            if (hint != NULL)
+                ppd__wrap_text(out, "hint: ", hint, w[0] + 2, o->width);
+            continue;
+        }
         if (t->entries) {
             ppd__put_entry(out, ppd_accum_frame(t->accum, r->frame),
                            ppd_accum_grain(t->accum), r->inlined);
+        } else if (o->width > 0) {
+            int used = ppd__fit_name(out, name, wculprit);
+            for (int k = used; k < wculprit && !o->stack_lines; k++)
+                fputc(' ', out);
         } else {
             ppd__put_name(out, name);
-            for (int k = ppd__name_width(name); k < wculprit; k++)
+            for (int k = ppd__name_width(name);
+                 k < wculprit && !o->stack_lines; k++)
                 fputc(' ', out);
         }
         if (o->color)
             fputs("\033[0m", out);
-        if (!t->entries) {
+        if (!t->entries && o->stack_lines) {
+            fputc('\n', out);
+            ppd__stack_lines(out, t->accum, f.v, f.n, ci, w[0] + 2, o->width,
+                             o->color);
+        } else if (!t->entries) {
             fputs("  ", out);
-            for (size_t k = 0; k < f.n; k++) {
-                if (k > 0)
-                    fputs(" < ", out);
-                ppd__put_name(out, ppd_accum_frame(t->accum, f.v[k])->name);
+            if (o->width > 0) {
+                ppd__fit_stack(out, t->accum, f.v, f.n, ci, wstack);
+            } else {
+                for (size_t k = 0; k < f.n; k++) {
+                    if (k > 0)
+                        fputs(" < ", out);
+                    ppd__put_name(out,
+                                  ppd_accum_frame(t->accum, f.v[k])->name);
+                }
+                if (f.n == 0)
+                    fputs("(no stack)", out);
             }
-            if (f.n == 0)
-                fputs("(no stack)", out);
+            fputc('\n', out);
+        } else {
+            fputc('\n', out);
         }
-        fputc('\n', out);
         const char *hint = ppd__trend_hint(t, r, &f, o);
         if (hint != NULL)
-            fprintf(out, "%*shint: %s\n", w[0] + 2, "", hint);
+            ppd__wrap_text(out, "hint: ", hint, w[0] + 2, o->width);
     }
     free(f.v);
     if (t->nrows < total)
