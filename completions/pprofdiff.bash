@@ -13,8 +13,10 @@ _pprofdiff()
         esac
     fi
     case $prev in
-    --format) COMPREPLY=($(compgen -W "text tsv csv json folded pprof" -- "$cur")); return ;;
-    --by) COMPREPLY=($(compgen -W "stack function line file" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "text tsv csv json folded pprof svg html" -- "$cur")); return ;;
+    --by) COMPREPLY=($(compgen -W "stack function line file creator" -- "$cur")); return ;;
+    --stacks) COMPREPLY=($(compgen -W "auto inline lines" -- "$cur")); return ;;
+    --flame-width) COMPREPLY=($(compgen -W "cur base max" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --folded-value) COMPREPLY=($(compgen -W "delta base cur both" -- "$cur")); return ;;
     -t|--type) COMPREPLY=($(compgen -W "heap allocs goroutine block mutex threadcreate profile" -- "$cur")); return ;;

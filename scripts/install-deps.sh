@@ -9,7 +9,7 @@ pkgs="
   protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libisal-dev libpcre2-dev
   libcurl4-openssl-dev
   python3 golang-go clang libclang-rt-14-dev openssl ca-certificates curl
-  groff-base tmux
+  groff-base tmux chromium
 "
 missing=""
 for p in $pkgs; do

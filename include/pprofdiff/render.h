@@ -29,8 +29,10 @@ enum ppd_format {
     PPD_FORMAT_CSV,      /* the TSV columns, RFC 4180 */
     PPD_FORMAT_JSON,     /* one document: inputs, totals, rows */
     PPD_FORMAT_FOLDED,   /* "root;...;leaf delta" per stack */
-    PPD_FORMAT_PPROF     /* gzipped profile.proto, as pprof -diff_base
+    PPD_FORMAT_PPROF,    /* gzipped profile.proto, as pprof -diff_base
                             builds it (binary) */
+    PPD_FORMAT_SVG,      /* a differential flame graph, one SVG file */
+    PPD_FORMAT_HTML      /* a report in one HTML file */
 };
 
 struct ppd_render_options {
@@ -58,6 +60,11 @@ struct ppd_render_options {
     int width;
     /* text: each row's stack under it, a frame per line */
     bool stack_lines;
+    /* svg, html: what a frame's width is, and root at the top */
+    enum ppd_flame_width {
+        PPD_FLAME_CUR = 0, PPD_FLAME_BASE, PPD_FLAME_MAX
+    } flame_width;
+    bool icicle;
     bool color; /* text: ANSI colours (growth red, shrinking green,
                    culprit and titles bold); the caller decides when */
 };

@@ -32,6 +32,7 @@
 #include "pprofdiff/render.h"
 
 #define DEFAULT_TEXT_TOP 20
+#define DEFAULT_HTML_TOP 100
 #define MAX_INPUTS 64 /* profiles per run, both sides */
 
 struct cli_options {
@@ -46,6 +47,8 @@ struct cli_options {
     bool normalize; /* --normalize */
     const char *output;      /* -o: written atomically; NULL: stdout */
     enum ppd_folded_value folded_value; /* --folded-value */
+    enum ppd_flame_width flame_width;   /* --flame-width */
+    bool icicle;                        /* --icicle */
     const char *min_delta;   /* --min-delta, parsed once the unit is known */
     double min_percent;      /* --min-percent; 0: none */
     bool drop_negative;      /* --drop-negative */
@@ -79,6 +82,8 @@ enum {
     OPT_MIN_PERCENT,
     OPT_DROP_NEGATIVE,
     OPT_FOLDED_VALUE,
+    OPT_FLAME_WIDTH,
+    OPT_ICICLE,
 };
 #define OPT_BASE 'b'
 
@@ -123,7 +128,9 @@ static const struct ppd__opt diff_opts[] = {
      "folded (stack view: every stack,\n"
      "'root;...;leaf delta'; --folded-value),\n"
      "or pprof (a gzipped profile of the\n"
-     "difference, as pprof -diff_base makes)"},
+     "difference, as pprof -diff_base makes),\n"
+     "svg (a differential flame graph) or\n"
+     "html (a report: tables and the graph)"},
     {"normalize", 0, OPT_NORMALIZE, NULL,
      "scale CUR so that its total equals\n"
      "BASE's, as pprof -normalize (each\n"
@@ -147,6 +154,12 @@ static const struct ppd__opt diff_opts[] = {
      "delta (default), base, cur, or both\n"
      "('STACK BASE CUR', for differential\n"
      "flame graphs)"},
+    {"flame-width", 0, OPT_FLAME_WIDTH, "W",
+     "svg, html: a frame's width is its cur\n"
+     "value (default), base, or max of both"},
+    {"icicle", 0, OPT_ICICLE, NULL,
+     "svg, html: roots at the top (icicle)\n"
+     "rather than at the bottom (flame)"},
     {"hide-shrinking", 0, OPT_HIDE_SHRINKING, NULL,
      "leave out stacks that shrank"},
     {"show-unchanged", 0, OPT_SHOW_UNCHANGED, NULL,
@@ -315,6 +328,21 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             o->folded_value = (enum ppd_folded_value)v;
             break;
         }
+        case OPT_FLAME_WIDTH: {
+            static const struct ppd__choice widths[] = {
+                {"cur", PPD_FLAME_CUR},
+                {"base", PPD_FLAME_BASE},
+                {"max", PPD_FLAME_MAX},
+                {NULL, 0}};
+            int v;
+            if (!ppd__cli_choice("--flame-width", optarg, widths, &v))
+                return PPD_EXIT_USAGE;
+            o->flame_width = (enum ppd_flame_width)v;
+            break;
+        }
+        case OPT_ICICLE:
+            o->icicle = true;
+            break;
         case OPT_MIN_DELTA:
             o->min_delta = optarg;
             if (!parse_quantity(optarg, NULL, NULL))
@@ -757,10 +785,14 @@ ppd__cli_diff_main(int argc, char **argv)
                  ppd__cli_want_color(o.output != NULL && o.color < 0 ? 0 : o.color);
     ropt.out_name = o.output;
     ropt.folded_value = o.folded_value;
+    ropt.flame_width = o.flame_width;
+    ropt.icicle = o.icicle;
     if (o.top >= 0)
         ropt.top = (size_t)o.top;
     else
-        ropt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
+        ropt.top = o.format == PPD_FORMAT_TEXT   ? DEFAULT_TEXT_TOP
+                   : o.format == PPD_FORMAT_HTML ? DEFAULT_HTML_TOP
+                                                 : 0;
     if (o.format == PPD_FORMAT_TEXT)
         ppd__cli_layout_apply(&o.layout, o.output != NULL, ropt.top,
                               &ropt.width, &ropt.stack_lines);

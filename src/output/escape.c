@@ -87,3 +87,58 @@ ppd__put_entry(FILE *out, const struct ppd_frame *f, enum ppd_grain grain,
     else if (inlined == PPD_INLINE_PARTIAL)
         fputs(" (partial-inline)", out);
 }
+
+/* The length of the valid UTF-8 sequence at s[0..n), or 0. */
+size_t
+ppd__utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len = c >= 0xf0 && c <= 0xf4   ? 4
+                 : c >= 0xe0              ? 3
+                 : c >= 0xc2 && c <= 0xdf ? 2
+                                          : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    /* No overlong forms, surrogates or values past U+10FFFF. */
+    if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+        (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+        return 0;
+    return len;
+}
+
+void
+ppd__xml_text(FILE *out, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        const char *ent = c == '&'    ? "&amp;"
+                          : c == '<'  ? "&lt;"
+                          : c == '>'  ? "&gt;"
+                          : c == '"'  ? "&quot;"
+                          : c == '\'' ? "&#39;"
+                                       : NULL;
+        if (ent != NULL) {
+            fputs(ent, out);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fputs(c == '\t' || c == '\n' ? " " : "\xef\xbf\xbd", out);
+            i++;
+        } else if (c < 0x80) {
+            fputc(c, out);
+            i++;
+        } else {
+            size_t len = ppd__utf8_len(s + i, n - i);
+            if (len == 0) {
+                fputs("\xef\xbf\xbd", out); /* U+FFFD */
+                i++;
+            } else {
+                fwrite(s + i, 1, len, out);
+                i += len;
+            }
+        }
+    }
+}

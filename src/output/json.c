@@ -2,27 +2,7 @@
  * json.c - JSON strings from arbitrary bytes.
  */
 #include "output/json.h"
-
-/* The length of the valid UTF-8 sequence at s[0..n), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len = c >= 0xf0 && c <= 0xf4   ? 4
-                 : c >= 0xe0              ? 3
-                 : c >= 0xc2 && c <= 0xdf ? 2
-                                          : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* No overlong forms, surrogates or values past U+10FFFF. */
-    if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
-        (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-        return 0;
-    return len;
-}
+#include "output/output.h"
 
 void
 ppd__json_string(FILE *out, const char *str, size_t n)
@@ -48,7 +28,7 @@ ppd__json_string(FILE *out, const char *str, size_t n)
             fputc(c, out);
             i++;
         } else {
-            size_t len = utf8_len(s + i, n - i);
+            size_t len = ppd__utf8_len(s + i, n - i);
             if (len == 0) {
                 fputs("\\ufffd", out);
                 i++;

@@ -29,6 +29,19 @@ void ppd__put_name(FILE *out, struct ppd_str s);
 void ppd__put_entry(FILE *out, const struct ppd_frame *f,
                     enum ppd_grain grain, enum ppd_inline inlined);
 
+/*
+ * ppd__utf8_len - the length of the valid UTF-8 sequence at s[0..n)
+ * (no overlong forms, surrogates or values past U+10FFFF), 0 if none.
+ */
+size_t ppd__utf8_len(const unsigned char *s, size_t n);
+
+/*
+ * ppd__xml_text - write s[0..n) as XML/HTML text or attribute content:
+ * & < > " ' as entities, control bytes and invalid UTF-8 as U+FFFD, so
+ * no name can open a tag or end an attribute.
+ */
+void ppd__xml_text(FILE *out, const char *s, size_t n);
+
 /* ppd__name_width - the display width of s as ppd__put_name writes it. */
 int ppd__name_width(struct ppd_str s);
 
@@ -155,6 +168,15 @@ bool ppd__render_json(FILE *out, const struct ppd_diff *d,
 bool ppd__render_pprof(FILE *out, const struct ppd_diff *d,
                        const struct ppd_render_options *o,
                        struct ppd__frames *f);
+/* The flame graph alone (flame.c), and the report around it (html.c). */
+bool ppd__render_flame(FILE *out, const struct ppd_diff *d,
+                       const struct ppd_render_options *o);
+bool ppd__render_svg(FILE *out, const struct ppd_diff *d,
+                     const struct ppd_render_options *o,
+                     struct ppd__frames *f);
+bool ppd__render_html(FILE *out, const struct ppd_diff *d,
+                      const struct ppd_render_options *o,
+                      struct ppd__frames *f);
 bool ppd__render_text_view(FILE *out, const struct ppd_view *v,
                            const struct ppd_render_options *o);
 bool ppd__render_csv_view(FILE *out, const struct ppd_view *v,

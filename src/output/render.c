@@ -27,9 +27,12 @@ static const struct {
      ppd__render_json_trend},
     {"folded", PPD_FORMAT_FOLDED, ppd__render_folded, NULL, NULL},
     {"pprof", PPD_FORMAT_PPROF, ppd__render_pprof, NULL, NULL},
+    {"svg", PPD_FORMAT_SVG, ppd__render_svg, NULL, NULL},
+    {"html", PPD_FORMAT_HTML, ppd__render_html, NULL, NULL},
 };
 
-const char ppd_format_names[] = "text, tsv, csv, json, folded or pprof";
+const char ppd_format_names[] =
+    "text, tsv, csv, json, folded, pprof, svg or html";
 
 bool
 ppd_format_has_view(enum ppd_format format)
