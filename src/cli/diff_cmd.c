@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +34,7 @@
 
 #define DEFAULT_TEXT_TOP 20
 #define DEFAULT_HTML_TOP 100
+#define BIG_INPUT ((uint64_t)32 << 20) /* files this big say they load */
 #define MAX_INPUTS 64 /* profiles per run, both sides */
 
 struct cli_options {
@@ -770,8 +772,22 @@ ppd__cli_diff_main(int argc, char **argv)
     split_keys(o.tagroot, labels.root, &labels.nroot);
     split_keys(o.tagleaf, labels.leaf, &labels.nleaf);
     labels.only = o.by_creator;
+    /* Big files take seconds: say so on a terminal, then erase it. */
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < o.ninputs; i++) {
+        struct stat sb;
+        if (!jobs[i].remote && stat(o.inputs[i], &sb) == 0)
+            bytes += (uint64_t)sb.st_size;
+    }
+    bool say = bytes >= BIG_INPUT && !o.net.quiet && isatty(STDERR_FILENO);
+    if (say)
+        fprintf(stderr, "pprofdiff: reading %zu input%s, %.0f MiB...",
+                o.ninputs, o.ninputs == 1 ? "" : "s",
+                (double)bytes / 1048576.0);
     rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &labels,
                       o.normalize, &acc);
+    if (say)
+        fputs("\r\033[K", stderr);
     if (rc != PPD_EXIT_OK)
         goto out;
 
