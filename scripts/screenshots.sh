@@ -1,6 +1,6 @@
 #!/bin/sh
-# Regenerate the README's pictures (doc/flame.png, doc/report.png) from
-# the bundled leak, with headless Chromium.
+# Regenerate the README's pictures (doc/flame.png, doc/report.png,
+# doc/trend.png) from the bundled fixtures, with headless Chromium.
 # Usage: scripts/screenshots.sh [PPROFDIFF]   (default: build/pprofdiff)
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,5 +17,8 @@ shot() { # shot URL PNG WIDTH,HEIGHT
         --window-size="$3" --screenshot="$2" "$1" 2>/dev/null
 }
 shot "file://$tmp/flame.svg" doc/flame.png 1200,300
+"$bin" trend --format html -n 3 -o "$tmp/trend.html" -t goroutine \
+    testdata/trend
 shot "file://$tmp/report.html" doc/report.png 1280,900
-ls -l doc/flame.png doc/report.png
+shot "file://$tmp/trend.html" doc/trend.png 900,1100
+ls -l doc/flame.png doc/report.png doc/trend.png

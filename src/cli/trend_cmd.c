@@ -34,6 +34,7 @@
 
 #define CMD "trend"
 #define DEFAULT_TEXT_TOP 20
+#define DEFAULT_HTML_TOP 10 /* a chart each */
 #define MAX_JOBS 16
 
 struct trend_options {
@@ -82,7 +83,10 @@ static const struct ppd__opt trend_opts[] = {
      "rank every row, not only the suspects\n"
      "(those that grew)"},
     {"output", 'o', 'o', "FILE", "write to FILE atomically, not stdout"},
-    {"format", 0, OPT_FORMAT, "FMT", "text (default), tsv, csv or json"},
+    {"format", 0, OPT_FORMAT, "FMT",
+     "text (default), tsv, csv, json, or html\n"
+     "(a chart of the total and of each\n"
+     "suspect's series)"},
     {"ascii", 0, OPT_ASCII, NULL,
      "sparklines in ASCII (the default when\n"
      "the locale's charset is not UTF-8)"},
@@ -264,7 +268,7 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
                 !ppd_format_has_trend(o->format))
                 return ppd__cli_usage_error(CMD,
                                             "unknown --format '%s' (text, "
-                                            "tsv, csv or json)",
+                                            "tsv, csv, json or html)",
                                             optarg);
             break;
         case OPT_BY: {
@@ -634,7 +638,9 @@ ppd__cli_trend_main(int argc, char **argv)
     if (o.top >= 0)
         topt.top = (size_t)o.top;
     else
-        topt.top = o.format == PPD_FORMAT_TEXT ? DEFAULT_TEXT_TOP : 0;
+        topt.top = o.format == PPD_FORMAT_TEXT   ? DEFAULT_TEXT_TOP
+                   : o.format == PPD_FORMAT_HTML ? DEFAULT_HTML_TOP
+                                                 : 0;
     if (ppd_trend_compute(acc, &topt, &trend, &err) != PPD_OK) {
         ppd__cli_print_error(&err);
         rc = PPD_EXIT_ERROR;

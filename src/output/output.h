@@ -193,5 +193,7 @@ bool ppd__render_csv_trend(FILE *out, const struct ppd_trend *t,
                            const struct ppd_render_options *o);
 bool ppd__render_json_trend(FILE *out, const struct ppd_trend *t,
                             const struct ppd_render_options *o);
+bool ppd__render_html_trend(FILE *out, const struct ppd_trend *t,
+                            const struct ppd_render_options *o);
 
 #endif

@@ -28,7 +28,8 @@ static const struct {
     {"folded", PPD_FORMAT_FOLDED, ppd__render_folded, NULL, NULL},
     {"pprof", PPD_FORMAT_PPROF, ppd__render_pprof, NULL, NULL},
     {"svg", PPD_FORMAT_SVG, ppd__render_svg, NULL, NULL},
-    {"html", PPD_FORMAT_HTML, ppd__render_html, NULL, NULL},
+    {"html", PPD_FORMAT_HTML, ppd__render_html, NULL,
+     ppd__render_html_trend},
 };
 
 const char ppd_format_names[] =

@@ -189,6 +189,31 @@ def main():
         ink = sum(1 for row in px for p in row if p != (255, 255, 255))
         check("html screenshot: not blank", ink > w * h // 50, ink)
 
+        # A trend's report: a chart of the total and one per suspect.
+        th = os.path.join(tmp, "trend.html")
+        r = subprocess.run([binary, "trend", "--format", "html", "-n", "3",
+                            "-o", th, "-t", "goroutine",
+                            os.path.join(src, "testdata", "trend")],
+                           capture_output=True, text=True)
+        check("trend html: written", r.returncode == 0, r.stderr)
+        dom, errs = chromium("file://" + th)
+        charts = re.findall(r'<svg class="chart".*?</svg>', dom, re.S)
+        points = [len(re.findall(r"<circle", c)) for c in charts]
+        check("trend html: a chart of the total and of 3 suspects, 7 "
+              "points each", len(charts) == 4 and points == [7] * 4,
+              points)
+        check("trend html: real times on the time axis",
+              all(re.search(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC", c)
+                  for c in charts), charts[:1])
+        check("trend html: the leak's hints and no console error",
+              "sql.DB opened per use" in dom and not errs, errs)
+        shot = os.path.join(tmp, "t.png")
+        chromium("file://" + th, shot, "900,1100")
+        w, h, px = png_pixels(shot)
+        red = sum(1 for row in px for p in row
+                  if p[0] > 150 and p[1] < 60 and p[2] < 60)
+        check("trend html screenshot: red series lines", red > 500, red)
+
         bad = os.path.join(tmp, "hostile.pb")
         hostile_profile(bad)
         for fmt in ("svg", "html"):
