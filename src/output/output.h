@@ -60,7 +60,8 @@ bool ppd__row_frames(const struct ppd_diff *d, const struct ppd_diff_row *r,
 
 /*
  * ppd__put_folded - the frames of f root first, joined by ';' (the
- * folded-stack convention), "(no stack)" for none.
+ * folded-stack convention; a ';' inside a name is written ':'),
+ * "(no stack)" for none.
  */
 void ppd__put_folded(FILE *out, const struct ppd_diff *d,
                      const struct ppd__frames *f);

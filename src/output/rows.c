@@ -42,6 +42,21 @@ ppd__shown(const struct ppd_diff *d, enum ppd_diff_section s, size_t top)
     return top != 0 && n > top ? top : n;
 }
 
+/* A name inside a folded stack: a ';' would split the frame, so it is
+ * written as ':' (Java signatures and some generic names hold one). */
+static void
+put_folded_name(FILE *out, struct ppd_str s)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] == ';') {
+            ppd__put_name(out, (struct ppd_str){s.ptr + start, i - start});
+            fputc(':', out);
+            start = i + 1;
+        }
+    ppd__put_name(out, (struct ppd_str){s.ptr + start, s.len - start});
+}
+
 void
 ppd__put_folded_frames(FILE *out, const struct ppd_accum *a,
                        const struct ppd__frames *f)
@@ -53,7 +68,7 @@ ppd__put_folded_frames(FILE *out, const struct ppd_accum *a,
     for (size_t k = 0; k < f->n; k++) {
         if (k > 0)
             fputc(';', out);
-        ppd__put_name(out, ppd_accum_frame(a, f->v[f->n - 1 - k])->name);
+        put_folded_name(out, ppd_accum_frame(a, f->v[f->n - 1 - k])->name);
     }
 }
 

@@ -123,6 +123,9 @@ def main():
               rc == 0 and len(fl) == rows and
               all(ln.rsplit(b" ", 1)[1].lstrip(b"-").isdigit() for ln in fl),
               fl[:3])
+        check("folded: a ';' in a name does not split the frame (':')",
+              any(ln.startswith(b"main.leak;semi:colon ") for ln in fl) and
+              all(ln.count(b";") == 1 for ln in fl), fl)
         out = os.path.join(tmp, "x.svg")
         rc, _, err = run(binary, ["--format", "svg", "-o", out, a, b])
         text = open(out, encoding="utf-8").read()
