@@ -821,7 +821,9 @@ count_survivors(struct ppd_accum *a)
     for (size_t i = 0; i < a->ids.last.n; i++) {
         const struct last_goroutine *g = &a->ids.last.v[i];
         if (in_first(a, g->goid, g->stack))
-            a->ids.survived.v[g->stack] += g->value;
+            a->ids.survived.v[g->stack] =
+                (int64_t)((uint64_t)a->ids.survived.v[g->stack] +
+                          (uint64_t)g->value);
     }
     return true;
 }

@@ -176,7 +176,7 @@ struct reader {
     struct frame sym[MAX_FRAMES];
     size_t nsym;
     int64_t heap_rate;
-    bool heap_alloc, heap_v2;
+    bool heap_alloc;
     int64_t cpu_hz, period; /* contention: cycles/second, sampling period */
     bool in_samples;        /* contention: past the attribute lines */
     /* Dump labels. */
@@ -481,6 +481,15 @@ skip_spaces(const char *p, const char *end)
     return p;
 }
 
+/* A double as int64, saturating (hostile values go past the range). */
+static int64_t
+clamp_int64(double d)
+{
+    if (!(d == d))
+        return 0;
+    return d >= 0x1p63 ? INT64_MAX : d <= -0x1p63 ? INT64_MIN : (int64_t)d;
+}
+
 /* pprof's scaling of a sampled heap record. */
 static void
 scale_heap(int64_t *count, int64_t *size, int64_t rate)
@@ -493,8 +502,8 @@ scale_heap(int64_t *count, int64_t *size, int64_t rate)
         return;
     double avg = (double)*size / (double)*count;
     double scale = 1 / (1 - exp(-avg / (double)rate));
-    *count = (int64_t)((double)*count * scale);
-    *size = (int64_t)((double)*size * scale);
+    *count = clamp_int64((double)*count * scale);
+    *size = clamp_int64((double)*size * scale);
 }
 
 /* "#\t0xADDR\tFUNC+0xOFF\tFILE:LINE": a symbol line of a count or heap
@@ -821,19 +830,35 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
             st = fail(r, "want '@ heap/RATE' (Go's heap profile)");
             goto out;
         }
-        q += 6;
+        /* The sampler, as pprof reads it: "heap/R" is Go's (R twice the
+         * rate), "heap_v2/R" and "heapz_v2/R" the rate itself, and
+         * gperftools' "heapprofile" unsampled, with a memory map last. */
+        const char *kw = q + 2;
+        q = kw;
+        while (q < e && (islower((unsigned char)*q) ||
+                         isdigit((unsigned char)*q) || *q == '_'))
+            q++;
+        size_t kl = (size_t)(q - kw);
         int64_t rate = 0;
-        /* gperftools writes "@ heapprofile": unsampled, with a memory
-         * map at the end. */
-        r->deferred = e - q >= 7 && memcmp(q, "profile", 7) == 0;
         if (q < e && *q == '/') {
             q++;
-            if (!parse_int(&q, e, &rate)) {
+            if (!parse_int(&q, e, &rate) || rate < 0) {
                 st = fail(r, "want '@ heap/RATE'");
                 goto out;
             }
         }
-        r->heap_rate = rate / 2; /* pprof: "heap/R" is twice the rate */
+        if (kl == 4 && memcmp(kw, "heap", 4) == 0) {
+            r->heap_rate = rate / 2;
+        } else if ((kl == 7 && memcmp(kw, "heap_v2", 7) == 0) ||
+                   (kl == 8 && memcmp(kw, "heapz_v2", 8) == 0)) {
+            r->heap_rate = rate;
+        } else if (kl == 11 && memcmp(kw, "heapprofile", 11) == 0) {
+            r->heap_rate = 1;
+            r->deferred = true;
+        } else {
+            st = fail(r, "want '@ heap/RATE' (Go's heap profile)");
+            goto out;
+        }
         r->heap_alloc = (h[2] != h[0] && h[2] != 0) ||
                         (h[3] != h[1] && h[3] != 0);
         static const char *const types[4][2] = {
@@ -961,7 +986,8 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
                     r->cpu_hz = x;
                 else if (kl == 15 && memcmp(q, "sampling period", 15) == 0)
                     r->period = x;
-                else if (kl == 14 && memcmp(q, "ms since reset", 14) == 0)
+                else if (kl == 14 && memcmp(q, "ms since reset", 14) == 0 &&
+                         x >= 0 && x <= INT64_MAX / 1000000)
                     ppd__builder_scalar(b, PPD__DURATION_NANOS,
                                         x * 1000000);
                 continue;
@@ -995,9 +1021,11 @@ ppd__gotext_read(struct ppd__source *s, struct ppd__builder *b)
             }
             if (r->period > 0) {
                 if (r->cpu_hz > 0)
-                    cycles = (int64_t)((double)cycles * (double)r->period /
-                                       ((double)r->cpu_hz / 1e9));
-                count *= r->period;
+                    cycles = clamp_int64((double)cycles * (double)r->period /
+                                         ((double)r->cpu_hz / 1e9));
+                int64_t c0 = count; /* period > 0: the sign is count's */
+                if (__builtin_mul_overflow(c0, r->period, &count))
+                    count = c0 < 0 ? INT64_MIN : INT64_MAX;
             }
             r->vals[0] = count;
             r->vals[1] = cycles;

@@ -150,8 +150,8 @@ parse_rfc3339(const char *s, int64_t *ms)
     int y, mo, d, h, mi, sec, n = 0;
     if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
                &n) != 6 ||
-        n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-        mi > 59 || sec > 60)
+        n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+        mi < 0 || mi > 59 || sec < 0 || sec > 60 || y < 1970)
         return false;
     const char *p = s + n;
     int64_t frac = 0;
@@ -187,6 +187,9 @@ parse_rfc3339(const char *s, int64_t *ms)
     return true;
 }
 
+/* Times stay below 2262, so that nanoseconds fit an int64. */
+#define MAX_MS ((int64_t)9200000000000)
+
 /* now, now-D, RFC 3339, Unix seconds, or Unix ms as NNNms. */
 static bool
 parse_time(const char *s, int64_t now_ms, int64_t *ms)
@@ -203,7 +206,7 @@ parse_time(const char *s, int64_t now_ms, int64_t *ms)
         return *ms >= 0;
     }
     if (parse_rfc3339(s, ms))
-        return *ms >= 0;
+        return *ms >= 0 && *ms <= MAX_MS;
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
@@ -211,9 +214,9 @@ parse_time(const char *s, int64_t now_ms, int64_t *ms)
         return false;
     if (strcmp(end, "ms") == 0) {
         *ms = v;
-        return true;
+        return v <= MAX_MS;
     }
-    if (*end != '\0' || v > 4000000000000LL)
+    if (*end != '\0' || v > MAX_MS / 1000)
         return false;
     *ms = (int64_t)v * 1000;
     return true;
@@ -366,7 +369,7 @@ window(const struct ppd_backend_query *q, size_t i, int64_t *from,
         return;
     }
     *from = q->from_ms + (int64_t)i * q->step_ms;
-    *to = *from + q->step_ms < q->to_ms ? *from + q->step_ms : q->to_ms;
+    *to = q->step_ms < q->to_ms - *from ? *from + q->step_ms : q->to_ms;
 }
 
 /* Append s percent-encoded (all but unreserved characters) to buf. */

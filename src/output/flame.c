@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "model/hash.h"
+#include "model/sort.h"
 #include "output/output.h"
 
 #define SVG_WIDTH 1200.0
@@ -97,16 +98,30 @@ metric(const struct node *x, enum ppd_flame_width w)
     return w == PPD_FLAME_BASE ? b : w == PPD_FLAME_MAX ? (b > c ? b : c) : c;
 }
 
-static const struct ppd_accum *sort_accum;
+/* Children by their frames' names (ppd__sort's comparison). */
+struct by_name_ctx {
+    const struct ppd_accum *a;
+    const struct node *v;
+};
 
 static int
-by_name(const void *x, const void *y)
+by_name(const void *x, const void *y, void *ctx)
 {
-    const struct ppd_frame *a = ppd_accum_frame(sort_accum, *(const uint32_t *)x);
-    const struct ppd_frame *b = ppd_accum_frame(sort_accum, *(const uint32_t *)y);
+    const struct by_name_ctx *c = ctx;
+    const struct ppd_frame *a =
+        ppd_accum_frame(c->a, c->v[*(const uint32_t *)x].frame);
+    const struct ppd_frame *b =
+        ppd_accum_frame(c->a, c->v[*(const uint32_t *)y].frame);
     size_t l = a->name.len < b->name.len ? a->name.len : b->name.len;
     int r = memcmp(a->name.ptr, b->name.ptr, l);
     return r != 0 ? r : (a->name.len > b->name.len) - (a->name.len < b->name.len);
+}
+
+/* Sums wrap as int64 arithmetic does everywhere in pprofdiff. */
+static int64_t
+add64(int64_t x, int64_t y)
+{
+    return (int64_t)((uint64_t)x + (uint64_t)y);
 }
 
 /* The fill of a frame: its change, or (one profile) a warm hue. */
@@ -223,8 +238,8 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
         }
         ppd_accum_stack(a, s, frames, fcap);
         int64_t b = single ? 0 : v[0], c = v[last];
-        t.v[0].base += b;
-        t.v[0].cur += c;
+        t.v[0].base = add64(t.v[0].base, b);
+        t.v[0].cur = add64(t.v[0].cur, c);
         uint32_t at = 0;
         bool same = true;
         for (size_t i = 0; i < depth; i++) { /* root first */
@@ -241,8 +256,8 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
                 pframes[i] = fr;
                 pnodes[i] = id;
             }
-            t.v[id].base += b;
-            t.v[id].cur += c;
+            t.v[id].base = add64(t.v[id].base, b);
+            t.v[id].cur = add64(t.v[id].cur, c);
             at = id;
         }
         pdepth = depth;
@@ -253,57 +268,71 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
     if (single)
         total = (double)(t.v[0].cur > 0 ? t.v[0].cur : 0);
     double scale = total > 0 ? SVG_WIDTH / total : 0;
-    /* Lay out depth-first, children by name: positions into x[]. */
+    /* Lay out depth-first, children by name: positions into x[],
+     * widths into wd[]. Children never overflow their parent: with
+     * --flame-width max the larger of base and cur of each child can add
+     * up to more than the parent's, and then they are scaled down. */
     double *x = calloc(t.n, sizeof *x);
+    double *wd = calloc(t.n, sizeof *wd);
     uint32_t *depthv = calloc(t.n, sizeof *depthv);
     order = malloc(t.n * sizeof *order);
     uint32_t *stack = malloc(t.n * sizeof *stack);
     uint32_t *kids = malloc(t.n * sizeof *kids);
-    if (x == NULL || depthv == NULL || order == NULL || stack == NULL ||
-        kids == NULL) {
+    if (x == NULL || wd == NULL || depthv == NULL || order == NULL ||
+        stack == NULL || kids == NULL) {
         free(x);
+        free(wd);
         free(depthv);
         free(stack);
         free(kids);
         goto out;
     }
     size_t norder = 0, nstack = 0, hidden = 0, maxdepth = 0;
+    wd[0] = total * scale;
     stack[nstack++] = 0;
-    sort_accum = a;
+    struct by_name_ctx bctx = {a, t.v};
     while (nstack > 0) {
         uint32_t p = stack[--nstack];
         order[norder++] = p;
         size_t nk = 0;
-        for (uint32_t c = t.v[p].child; c != 0; c = t.v[c].next)
+        double sum = 0;
+        for (uint32_t c = t.v[p].child; c != 0; c = t.v[c].next) {
             kids[nk++] = c;
-        /* By name, so the picture does not depend on input order. */
-        for (size_t i = 1; i < nk; i++) {
-            uint32_t k = kids[i];
-            size_t j = i;
-            while (j > 0 && by_name(&t.v[kids[j - 1]].frame,
-                                    &t.v[k].frame) > 0) {
-                kids[j] = kids[j - 1];
-                j--;
-            }
-            kids[j] = k;
+            sum += metric(&t.v[c], o->flame_width) * scale;
         }
+        /* By name, so the picture does not depend on input order. */
+        if (nk > 1 && !ppd__sort(kids, nk, sizeof *kids, by_name, &bctx)) {
+            free(x);
+            free(wd);
+            free(depthv);
+            free(stack);
+            free(kids);
+            goto out;
+        }
+        double fit = sum > wd[p] && sum > 0 ? wd[p] / sum : 1;
         double cx = x[p];
+        size_t first = nstack;
         for (size_t i = 0; i < nk; i++) {
             uint32_t c = kids[i];
-            double w = metric(&t.v[c], o->flame_width) * scale;
+            double w = metric(&t.v[c], o->flame_width) * scale * fit;
             if (w < MIN_PX) {
                 hidden++;
                 continue;
             }
             x[c] = cx;
+            wd[c] = w;
             depthv[c] = depthv[p] + 1;
             if (depthv[c] > maxdepth)
                 maxdepth = depthv[c];
             cx += w;
+            stack[nstack++] = c;
         }
-        for (size_t i = nk; i-- > 0;) /* pushed reversed: popped in order */
-            if (metric(&t.v[kids[i]], o->flame_width) * scale >= MIN_PX)
-                stack[nstack++] = kids[i];
+        /* Popped in name order: reverse what was pushed. */
+        for (size_t i = first, j = nstack; i + 1 < j; i++, j--) {
+            uint32_t tmp = stack[i];
+            stack[i] = stack[j - 1];
+            stack[j - 1] = tmp;
+        }
     }
     free(stack);
     free(kids);
@@ -342,7 +371,7 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
     char fill[40], vb[64], vc[64], vd[64];
     for (size_t i = 1; i < norder; i++) {
         const struct node *n = &t.v[order[i]];
-        double w = metric(n, o->flame_width) * scale;
+        double w = wd[order[i]];
         int dep = (int)depthv[order[i]];
         int y = o->icicle ? TOP + (dep - 1) * ROW
                           : height - 20 - dep * ROW;
@@ -386,6 +415,7 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
     fputs(script, out);
     fputs("</svg>\n", out);
     free(x);
+    free(wd);
     free(depthv);
     ok = true;
 out:
