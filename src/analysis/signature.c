@@ -183,7 +183,7 @@ ppd_signatures_load_stream(struct ppd_signatures *s, FILE *fp,
         if (g.hint == NULL || (!any && g.kinds == NULL))
             st = ppd_error_set(err, PPD_ENOMEM, where, "out of memory");
         if (st == PPD_OK) {
-            st = ppd__regex_new(t1 + 1, "pattern", &g.re, err);
+            st = ppd__regex_new(t1 + 1, "signature", &g.re, err);
             if (st != PPD_OK && err != NULL)
                 snprintf(err->input, sizeof err->input, "%s", where);
         }

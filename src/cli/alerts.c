@@ -316,9 +316,10 @@ ppd__cli_alerts_report(const struct ppd__cli_alerts *al, FILE *out,
             fprintf(out, "  BREACHED  %s: %s (%s)", x->cond.text, v,
                     x->subject);
             if (x->nbreaching > 1)
-                fprintf(out, " and %zu more %s", x->nbreaching - 1,
-                        x->cond.scope == PPD_ALERT_STACK ? "stacks"
-                                                         : "functions");
+                fprintf(out, " and %zu more %s%s", x->nbreaching - 1,
+                        x->cond.scope == PPD_ALERT_STACK ? "stack"
+                                                         : "function",
+                        x->nbreaching > 2 ? "s" : "");
             fputc('\n', out);
         }
     }

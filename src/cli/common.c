@@ -269,6 +269,7 @@ ppd__cli_layout_apply(const struct ppd__cli_layout *l, bool to_file,
         if (*width < 20)
             *width = 20;
     }
+    /* --wide means rows as into a pipe: inline unless asked. */
     *stack_lines = l->stacks == 1 ||
-                   (l->stacks < 0 && tty && top >= 1 && top <= 5);
+                   (l->stacks < 0 && tty && !l->wide && top >= 1 && top <= 5);
 }

@@ -185,6 +185,14 @@ expand_dir(struct trend_options *o, const char *dir)
 {
     struct ppd_error err = {0};
     const char *type = o->net.opt.type;
+    /* -t 'goroutine?debug=2' names the files capture saved for it. */
+    char named[128];
+    const char *q = type ? strstr(type, "?debug=") : NULL;
+    if (q != NULL && q[7] != '\0' && q[8] == '\0') {
+        snprintf(named, sizeof named, "%.*s.debug%c", (int)(q - type), type,
+                 q[7]);
+        type = named;
+    }
     char **types = NULL, **paths = NULL;
     size_t ntypes = 0, npaths = 0;
     int rc = PPD_EXIT_OK;

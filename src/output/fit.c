@@ -79,6 +79,11 @@ ppd__fit_name(FILE *out, struct ppd_str s, int w)
     int tw = ppd__name_width(tail);
     int room = w - 1; /* the ellipsis takes one */
     int head = room - tw;
+    if (head < 3 && tw <= room) { /* the tail whole, the start elided */
+        fputs(ELLIPSIS, out);
+        ppd__put_name(out, tail);
+        return tw + 1;
+    }
     if (head < 3) { /* the tail alone is too long: its end */
         size_t from = tail_from(s, room);
         fputs(ELLIPSIS, out);
@@ -124,10 +129,13 @@ ppd__fit_stack(FILE *out, const struct ppd_accum *a, const uint32_t *frames,
     for (size_t k = culprit; k < n; k++) {
         struct ppd_str nm = ppd_accum_frame(a, frames[k])->name;
         int w = ppd__name_width(nm);
-        bool capped = w > cap;
+        bool last = k + 1 == n;
+        /* The culprit may take all the room but the trailing " < …";
+         * its callers at most half, so that several show. */
+        int limit = k == culprit ? avail - used - (last ? 0 : 4) : cap;
+        bool capped = w > limit && k > culprit;
         if (capped)
             w = cap;
-        bool last = k + 1 == n;
         int need = (k > culprit ? 3 : 0) + w + (last ? 0 : 4);
         if (k > culprit && used + need > avail) {
             fputs(" < " ELLIPSIS, out);

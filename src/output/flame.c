@@ -366,8 +366,8 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
                  "y=\"34\"></text>\n");
     if (hidden > 0)
         fprintf(out, "<text class=\"hd\" x=\"%d\" y=\"34\" text-anchor=\"end\""
-                     ">%zu frames narrower than 0.1 px left out</text>\n",
-                (int)SVG_WIDTH - 4, hidden);
+                     ">%zu frame%s narrower than 0.1 px left out</text>\n",
+                (int)SVG_WIDTH - 4, hidden, hidden == 1 ? "" : "s");
     char fill[40], vb[64], vc[64], vd[64];
     for (size_t i = 1; i < norder; i++) {
         const struct node *n = &t.v[order[i]];

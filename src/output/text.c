@@ -209,7 +209,7 @@ render_section(FILE *out, const struct ppd_diff *d,
     if (o->stack_lines) {
         fputs("culprit\n", out);
     } else if (fitted) {
-        fputs(wstack >= 28 ? "stack (culprit < ... < root)\n" : "stack\n",
+        fputs(wstack >= 26 ? "stack (leaf < ... < root)\n" : "stack\n",
               out);
     } else {
         pad_left(out, "culprit", wculprit);

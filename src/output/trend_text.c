@@ -171,7 +171,7 @@ ppd__render_text_trend(FILE *out, const struct ppd_trend *t,
     if (t->entries || o->stack_lines) {
         fputs(t->entries ? "name\n" : "culprit\n", out);
     } else if (fitted) {
-        fputs(wstack >= 28 ? "stack (culprit < ... < root)\n" : "stack\n",
+        fputs(wstack >= 26 ? "stack (leaf < ... < root)\n" : "stack\n",
               out);
     } else {
         pad(out, "culprit", wculprit, false);
