@@ -12,8 +12,11 @@
 #include <string.h>
 
 #include "cli/common.h"
+#include "cli/alerts.h"
+#include "cli/net_opts.h"
 #include "pprofdiff/accum.h"
 #include "pprofdiff/alert.h"
+#include "pprofdiff/fetch.h"
 
 int
 ppd__cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -167,6 +170,9 @@ ppd__cli_want_color(int when)
     return isatty(STDOUT_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
 }
 
+const struct ppd__choice ppd__cli_color_words[] = {
+    {"auto", -1}, {"always", 1}, {"never", 0}, {NULL, 0}};
+
 const struct ppd__choice ppd__cli_grains[] = {
     {"stack", PPD_GRAIN_STACK},   {"function", PPD_GRAIN_FUNCTION},
     {"line", PPD_GRAIN_LINE},     {"file", PPD_GRAIN_FILE},
@@ -272,4 +278,55 @@ ppd__cli_layout_apply(const struct ppd__cli_layout *l, bool to_file,
     /* --wide means rows as into a pipe: inline unless asked. */
     *stack_lines = l->stacks == 1 ||
                    (l->stacks < 0 && tty && !l->wide && top >= 1 && top <= 5);
+}
+
+bool
+ppd__cli_out_begin(struct ppd__cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    o->fp = stdout;
+    if (path != NULL && (o->fp = open_memstream(&o->mem, &o->len)) == NULL) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        return false;
+    }
+    return true;
+}
+
+int
+ppd__cli_out_end(struct ppd__cli_out *o, int rc)
+{
+    if (o->path == NULL)
+        return rc;
+    bool whole = fclose(o->fp) == 0;
+    o->fp = NULL;
+    if (rc != PPD_EXIT_ERROR && !whole) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        rc = PPD_EXIT_ERROR;
+    }
+    struct ppd_error err = {0};
+    if (rc != PPD_EXIT_ERROR &&
+        ppd_fetch_save_atomic(o->path, o->mem, o->len, &err) != PPD_OK) {
+        ppd__cli_print_error(&err);
+        rc = PPD_EXIT_ERROR;
+    }
+    free(o->mem);
+    o->mem = NULL;
+    return rc;
+}
+
+int
+ppd__cli_groups_flag(const char *cmd, const struct ppd__cli_groups *g,
+                     int code, const char *arg)
+{
+    int r = ppd__cli_input_flag(cmd, g->input, code, arg);
+    if (r == 0)
+        r = ppd__cli_filter_flag(g->filter, code, arg);
+    if (r == 0)
+        r = ppd__cli_leak_flag(g->leak, cmd, code, arg);
+    if (r == 0)
+        r = ppd__cli_layout_flag(g->layout, code, arg);
+    if (r == 0)
+        r = ppd__cli_fetch_flag(g->net, code, arg);
+    return r;
 }

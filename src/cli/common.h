@@ -16,6 +16,9 @@
 #include <stdint.h>
 
 #include "cli/opts.h"
+
+struct ppd__cli_leak;
+struct ppd__cli_net;
 #include "pprofdiff/decode.h"
 #include "pprofdiff/error.h"
 #include "pprofdiff/filter.h"
@@ -51,6 +54,9 @@ struct ppd__choice {
     const char *name; /* NULL ends a list */
     int value;
 };
+
+/* --color's words: auto (-1), always (1), never (0). */
+extern const struct ppd__choice ppd__cli_color_words[];
 
 /* --by's words: stack, function, line, file (enum ppd_grain), and
  * creator (goroutine dumps: rows of created_by and state labels). */
@@ -133,6 +139,43 @@ int ppd__cli_layout_flag(struct ppd__cli_layout *l, int code,
  */
 void ppd__cli_layout_apply(const struct ppd__cli_layout *l, bool to_file,
                            size_t top, int *width, bool *stack_lines);
+
+/* The option groups the diff and trend share, each parsed by its own. */
+struct ppd__cli_groups {
+    struct ppd_decode_options *input;   /* --max-bytes, --max-depth */
+    struct ppd_filter_options *filter;  /* --focus ... --min-wait */
+    struct ppd__cli_leak *leak;         /* --fail-if, --signatures, ... */
+    struct ppd__cli_layout *layout;     /* --wide, --stacks */
+    struct ppd__cli_net *net;           /* the network flags */
+};
+
+/*
+ * ppd__cli_groups_flag - apply an option of any of g's groups. Returns
+ * 1 when one took it, 0 when none is its, -1 after a usage error.
+ */
+int ppd__cli_groups_flag(const char *cmd, const struct ppd__cli_groups *g,
+                         int code, const char *arg);
+
+/*
+ * -o FILE for a command's whole output: out->fp is stdout, or with a
+ * path a memory stream that ppd__cli_out_end saves there atomically.
+ */
+struct ppd__cli_out {
+    const char *path; /* NULL: stdout */
+    FILE *fp;
+    char *mem;
+    size_t len;
+};
+
+/* ppd__cli_out_begin - start; false after printing "out of memory". */
+bool ppd__cli_out_begin(struct ppd__cli_out *o, const char *path);
+
+/*
+ * ppd__cli_out_end - with a path: save what was written unless rc is
+ * PPD_EXIT_ERROR (an exit 3 still saves), and free it. Returns rc, or
+ * PPD_EXIT_ERROR after printing why the save failed.
+ */
+int ppd__cli_out_end(struct ppd__cli_out *o, int rc);
 
 /*
  * The subcommands; argv[0] is the subcommand's name (the program's for

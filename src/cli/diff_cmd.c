@@ -284,13 +284,11 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                                             MAX_INPUTS);
             o->inputs[o->nbase++] = optarg;
             break;
-        case OPT_COLOR: {
-            static const struct ppd__choice when[] = {
-                {"auto", -1}, {"always", 1}, {"never", 0}, {NULL, 0}};
-            if (!ppd__cli_choice("--color", optarg, when, &o->color))
+        case OPT_COLOR:
+            if (!ppd__cli_choice("--color", optarg, ppd__cli_color_words,
+                                 &o->color))
                 return PPD_EXIT_USAGE;
             break;
-        }
         case OPT_BY: {
             int g;
             if (!ppd__cli_choice("--by", optarg, ppd__cli_grains, &g))
@@ -397,17 +395,11 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             return ppd__cli_usage_error(NULL, "option '%s' needs a value",
                                         argv[optind - 1]);
         default: {
-            /* Input limits belong to common.c, network flags (--timeout,
-             * -H, ...) to net_opts.c. */
-            int r = ppd__cli_input_flag(NULL, &o->dopt, c, optarg);
-            if (r == 0)
-                r = ppd__cli_filter_flag(&o->filter, c, optarg);
-            if (r == 0)
-                r = ppd__cli_leak_flag(&o->leak, NULL, c, optarg);
-            if (r == 0)
-                r = ppd__cli_layout_flag(&o->layout, c, optarg);
-            if (r == 0)
-                r = ppd__cli_fetch_flag(&o->net, c, optarg);
+            /* The shared groups (input limits, filters, leak options,
+             * layout, network flags) parse their own options. */
+            const struct ppd__cli_groups g = {&o->dopt, &o->filter,
+                                              &o->leak, &o->layout, &o->net};
+            int r = ppd__cli_groups_flag(NULL, &g, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
             if (r > 0)
@@ -854,14 +846,12 @@ ppd__cli_diff_main(int argc, char **argv)
     ropt.hints = sigs;
     ropt.hint_kind = ppd_accum_column(acc, ppd_accum_ncolumns(acc) - 1)->kind;
     /* -o: the whole output in memory, then saved atomically. */
-    char *mem = NULL;
-    size_t memlen = 0;
-    FILE *dst = stdout;
-    if (o.output != NULL && (dst = open_memstream(&mem, &memlen)) == NULL) {
-        fputs("pprofdiff: out of memory\n", stderr);
+    struct ppd__cli_out dest;
+    if (!ppd__cli_out_begin(&dest, o.output)) {
         rc = PPD_EXIT_ERROR;
         goto out;
     }
+    FILE *dst = dest.fp;
     if (o.by != PPD_GRAIN_STACK) {
         struct ppd_view_options vopt = {.top = ropt.top,
                                         .min_change = floor,
@@ -897,20 +887,7 @@ ppd__cli_diff_main(int argc, char **argv)
         rc = ppd__cli_alerts_report(&o.leak.alerts,
                                     o.format == PPD_FORMAT_TEXT ? dst : NULL,
                                     ppd_accum_type(acc)->unit);
-    if (o.output != NULL) {
-        bool whole = fclose(dst) == 0;
-        bool saved = rc == PPD_EXIT_OK || rc == PPD_EXIT_ALERT;
-        if (saved && !whole) {
-            fputs("pprofdiff: out of memory\n", stderr);
-            rc = PPD_EXIT_ERROR;
-        }
-        if (saved && rc != PPD_EXIT_ERROR &&
-            ppd_fetch_save_atomic(o.output, mem, memlen, &err) != PPD_OK) {
-            ppd__cli_print_error(&err);
-            rc = PPD_EXIT_ERROR;
-        }
-        free(mem);
-    }
+    rc = ppd__cli_out_end(&dest, rc);
 out:
     ppd_signatures_free(sigs);
     ppd_diff_free(diff);

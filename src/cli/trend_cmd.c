@@ -296,13 +296,11 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
         case OPT_ASCII:
             o->ascii = true;
             break;
-        case OPT_COLOR: {
-            static const struct ppd__choice when[] = {
-                {"auto", -1}, {"always", 1}, {"never", 0}, {NULL, 0}};
-            if (!ppd__cli_choice("--color", optarg, when, &o->color))
+        case OPT_COLOR:
+            if (!ppd__cli_choice("--color", optarg, ppd__cli_color_words,
+                                 &o->color))
                 return PPD_EXIT_USAGE;
             break;
-        }
         case 'o':
             o->output = optarg;
             break;
@@ -314,15 +312,9 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
             return ppd__cli_usage_error(CMD, "option '%s' needs a value",
                                         argv[optind - 1]);
         default: {
-            int r = ppd__cli_input_flag(CMD, &o->dopt, c, optarg);
-            if (r == 0)
-                r = ppd__cli_filter_flag(&o->filter, c, optarg);
-            if (r == 0)
-                r = ppd__cli_leak_flag(&o->leak, CMD, c, optarg);
-            if (r == 0)
-                r = ppd__cli_layout_flag(&o->layout, c, optarg);
-            if (r == 0)
-                r = ppd__cli_fetch_flag(&o->net, c, optarg);
+            const struct ppd__cli_groups g = {&o->dopt, &o->filter,
+                                              &o->leak, &o->layout, &o->net};
+            int r = ppd__cli_groups_flag(CMD, &g, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
             if (r > 0)
@@ -609,7 +601,6 @@ ppd__cli_trend_main(int argc, char **argv)
     struct ppd_trend *trend = NULL;
     struct ppd_signatures *sigs = NULL;
     int64_t *times = NULL;
-    char *mem = NULL;
     int rc = parse_args(argc, argv, &o, &done);
     if (rc != PPD_EXIT_OK || done)
         goto out;
@@ -676,13 +667,12 @@ ppd__cli_trend_main(int argc, char **argv)
                  ppd__cli_want_color(o.output != NULL && o.color < 0
                                          ? 0
                                          : o.color);
-    size_t memlen = 0;
-    FILE *dst = stdout;
-    if (o.output != NULL && (dst = open_memstream(&mem, &memlen)) == NULL) {
-        fputs("pprofdiff: out of memory\n", stderr);
+    struct ppd__cli_out dest;
+    if (!ppd__cli_out_begin(&dest, o.output)) {
         rc = PPD_EXIT_ERROR;
         goto out;
     }
+    FILE *dst = dest.fp;
     if (ppd_render_trend(dst, trend, &ropt, &err) != PPD_OK) {
         ppd__cli_print_error(&err);
         rc = PPD_EXIT_ERROR;
@@ -691,20 +681,8 @@ ppd__cli_trend_main(int argc, char **argv)
                                     o.format == PPD_FORMAT_TEXT ? dst : NULL,
                                     ppd_accum_type(acc)->unit);
     }
-    if (o.output != NULL) {
-        bool whole = fclose(dst) == 0;
-        if (rc != PPD_EXIT_ERROR && !whole) {
-            fputs("pprofdiff: out of memory\n", stderr);
-            rc = PPD_EXIT_ERROR;
-        }
-        if (rc != PPD_EXIT_ERROR &&
-            ppd_fetch_save_atomic(o.output, mem, memlen, &err) != PPD_OK) {
-            ppd__cli_print_error(&err);
-            rc = PPD_EXIT_ERROR;
-        }
-    }
+    rc = ppd__cli_out_end(&dest, rc);
 out:
-    free(mem);
     free(times);
     ppd_signatures_free(sigs);
     ppd_trend_free(trend);

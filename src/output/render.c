@@ -79,6 +79,13 @@ finish(FILE *out, const char *name, bool ok, struct ppd_error *err)
     return st;
 }
 
+/* The stream's name in errors. */
+static const char *
+name_of(const struct ppd_render_options *o)
+{
+    return o->out_name != NULL ? o->out_name : "<stdout>";
+}
+
 enum ppd_status
 ppd_render_view(FILE *out, const struct ppd_view *v,
                 const struct ppd_render_options *opt, struct ppd_error *err)
@@ -90,8 +97,7 @@ ppd_render_view(FILE *out, const struct ppd_view *v,
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (formats[i].format == o.format && formats[i].view != NULL)
             ok = formats[i].view(out, v, &o);
-    return finish(out, o.out_name != NULL ? o.out_name : "<stdout>", ok,
-                  err);
+    return finish(out, name_of(&o), ok, err);
 }
 
 enum ppd_status
@@ -101,14 +107,13 @@ ppd_render(FILE *out, const struct ppd_diff *d,
     struct ppd_render_options o = {0};
     if (opt != NULL)
         o = *opt;
-    const char *name = o.out_name != NULL ? o.out_name : "<stdout>";
     struct ppd__frames f = {0};
     bool ok = false;
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (formats[i].format == o.format)
             ok = formats[i].render(out, d, &o, &f);
     free(f.v);
-    return finish(out, name, ok, err);
+    return finish(out, name_of(&o), ok, err);
 }
 
 enum ppd_status
@@ -122,6 +127,5 @@ ppd_render_trend(FILE *out, const struct ppd_trend *t,
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (formats[i].format == o.format && formats[i].trend != NULL)
             ok = formats[i].trend(out, t, &o);
-    return finish(out, o.out_name != NULL ? o.out_name : "<stdout>", ok,
-                  err);
+    return finish(out, name_of(&o), ok, err);
 }
