@@ -237,7 +237,9 @@ usage(FILE *out)
         "Output (tsv): header 'delta base cur stack culprit growth', raw\n"
         "integers, stack root first joined by ';' (folded); growing stacks,\n"
         "then unchanged ones (with --show-unchanged), then shrinking ones.\n"
-        "With one input: 'value stack culprit'.\n"
+        "With one input: 'value stack culprit'. Columns only ever come at\n"
+        "the end: 'survived' when both inputs are goroutine dumps, 'hint'\n"
+        "unless --no-hints.\n"
         "\n"
         "Exit status: 0 success, 1 input or runtime error, 2 usage error,\n"
         "3 a --fail-if condition holds.\n",
