@@ -209,6 +209,14 @@ size_t ppd_accum_stack(const struct ppd_accum *a, size_t s, uint32_t *out,
                        size_t cap);
 
 /*
+ * ppd_accum_stack_bytes - stack s's frame ids as the accumulator keeps
+ * them: varints (read them with ppd_uvarint32_next), root first, in
+ * [*p, *end). Valid until the next ppd_accum_add.
+ */
+void ppd_accum_stack_bytes(const struct ppd_accum *a, size_t s,
+                           const unsigned char **p, const unsigned char **end);
+
+/*
  * ppd_accum_stack_cmp - compare stacks x and y by their text, root first
  * (frame names compared as bytes), as sort order. rank is the frame
  * order from ppd_accum_name_order().

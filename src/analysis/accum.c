@@ -1280,6 +1280,14 @@ ppd_accum_stack(const struct ppd_accum *a, size_t s, uint32_t *out,
     return n;
 }
 
+void
+ppd_accum_stack_bytes(const struct ppd_accum *a, size_t s,
+                      const unsigned char **p, const unsigned char **end)
+{
+    *p = a->pool.v + a->off.v[s];
+    *end = stack_end(a, s);
+}
+
 int
 ppd_accum_stack_cmp(const struct ppd_accum *a, const uint32_t *rank,
                     size_t x, size_t y)

@@ -114,6 +114,16 @@ ppd__xml_text(FILE *out, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
+        /* A run of plain ASCII goes out in one write. */
+        size_t j = i;
+        while (j < n && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '&' &&
+               s[j] != '<' && s[j] != '>' && s[j] != '"' && s[j] != '\'')
+            j++;
+        if (j > i) {
+            fwrite(s + i, 1, j - i, out);
+            i = j;
+            continue;
+        }
         unsigned char c = s[i];
         const char *ent = c == '&'    ? "&amp;"
                           : c == '<'  ? "&lt;"

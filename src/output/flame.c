@@ -19,6 +19,7 @@
 
 #include "model/hash.h"
 #include "model/sort.h"
+#include "model/vec.h"
 #include "output/output.h"
 
 #define SVG_WIDTH 1200.0
@@ -29,65 +30,87 @@
 struct node {
     uint32_t frame;
     uint32_t parent;
-    uint32_t child, next; /* first child, next sibling; 0: none */
     int64_t base, cur;
 };
 
+/*
+ * The call tree, built one depth at a time (build()): a stack takes part
+ * in depth k only while its frame at depth k-1 is wide enough to draw,
+ * so the stacks under narrow frames drop out early and a 500k-stack diff
+ * never builds its whole tree. Node ids grow with depth.
+ */
 struct tree {
-    struct node *v; /* v[0] is the root */
-    size_t n, cap;
-    /* (parent, frame) -> node: the key beside the node index + 1, so a
-     * probe does not touch the nodes. */
+    PPD_VEC(struct node) v; /* v[0] is the root */
+    double *w;              /* per node: width in px; < 0: not drawn */
+    uint32_t *depth;        /* per node drawn */
+    size_t wcap;
+    size_t hidden;   /* drawn frames' children narrower than MIN_PX */
+    size_t maxdepth;
+    double total;    /* the root's metric, what SVG_WIDTH stands for */
+};
+
+/* (parent, frame) -> node id + 1, for the depth being built. */
+struct slots {
     struct slot {
         uint64_t key;
         uint32_t id;
-    } *slots;
-    size_t nslots;
+    } *v;
+    size_t n, size;
 };
 
 static bool
-tree_push(struct tree *t, uint32_t parent, uint32_t frame, uint32_t *out)
+slots_reset(struct slots *t)
 {
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 1024;
-        struct node *nv = realloc(t->v, nc * sizeof *nv);
-        if (nv == NULL)
+    if (t->size == 0) {
+        t->size = 1024;
+        if ((t->v = malloc(t->size * sizeof *t->v)) == NULL)
             return false;
-        t->v = nv;
-        t->cap = nc;
     }
-    if ((t->n + 1) * 2 > t->nslots) {
-        size_t ns = t->nslots ? t->nslots * 2 : 2048;
-        struct slot *s = calloc(ns, sizeof *s);
-        if (s == NULL)
-            return false;
-        for (size_t i = 0; i < t->nslots; i++) {
-            if (t->slots[i].id == 0)
-                continue;
-            size_t j = ppd__hash_u64(t->slots[i].key) & (ns - 1);
-            while (s[j].id != 0)
-                j = (j + 1) & (ns - 1);
-            s[j] = t->slots[i];
-        }
-        free(t->slots);
-        t->slots = s;
-        t->nslots = ns;
-    }
-    uint64_t key = (uint64_t)parent << 32 | frame;
-    size_t j = ppd__hash_u64(key) & (t->nslots - 1);
-    while (t->slots[j].id != 0) {
-        if (t->slots[j].key == key) {
-            *out = t->slots[j].id - 1;
-            return true;
-        }
-        j = (j + 1) & (t->nslots - 1);
-    }
-    uint32_t id = (uint32_t)t->n++;
-    t->v[id] = (struct node){frame, parent, 0, t->v[parent].child, 0, 0};
-    t->v[parent].child = id;
-    t->slots[j] = (struct slot){key, id + 1};
-    *out = id;
+    memset(t->v, 0, t->size * sizeof *t->v);
+    t->n = 0;
     return true;
+}
+
+static bool
+slots_grow(struct slots *t)
+{
+    size_t ns = t->size * 2;
+    struct slot *v = calloc(ns, sizeof *v);
+    if (v == NULL)
+        return false;
+    for (size_t i = 0; i < t->size; i++) {
+        if (t->v[i].id == 0)
+            continue;
+        size_t j = ppd__hash_u64(t->v[i].key) & (ns - 1);
+        while (v[j].id != 0)
+            j = (j + 1) & (ns - 1);
+        v[j] = t->v[i];
+    }
+    free(t->v);
+    t->v = v;
+    t->size = ns;
+    return true;
+}
+
+/* The child of parent for frame, made when new; UINT32_MAX: no memory. */
+static uint32_t
+child_of(struct tree *t, struct slots *sl, uint32_t parent, uint32_t frame)
+{
+    if ((sl->n + 1) * 2 > sl->size && !slots_grow(sl))
+        return UINT32_MAX;
+    uint64_t key = (uint64_t)parent << 32 | frame;
+    size_t j = ppd__hash_u64(key) & (sl->size - 1);
+    while (sl->v[j].id != 0) {
+        if (sl->v[j].key == key)
+            return sl->v[j].id - 1;
+        j = (j + 1) & (sl->size - 1);
+    }
+    if (t->v.n >= UINT32_MAX - 1 ||
+        !PPD_VEC_PUSH(t->v, ((struct node){frame, parent, 0, 0}), NULL))
+        return UINT32_MAX;
+    sl->v[j] = (struct slot){key, (uint32_t)t->v.n};
+    sl->n++;
+    return (uint32_t)(t->v.n - 1);
 }
 
 static double
@@ -122,6 +145,171 @@ static int64_t
 add64(int64_t x, int64_t y)
 {
     return (int64_t)((uint64_t)x + (uint64_t)y);
+}
+
+/* Room for per-node widths and depths up to t->v.n. */
+static bool
+reserve_widths(struct tree *t)
+{
+    if (t->v.n <= t->wcap)
+        return true;
+    size_t nc = t->wcap ? t->wcap : 1024;
+    while (nc < t->v.n)
+        nc *= 2;
+    double *w = realloc(t->w, nc * sizeof *w);
+    if (w != NULL)
+        t->w = w;
+    uint32_t *d = w ? realloc(t->depth, nc * sizeof *d) : NULL;
+    if (d == NULL)
+        return false;
+    t->depth = d;
+    t->wcap = nc;
+    return true;
+}
+
+/* A stack in play while the tree is built. */
+struct play {
+    const unsigned char *at, *end; /* its next frame id; its end */
+    int64_t base, cur;             /* its values */
+    uint32_t node;                 /* its node so far */
+};
+
+/*
+ * Build the drawn part of the call tree, depth by depth, from the stacks
+ * in play (struct play): one pass over them per depth. A frame's width
+ * is its metric scaled to SVG_WIDTH; siblings whose widths add up to
+ * more than their parent's (--flame-width max) are scaled down together.
+ * A frame narrower than MIN_PX is counted in t->hidden and its stacks
+ * leave play.
+ */
+static bool
+build(const struct ppd_accum *a, bool single, size_t last,
+      enum ppd_flame_width fw, struct tree *t)
+{
+    size_t ns = ppd_accum_nstacks(a);
+    struct play *pl = malloc((ns ? ns : 1) * sizeof *pl);
+    double *csum = NULL; /* per parent: its children's metric summed */
+    size_t ccap = 0;
+    struct slots sl = {0};
+    bool ok = false;
+    if (pl == NULL ||
+        !PPD_VEC_PUSH(t->v, ((struct node){UINT32_MAX, 0, 0, 0}), NULL))
+        goto out;
+    size_t n = 0;
+    for (size_t s = 0; s < ns; s++) {
+        const int64_t *v = ppd_accum_values(a, s);
+        int64_t b = single ? 0 : v[0], c = v[last];
+        t->v.v[0].base = add64(t->v.v[0].base, b);
+        t->v.v[0].cur = add64(t->v.v[0].cur, c);
+        if (ppd_accum_depth(a, s) > 0) {
+            ppd_accum_stack_bytes(a, s, &pl[n].at, &pl[n].end);
+            pl[n].base = b;
+            pl[n].cur = c;
+            pl[n++].node = 0;
+        }
+    }
+    t->total = single ? (double)(t->v.v[0].cur > 0 ? t->v.v[0].cur : 0)
+                      : metric(&t->v.v[0], fw);
+    double scale = t->total > 0 ? SVG_WIDTH / t->total : 0;
+    if (!reserve_widths(t))
+        goto out;
+    t->w[0] = t->total * scale;
+    t->depth[0] = 0;
+    for (uint32_t level = 1; n > 0; level++) {
+        size_t first = t->v.n, keep = 0;
+        if (!slots_reset(&sl))
+            goto out;
+        /* Stacks of one parent often follow each other: the last
+         * lookup answers again without the table. */
+        uint32_t lp = UINT32_MAX, lf = UINT32_MAX, lid = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct play q = pl[i];
+            uint32_t f;
+            /* Out of play: ended at its parent, or its parent is too
+             * narrow to draw. */
+            if (t->w[q.node] < 0 || !ppd_uvarint32_next(&q.at, q.end, &f))
+                continue;
+            if (q.node != lp || f != lf) {
+                lid = child_of(t, &sl, q.node, f);
+                if (lid == UINT32_MAX)
+                    goto out;
+                lp = q.node;
+                lf = f;
+            }
+            struct node *x = &t->v.v[lid];
+            x->base = add64(x->base, q.base);
+            x->cur = add64(x->cur, q.cur);
+            q.node = lid;
+            pl[keep++] = q;
+        }
+        n = keep;
+        if (!reserve_widths(t))
+            goto out;
+        if (first > ccap) {
+            size_t nc = ccap ? ccap : 1024;
+            while (nc < first)
+                nc *= 2;
+            double *c = realloc(csum, nc * sizeof *c);
+            if (c == NULL)
+                goto out;
+            csum = c;
+            ccap = nc;
+        }
+        for (size_t id = first; id < t->v.n; id++)
+            csum[t->v.v[id].parent] = 0;
+        for (size_t id = first; id < t->v.n; id++)
+            csum[t->v.v[id].parent] += metric(&t->v.v[id], fw) * scale;
+        for (size_t id = first; id < t->v.n; id++) {
+            uint32_t p = t->v.v[id].parent;
+            double fit = csum[p] > t->w[p] && csum[p] > 0
+                             ? t->w[p] / csum[p]
+                             : 1;
+            double w = metric(&t->v.v[id], fw) * scale * fit;
+            if (w < MIN_PX) {
+                t->w[id] = -1;
+                t->hidden++;
+                continue;
+            }
+            t->w[id] = w;
+            t->depth[id] = level;
+            t->maxdepth = level;
+        }
+    }
+    ok = true;
+out:
+    free(pl);
+    free(csum);
+    free(sl.v);
+    return ok;
+}
+
+/*
+ * "%.2f" of v into buf (32 bytes), without printf's cost for the common
+ * case: v scaled by 100 and rounded, unless it lies so close to a half
+ * that only printf's exact rounding can tell; then printf.
+ */
+static void
+fixed2(char *buf, double v)
+{
+    double t = v * 100;
+    if (!(t >= 0 && t < 1e15) || fabs(t - floor(t) - 0.5) < 1e-6) {
+        snprintf(buf, 32, "%.2f", v);
+        return;
+    }
+    uint64_t c = (uint64_t)llround(t);
+    char tmp[24];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + c % 10);
+        c /= 10;
+    } while (c > 0 || k < 3);
+    int j = 0;
+    while (k > 2)
+        buf[j++] = tmp[--k];
+    buf[j++] = '.';
+    buf[j++] = tmp[1];
+    buf[j++] = tmp[0];
+    buf[j] = '\0';
 }
 
 /* The fill of a frame: its change, or (one profile) a warm hue. */
@@ -205,137 +393,56 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
     size_t last = d->ncolumns - 1;
     bool single = d->ncolumns == 1;
     struct tree t = {0};
-    uint32_t *frames = NULL, *order = NULL;
-    size_t fcap = 0;
+    uint32_t *order = NULL, *child = NULL, *next = NULL, *stack = NULL;
+    uint32_t *kids = NULL;
+    double *x = NULL;
     bool ok = false;
-    t.cap = 1024;
-    if ((t.v = malloc(t.cap * sizeof *t.v)) == NULL)
+    if (!build(a, single, last, o->flame_width, &t))
         goto out;
-    t.v[0] = (struct node){UINT32_MAX, 0, 0, 0, 0, 0}; /* the root */
-    t.n = 1;
-    /* The previous stack's path (root first): stacks that follow each
-     * other often share their root side, which then needs no lookup. */
-    uint32_t *pframes = NULL, *pnodes = NULL;
-    size_t pdepth = 0;
-    for (size_t s = 0; s < ppd_accum_nstacks(a); s++) {
-        const int64_t *v = ppd_accum_values(a, s);
-        size_t depth = ppd_accum_depth(a, s);
-        if (depth > fcap) {
-            uint32_t *nf = realloc(frames, depth * sizeof *nf);
-            uint32_t *npf = nf ? realloc(pframes, depth * sizeof *npf) : NULL;
-            uint32_t *npn = npf ? realloc(pnodes, depth * sizeof *npn) : NULL;
-            if (nf != NULL)
-                frames = nf;
-            if (npf != NULL)
-                pframes = npf;
-            if (npn == NULL) {
-                free(pframes);
-                free(pnodes);
-                goto out;
-            }
-            pnodes = npn;
-            fcap = depth;
-        }
-        ppd_accum_stack(a, s, frames, fcap);
-        int64_t b = single ? 0 : v[0], c = v[last];
-        t.v[0].base = add64(t.v[0].base, b);
-        t.v[0].cur = add64(t.v[0].cur, c);
-        uint32_t at = 0;
-        bool same = true;
-        for (size_t i = 0; i < depth; i++) { /* root first */
-            uint32_t fr = frames[depth - 1 - i], id;
-            same = same && i < pdepth && pframes[i] == fr;
-            if (same) {
-                id = pnodes[i];
-            } else {
-                if (!tree_push(&t, at, fr, &id)) {
-                    free(pframes);
-                    free(pnodes);
-                    goto out;
-                }
-                pframes[i] = fr;
-                pnodes[i] = id;
-            }
-            t.v[id].base = add64(t.v[id].base, b);
-            t.v[id].cur = add64(t.v[id].cur, c);
-            at = id;
-        }
-        pdepth = depth;
-    }
-    free(pframes);
-    free(pnodes);
-    double total = metric(&t.v[0], o->flame_width);
-    if (single)
-        total = (double)(t.v[0].cur > 0 ? t.v[0].cur : 0);
-    double scale = total > 0 ? SVG_WIDTH / total : 0;
-    /* Lay out depth-first, children by name: positions into x[],
-     * widths into wd[]. Children never overflow their parent: with
-     * --flame-width max the larger of base and cur of each child can add
-     * up to more than the parent's, and then they are scaled down. */
-    double *x = calloc(t.n, sizeof *x);
-    double *wd = calloc(t.n, sizeof *wd);
-    uint32_t *depthv = calloc(t.n, sizeof *depthv);
-    order = malloc(t.n * sizeof *order);
-    uint32_t *stack = malloc(t.n * sizeof *stack);
-    uint32_t *kids = malloc(t.n * sizeof *kids);
-    if (x == NULL || wd == NULL || depthv == NULL || order == NULL ||
-        stack == NULL || kids == NULL) {
-        free(x);
-        free(wd);
-        free(depthv);
-        free(stack);
-        free(kids);
+    double total = t.total;
+    /* Lay out the drawn frames depth-first, children by name (so the
+     * picture does not depend on input order), each parent's children
+     * side by side from its left edge. */
+    size_t nn = t.v.n;
+    order = malloc(nn * sizeof *order);
+    child = calloc(nn, sizeof *child); /* first child + 1; 0: none */
+    next = calloc(nn, sizeof *next);
+    stack = malloc(nn * sizeof *stack);
+    kids = malloc(nn * sizeof *kids);
+    x = calloc(nn, sizeof *x);
+    if (order == NULL || child == NULL || next == NULL || stack == NULL ||
+        kids == NULL || x == NULL)
         goto out;
+    for (size_t id = nn; id-- > 1;) {
+        if (t.w[id] < 0)
+            continue;
+        uint32_t p = t.v.v[id].parent;
+        next[id] = child[p];
+        child[p] = (uint32_t)id + 1;
     }
-    size_t norder = 0, nstack = 0, hidden = 0, maxdepth = 0;
-    wd[0] = total * scale;
+    size_t norder = 0, nstack = 0, maxdepth = t.maxdepth;
+    size_t hidden = t.hidden;
+    double *wd = t.w;
+    uint32_t *depthv = t.depth;
     stack[nstack++] = 0;
-    struct by_name_ctx bctx = {a, t.v};
+    struct by_name_ctx bctx = {a, t.v.v};
     while (nstack > 0) {
         uint32_t p = stack[--nstack];
         order[norder++] = p;
         size_t nk = 0;
-        double sum = 0;
-        for (uint32_t c = t.v[p].child; c != 0; c = t.v[c].next) {
-            kids[nk++] = c;
-            sum += metric(&t.v[c], o->flame_width) * scale;
-        }
-        /* By name, so the picture does not depend on input order. */
-        if (nk > 1 && !ppd__sort(kids, nk, sizeof *kids, by_name, &bctx)) {
-            free(x);
-            free(wd);
-            free(depthv);
-            free(stack);
-            free(kids);
+        for (uint32_t c = child[p]; c != 0; c = next[c - 1])
+            kids[nk++] = c - 1;
+        if (nk > 1 && !ppd__sort(kids, nk, sizeof *kids, by_name, &bctx))
             goto out;
-        }
-        double fit = sum > wd[p] && sum > 0 ? wd[p] / sum : 1;
         double cx = x[p];
-        size_t first = nstack;
         for (size_t i = 0; i < nk; i++) {
-            uint32_t c = kids[i];
-            double w = metric(&t.v[c], o->flame_width) * scale * fit;
-            if (w < MIN_PX) {
-                hidden++;
-                continue;
-            }
-            x[c] = cx;
-            wd[c] = w;
-            depthv[c] = depthv[p] + 1;
-            if (depthv[c] > maxdepth)
-                maxdepth = depthv[c];
-            cx += w;
-            stack[nstack++] = c;
+            x[kids[i]] = cx;
+            cx += wd[kids[i]];
         }
-        /* Popped in name order: reverse what was pushed. */
-        for (size_t i = first, j = nstack; i + 1 < j; i++, j--) {
-            uint32_t tmp = stack[i];
-            stack[i] = stack[j - 1];
-            stack[j - 1] = tmp;
-        }
+        /* Popped in name order: pushed in reverse. */
+        for (size_t i = nk; i-- > 0;)
+            stack[nstack++] = kids[i];
     }
-    free(stack);
-    free(kids);
     int height = TOP + (int)(maxdepth + 1) * ROW + 20;
     const struct ppd_value_type *ty = ppd_accum_type(a);
     fprintf(out,
@@ -370,16 +477,19 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
                 (int)SVG_WIDTH - 4, hidden, hidden == 1 ? "" : "s");
     char fill[40], vb[64], vc[64], vd[64];
     for (size_t i = 1; i < norder; i++) {
-        const struct node *n = &t.v[order[i]];
+        const struct node *n = &t.v.v[order[i]];
         double w = wd[order[i]];
         int dep = (int)depthv[order[i]];
         int y = o->icicle ? TOP + (dep - 1) * ROW
                           : height - 20 - dep * ROW;
         struct ppd_str nm = ppd_accum_frame(a, n->frame)->name;
         fill_of(fill, sizeof fill, a, n, single);
-        fprintf(out, "<g class=\"f\" data-x=\"%.2f\" data-w=\"%.2f\" "
+        char px[4][32];
+        fixed2(px[0], x[order[i]]);
+        fixed2(px[1], w);
+        fprintf(out, "<g class=\"f\" data-x=\"%s\" data-w=\"%s\" "
                      "data-d=\"%d\" data-top=\"%d\" data-n=\"",
-                x[order[i]], w, dep, dep == 1 ? 1 : 0);
+                px[0], px[1], dep, dep == 1 ? 1 : 0);
         ppd__xml_text(out, nm.ptr, nm.len);
         fputs("\"><title>", out);
         ppd__xml_text(out, nm.ptr, nm.len);
@@ -392,15 +502,15 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
             ppd_render_value(vd, sizeof vd, n->cur - n->base, ty->unit, true);
             fprintf(out, "\nbase %s, cur %s, delta %s", vb, vc, vd);
         }
-        fprintf(out, "</title><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+        fprintf(out, "</title><rect x=\"%s\" y=\"%d\" width=\"%s\" "
                      "height=\"%d\" fill=\"%s\" data-fill=\"%s\"/>",
-                x[order[i]], y, w, ROW - 1, fill, fill);
+                px[0], y, px[1], ROW - 1, fill, fill);
         int chars = (int)((w - 6) / 7);
         if (chars >= 3) {
             /* Only frames wide enough for a label carry one; the script
              * adds it to the others when a zoom makes room. */
-            fprintf(out, "<text x=\"%.2f\" y=\"%d\">", x[order[i]] + 3,
-                    y + ROW - 4);
+            fixed2(px[2], x[order[i]] + 3);
+            fprintf(out, "<text x=\"%s\" y=\"%d\">", px[2], y + ROW - 4);
             size_t cut = nm.len <= (size_t)chars ? nm.len : (size_t)chars - 2;
             while (cut > 0 && cut < nm.len &&
                    ((unsigned char)nm.ptr[cut] & 0xC0) == 0x80)
@@ -414,14 +524,16 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
     }
     fputs(script, out);
     fputs("</svg>\n", out);
-    free(x);
-    free(wd);
-    free(depthv);
     ok = true;
 out:
     free(order);
-    free(frames);
-    free(t.v);
-    free(t.slots);
+    free(child);
+    free(next);
+    free(stack);
+    free(kids);
+    free(x);
+    free(t.v.v);
+    free(t.w);
+    free(t.depth);
     return ok;
 }
