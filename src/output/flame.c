@@ -169,9 +169,10 @@ reserve_widths(struct tree *t)
 
 /* A stack in play while the tree is built. */
 struct play {
-    const unsigned char *at, *end; /* its next frame id; its end */
-    int64_t base, cur;             /* its values */
-    uint32_t node;                 /* its node so far */
+    const unsigned char *at; /* its next frame id */
+    uint32_t left;           /* its frames not read yet */
+    uint32_t node;           /* its node so far */
+    int64_t base, cur;       /* its values */
 };
 
 /*
@@ -201,8 +202,11 @@ build(const struct ppd_accum *a, bool single, size_t last,
         int64_t b = single ? 0 : v[0], c = v[last];
         t->v.v[0].base = add64(t->v.v[0].base, b);
         t->v.v[0].cur = add64(t->v.v[0].cur, c);
-        if (ppd_accum_depth(a, s) > 0) {
-            ppd_accum_stack_bytes(a, s, &pl[n].at, &pl[n].end);
+        uint32_t depth = ppd_accum_depth(a, s);
+        if (depth > 0) {
+            const unsigned char *end;
+            ppd_accum_stack_bytes(a, s, &pl[n].at, &end);
+            pl[n].left = depth;
             pl[n].base = b;
             pl[n].cur = c;
             pl[n++].node = 0;
@@ -227,8 +231,11 @@ build(const struct ppd_accum *a, bool single, size_t last,
             uint32_t f;
             /* Out of play: ended at its parent, or its parent is too
              * narrow to draw. */
-            if (t->w[q.node] < 0 || !ppd_uvarint32_next(&q.at, q.end, &f))
+            if (q.left == 0 || t->w[q.node] < 0)
                 continue;
+            q.left--;
+            /* One frame id is left at q.at: a varint of at most 5 bytes. */
+            ppd_uvarint32_next(&q.at, q.at + 5, &f);
             if (q.node != lp || f != lf) {
                 lid = child_of(t, &sl, q.node, f);
                 if (lid == UINT32_MAX)
@@ -281,35 +288,6 @@ out:
     free(csum);
     free(sl.v);
     return ok;
-}
-
-/*
- * "%.2f" of v into buf (32 bytes), without printf's cost for the common
- * case: v scaled by 100 and rounded, unless it lies so close to a half
- * that only printf's exact rounding can tell; then printf.
- */
-static void
-fixed2(char *buf, double v)
-{
-    double t = v * 100;
-    if (!(t >= 0 && t < 1e15) || fabs(t - floor(t) - 0.5) < 1e-6) {
-        snprintf(buf, 32, "%.2f", v);
-        return;
-    }
-    uint64_t c = (uint64_t)llround(t);
-    char tmp[24];
-    int k = 0;
-    do {
-        tmp[k++] = (char)('0' + c % 10);
-        c /= 10;
-    } while (c > 0 || k < 3);
-    int j = 0;
-    while (k > 2)
-        buf[j++] = tmp[--k];
-    buf[j++] = '.';
-    buf[j++] = tmp[1];
-    buf[j++] = tmp[0];
-    buf[j] = '\0';
 }
 
 /* The fill of a frame: its change, or (one profile) a warm hue. */
@@ -484,9 +462,9 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
                           : height - 20 - dep * ROW;
         struct ppd_str nm = ppd_accum_frame(a, n->frame)->name;
         fill_of(fill, sizeof fill, a, n, single);
-        char px[4][32];
-        fixed2(px[0], x[order[i]]);
-        fixed2(px[1], w);
+        char px[3][32];
+        ppd__fixed(px[0], sizeof px[0], x[order[i]], 2);
+        ppd__fixed(px[1], sizeof px[1], w, 2);
         fprintf(out, "<g class=\"f\" data-x=\"%s\" data-w=\"%s\" "
                      "data-d=\"%d\" data-top=\"%d\" data-n=\"",
                 px[0], px[1], dep, dep == 1 ? 1 : 0);
@@ -509,7 +487,7 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
         if (chars >= 3) {
             /* Only frames wide enough for a label carry one; the script
              * adds it to the others when a zoom makes room. */
-            fixed2(px[2], x[order[i]] + 3);
+            ppd__fixed(px[2], sizeof px[2], x[order[i]] + 3, 2);
             fprintf(out, "<text x=\"%s\" y=\"%d\">", px[2], y + ROW - 4);
             size_t cut = nm.len <= (size_t)chars ? nm.len : (size_t)chars - 2;
             while (cut > 0 && cut < nm.len &&

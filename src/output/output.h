@@ -36,6 +36,12 @@ void ppd__put_entry(FILE *out, const struct ppd_frame *f,
 size_t ppd__utf8_len(const unsigned char *s, size_t n);
 
 /*
+ * ppd__fixed - printf's "%.*f" of v (>= 0) with prec 1 or 2 into buf (n
+ * bytes, at least 24 for the fast path), the same text, faster.
+ */
+void ppd__fixed(char *buf, size_t n, double v, int prec);
+
+/*
  * ppd__xml_text - write s[0..n) as XML/HTML text or attribute content:
  * & < > " ' as entities, control bytes and invalid UTF-8 as U+FFFD, so
  * no name can open a tag or end an attribute.

@@ -10,6 +10,37 @@
 
 #include "output/output.h"
 
+/*
+ * printf's "%.*f" for v >= 0 and prec 1 or 2, without its cost in the
+ * common case: v scaled and rounded, unless it lies so close to a half
+ * that only printf's exact rounding can tell; then printf.
+ */
+void
+ppd__fixed(char *buf, size_t n, double v, int prec)
+{
+    double scale = prec == 1 ? 10 : 100;
+    double t = v * scale;
+    if ((prec != 1 && prec != 2) || n < 24 || !(t >= 0 && t < 1e15) ||
+        fabs(t - floor(t) - 0.5) < 1e-6) {
+        snprintf(buf, n, "%.*f", prec, v);
+        return;
+    }
+    uint64_t c = (uint64_t)llround(t);
+    char tmp[24];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + c % 10);
+        c /= 10;
+    } while (c > 0 || k <= prec);
+    size_t j = 0;
+    while (k > prec)
+        buf[j++] = tmp[--k];
+    buf[j++] = '.';
+    while (k > 0)
+        buf[j++] = tmp[--k];
+    buf[j] = '\0';
+}
+
 char *
 ppd_render_value(char *buf, size_t n, int64_t v, const char *unit, bool sign)
 {
@@ -24,10 +55,13 @@ ppd_render_value(char *buf, size_t n, int64_t v, const char *unit, bool sign)
             x /= 1024;
             i++;
         }
-        if (i == 0)
+        if (i == 0) {
             snprintf(buf, n, "%s%" PRIu64 "B", sg, a);
-        else
-            snprintf(buf, n, "%s%.*f%s", sg, x < 10 ? 2 : 1, x, suf[i]);
+        } else {
+            char num[32];
+            ppd__fixed(num, sizeof num, x, x < 10 ? 2 : 1);
+            snprintf(buf, n, "%s%s%s", sg, num, suf[i]);
+        }
         return buf;
     }
     if (strcmp(unit, "nanoseconds") == 0) {
@@ -43,10 +77,13 @@ ppd_render_value(char *buf, size_t n, int64_t v, const char *unit, bool sign)
             x /= 1e3;
             s = "µs";
         }
-        if (strcmp(s, "ns") == 0)
+        if (strcmp(s, "ns") == 0) {
             snprintf(buf, n, "%s%" PRIu64 "ns", sg, a);
-        else
-            snprintf(buf, n, "%s%.*f%s", sg, x < 10 ? 2 : 1, x, s);
+        } else {
+            char num[32];
+            ppd__fixed(num, sizeof num, x, x < 10 ? 2 : 1);
+            snprintf(buf, n, "%s%s%s", sg, num, s);
+        }
         return buf;
     }
     snprintf(buf, n, "%s%" PRIu64, sg, a);

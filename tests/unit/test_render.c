@@ -2,6 +2,9 @@
  * test_render.c - units for people, and the exact text and TSV layouts
  * that scripts and golden files depend on.
  */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +208,83 @@ test_extremes(struct check_state *st)
     ppd_profile_free(c);
 }
 
+/* printf's own rounding, as the reference for the scaled values. */
+static void
+reference_value(char *buf, size_t n, uint64_t a, bool bytes)
+{
+    static const char *const bsuf[] = {"B", "KiB", "MiB", "GiB", "TiB",
+                                       "PiB", "EiB"};
+    double x = (double)a;
+    const char *suf;
+    if (bytes) {
+        size_t i = 0;
+        while (x >= 1024 && i + 1 < 7) {
+            x /= 1024;
+            i++;
+        }
+        suf = bsuf[i];
+        if (i == 0) {
+            snprintf(buf, n, "%" PRIu64 "B", a);
+            return;
+        }
+    } else if (x >= 1e9) {
+        x /= 1e9;
+        suf = "s";
+    } else if (x >= 1e6) {
+        x /= 1e6;
+        suf = "ms";
+    } else if (x >= 1e3) {
+        x /= 1e3;
+        suf = "\xc2\xb5s";
+    } else {
+        snprintf(buf, n, "%" PRIu64 "ns", a);
+        return;
+    }
+    snprintf(buf, n, "%.*f%s", x < 10 ? 2 : 1, x, suf);
+}
+
+/* Scaled values print exactly as printf rounds them, halves included. */
+static void
+test_value_rounding(struct check_state *st)
+{
+    uint64_t r = 0x9e3779b97f4a7c15u;
+    char got[64], want[64];
+    int bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        uint64_t a;
+        switch (i % 4) {
+        case 0: a = r >> (r % 60); break;           /* any size */
+        case 1: a = (r % 100000) * 1024 / 200 + 5;  /* near halves in KiB */
+            a = a * 1024 / 1000; break;
+        case 2: a = (r % 2000000) * 5;               /* x.xx5 in µs/ms */
+            break;
+        default: a = r % 20000000; break;
+        }
+        for (int u = 0; u < 2; u++) {
+            ppd_render_value(got, sizeof got, (int64_t)(a >> 1),
+                             u ? "bytes" : "nanoseconds", false);
+            reference_value(want, sizeof want, a >> 1, u);
+            if (strcmp(got, want) != 0 && bad++ < 5)
+                fprintf(stderr, "value %" PRIu64 " %s: %s, printf %s\n",
+                        a >> 1, u ? "bytes" : "ns", got, want);
+        }
+    }
+    /* Exact halves at both precisions. */
+    uint64_t halves[] = {1536 + 5, 10 * 1024 + 51, 1005, 1015, 2005000,
+                         12345, 1125, 9995, 10050, 1024 * 1024 * 5 / 2};
+    for (size_t i = 0; i < sizeof halves / sizeof halves[0]; i++)
+        for (int u = 0; u < 2; u++) {
+            ppd_render_value(got, sizeof got, (int64_t)halves[i],
+                             u ? "bytes" : "nanoseconds", false);
+            reference_value(want, sizeof want, halves[i], u);
+            CHECK_EQ_STR(st, got, want);
+        }
+    CHECK_EQ_INT(st, bad, 0);
+}
+
 int
 main(void)
 {
@@ -212,5 +292,6 @@ main(void)
     test_values(&st);
     test_layouts(&st);
     test_extremes(&st);
+    test_value_rounding(&st);
     return check_report("test_render", &st);
 }
