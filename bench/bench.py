@@ -472,6 +472,16 @@ def bench_pair(env, title, base, cur):
                         [env.pd, "--format", "tsv", base, cur],
                         a.reps, a.timeout)
         results.append(pdtsv)
+    # The views and pictures, each against the default stack view.
+    views = []
+    if not a.no_views:
+        for label, extra in (("--by function", ["--by", "function"]),
+                             ("--format svg", ["--format", "svg"]),
+                             ("--format html", ["--format", "html"])):
+            r = measure(f"pprofdiff {label} BASE CUR",
+                        [env.pd] + extra + [base, cur], a.reps, a.timeout)
+            results.append(r)
+            views.append(r)
     results.append(gz)
 
     goname = "go tool pprof -top -diff_base=BASE CUR"
@@ -511,6 +521,9 @@ def bench_pair(env, title, base, cur):
     for r in pds:
         print(f"  {r['name']:<31} / gzip -dc   time "
               f"{ratio(r['median'], gz['median']):>7}")
+    for r in views:
+        print(f"  {r['name']:<38} / pprofdiff BASE CUR   time "
+              f"{r['median'] / pdt['median']:>6.2f}x")
     print(flush=True)
 
 
@@ -706,6 +719,8 @@ def main():
                     help="where generated inputs live (default: build/bench)")
     ap.add_argument("--regen", action="store_true",
                     help="regenerate the inputs used even if present")
+    ap.add_argument("--no-views", action="store_true",
+                    help="skip the --by function, svg and html runs")
     ap.add_argument("--no-tsv", action="store_true",
                     help="skip the pprofdiff --format tsv runs")
     args = ap.parse_args()

@@ -192,6 +192,13 @@ const struct ppd_column *ppd_accum_column(const struct ppd_accum *a,
 const struct ppd_value_type *ppd_accum_type(const struct ppd_accum *a);
 size_t ppd_accum_nstacks(const struct ppd_accum *a);
 size_t ppd_accum_nframes(const struct ppd_accum *a);
+
+/*
+ * ppd_accum_serial - a number no other accumulator of this process has
+ * had, even at the same address after a free: what a cache of a's frames
+ * keys on.
+ */
+uint64_t ppd_accum_serial(const struct ppd_accum *a);
 const struct ppd_frame *ppd_accum_frame(const struct ppd_accum *a,
                                         uint32_t id);
 

@@ -62,6 +62,7 @@ struct ppd_accum {
         PPD_VEC(int64_t) survived;
     } ids;
 
+    uint64_t serial; /* ppd_accum_serial() */
     PPD_VEC(struct ppd_frame) frames;
     uint32_t *ftab; /* frame id + 1, by name hash */
     size_t ftab_size;
@@ -1155,6 +1156,8 @@ ppd_accum_new(size_t ncolumns, const struct ppd_value_type *type,
     struct ppd_accum *a = calloc(1, sizeof *a);
     if (a == NULL)
         return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+    static uint64_t serials;
+    a->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
     a->ncols = ncolumns;
     a->arena = ppd__arena_new();
     if (a->arena != NULL) {
@@ -1241,6 +1244,12 @@ size_t
 ppd_accum_nstacks(const struct ppd_accum *a)
 {
     return a->off.n;
+}
+
+uint64_t
+ppd_accum_serial(const struct ppd_accum *a)
+{
+    return a->serial;
 }
 
 size_t

@@ -71,6 +71,14 @@ struct ppd_signatures {
     struct sig *v;
     size_t n, nfile; /* nfile: entries from files, at the front */
     const struct ppd_diff_options *dopt;
+    /* What was answered of one accumulator's frames, so a frame is
+     * matched once however many rows hold it: per frame, whether it is
+     * user code (user[f]) and, per signature i, whether its pattern
+     * matches (hit[i * nmemo + f]); 0 not asked yet, 1 no, 2 yes. Not
+     * part of the value: filled while matching. */
+    uint64_t memo_of; /* ppd_accum_serial(); 0: none */
+    size_t nmemo;
+    unsigned char *user, *hit;
 };
 
 static char *
@@ -100,6 +108,8 @@ ppd_signatures_free(struct ppd_signatures *s)
             free(s->v[i].hint);
     }
     free(s->v);
+    free(s->user);
+    free(s->hit);
     free(s);
 }
 
@@ -227,25 +237,76 @@ kind_ok(const struct sig *g, const char *kind)
     return false;
 }
 
+/* Room to remember the answers for a's frames; false: ask each time. */
+static bool
+memo_ready(struct ppd_signatures *s, const struct ppd_accum *a)
+{
+    size_t nf = ppd_accum_nframes(a);
+    if (s->memo_of == ppd_accum_serial(a) && s->nmemo == nf)
+        return true;
+    free(s->user);
+    free(s->hit);
+    s->memo_of = 0;
+    s->nmemo = 0;
+    s->user = calloc(nf ? nf : 1, 1);
+    s->hit = s->n > 0 && nf <= SIZE_MAX / s->n ? calloc(s->n * nf, 1) : NULL;
+    if (s->user == NULL || (s->n > 0 && s->hit == NULL)) {
+        free(s->user);
+        free(s->hit);
+        s->user = s->hit = NULL;
+        return false;
+    }
+    s->memo_of = ppd_accum_serial(a);
+    s->nmemo = nf;
+    return true;
+}
+
+static bool
+is_user(struct ppd_signatures *s, bool memo, const struct ppd_accum *a,
+        uint32_t f)
+{
+    if (memo && s->user[f] != 0)
+        return s->user[f] == 2;
+    const struct ppd_frame *fr = ppd_accum_frame(a, f);
+    bool r = !ppd_is_runtime_frame(fr->name.ptr, fr->name.len, s->dopt);
+    if (memo)
+        s->user[f] = r ? 2 : 1;
+    return r;
+}
+
+static bool
+hits(struct ppd_signatures *s, bool memo, size_t i, const struct ppd_accum *a,
+     uint32_t f)
+{
+    unsigned char *m = memo ? &s->hit[i * s->nmemo + f] : NULL;
+    if (m != NULL && *m != 0)
+        return *m == 2;
+    bool r = ppd__regex_match(s->v[i].re, ppd_accum_frame(a, f)->name);
+    if (m != NULL)
+        *m = r ? 2 : 1;
+    return r;
+}
+
 const char *
-ppd_signatures_match(const struct ppd_signatures *s, const char *kind,
+ppd_signatures_match(const struct ppd_signatures *cs, const char *kind,
                      const struct ppd_accum *a, const uint32_t *frames,
                      size_t n, int64_t delta)
 {
-    if (s == NULL || n == 0)
+    if (cs == NULL || n == 0)
         return NULL;
+    /* The memo is not part of the value (see struct ppd_signatures). */
+    struct ppd_signatures *s = (struct ppd_signatures *)cs;
+    bool memo = memo_ready(s, a);
     bool user = false;
-    for (size_t k = 0; k < n && !user; k++) {
-        const struct ppd_frame *f = ppd_accum_frame(a, frames[k]);
-        user = !ppd_is_runtime_frame(f->name.ptr, f->name.len, s->dopt);
-    }
+    for (size_t k = 0; k < n && !user; k++)
+        user = is_user(s, memo, a, frames[k]);
     for (size_t i = 0; i < s->n; i++) {
         const struct sig *g = &s->v[i];
         if (!kind_ok(g, kind) || (g->user && !user) ||
             delta < g->min_delta)
             continue;
         for (size_t k = 0; k < n; k++)
-            if (ppd__regex_match(g->re, ppd_accum_frame(a, frames[k])->name))
+            if (hits(s, memo, i, a, frames[k]))
                 return g->hint;
     }
     return NULL;

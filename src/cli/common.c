@@ -286,6 +286,10 @@ ppd__cli_out_begin(struct ppd__cli_out *o, const char *path)
     memset(o, 0, sizeof *o);
     o->path = path;
     o->fp = stdout;
+    /* Into a file or a pipe, write in large blocks: a flame graph is
+     * megabytes. */
+    if (path == NULL && !isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (path != NULL && (o->fp = open_memstream(&o->mem, &o->len)) == NULL) {
         fputs("pprofdiff: out of memory\n", stderr);
         return false;
