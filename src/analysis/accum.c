@@ -198,12 +198,32 @@ scaled(int64_t v, double ratio)
 }
 
 /* The frame id of a location without symbols: "base+0xoffset", the
- * mapping file's base name (real mapping paths run to 150 characters). */
+ * mapping file's base name (real mapping paths run to 150 characters).
+ * The function, line and file views group such locations per binary as
+ * pprof does: "[base]", or "<unknown>" without a mapping file. */
 static uint32_t
 intern_fallback(struct ppd_accum *a, const struct ppd_location *l)
 {
     char off[32];
     const struct ppd_mapping *m = l->mapping;
+    if (a->grain != PPD_GRAIN_STACK) {
+        struct ppd_str file = m != NULL ? m->filename : (struct ppd_str){"", 0};
+        size_t cut = file.len;
+        while (cut > 0 && file.ptr[cut - 1] != '/')
+            cut--;
+        if (cut == file.len) /* no file, or a name ending in '/' */
+            return intern(a, "<unknown>", 9);
+        char *s = malloc(file.len - cut + 3);
+        if (s == NULL)
+            return UINT32_MAX;
+        s[0] = '[';
+        memcpy(s + 1, file.ptr + cut, file.len - cut);
+        s[file.len - cut + 1] = ']';
+        s[file.len - cut + 2] = '\0';
+        uint32_t id = intern(a, s, file.len - cut + 2);
+        free(s);
+        return id;
+    }
     if (m == NULL) {
         int n = snprintf(off, sizeof off, "0x%" PRIx64, l->address);
         return intern(a, off, (size_t)n);

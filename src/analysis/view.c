@@ -210,6 +210,95 @@ edge_add(struct edges *e, uint32_t caller, uint32_t callee, uint32_t fcaller,
     return true;
 }
 
+/*
+ * Every call from one entry into another, as pprof's graph has them: a
+ * call is counted once per stack (the last stack that counted it is
+ * kept), and it is inlined only if no stack made it as a real call.
+ * An entry is marked inline when some call into it is inlined, partly
+ * when others are not.
+ */
+struct calls {
+    uint64_t *key;    /* (caller << 32 | callee) + 1 per slot; 0: empty */
+    uint32_t *last;   /* per slot: the last stack that counted it, + 1 */
+    unsigned char *real; /* per slot: some stack made it as a real call */
+    size_t n, size;
+    /* With few entries, a slot per pair instead: caller * dense + callee
+     * (the table above unused). */
+    size_t dense;
+};
+
+/* Up to this many entries, calls take a slot per pair of entries. */
+#define DENSE_CALLS 1024
+
+/* The slot of the call caller -> callee, made when new; SIZE_MAX: no
+ * memory. */
+static size_t
+call_slot(struct calls *c, uint32_t caller, uint32_t callee)
+{
+    if (c->dense > 0)
+        return (size_t)caller * c->dense + callee;
+    if ((c->n + 1) * 2 > c->size) {
+        size_t size = c->size ? c->size * 2 : 256;
+        uint64_t *key = calloc(size, sizeof *key);
+        uint32_t *last = calloc(size, sizeof *last);
+        unsigned char *real = calloc(size, 1);
+        if (key == NULL || last == NULL || real == NULL) {
+            free(key);
+            free(last);
+            free(real);
+            return SIZE_MAX;
+        }
+        for (size_t i = 0; i < c->size; i++) {
+            if (c->key[i] == 0)
+                continue;
+            size_t j = (size_t)ppd__hash_u64(c->key[i]) & (size - 1);
+            while (key[j] != 0)
+                j = (j + 1) & (size - 1);
+            key[j] = c->key[i];
+            last[j] = c->last[i];
+            real[j] = c->real[i];
+        }
+        free(c->key);
+        free(c->last);
+        free(c->real);
+        c->key = key;
+        c->last = last;
+        c->real = real;
+        c->size = size;
+    }
+    uint64_t k = ((uint64_t)caller << 32 | callee) + 1;
+    size_t j = (size_t)ppd__hash_u64(k) & (c->size - 1);
+    while (c->key[j] != 0 && c->key[j] != k)
+        j = (j + 1) & (c->size - 1);
+    if (c->key[j] == 0) {
+        c->key[j] = k;
+        c->n++;
+    }
+    return j;
+}
+
+static void
+calls_free(struct calls *c)
+{
+    free(c->key);
+    free(c->last);
+    free(c->real);
+}
+
+/* dst[c] += v[c] for n columns, wrapping as int64 sums do here; a diff's
+ * two columns without the loop. */
+static inline void
+add_values(int64_t *dst, const int64_t *v, size_t n)
+{
+    if (n == 2) {
+        dst[0] = (int64_t)((uint64_t)dst[0] + (uint64_t)v[0]);
+        dst[1] = (int64_t)((uint64_t)dst[1] + (uint64_t)v[1]);
+        return;
+    }
+    for (size_t c = 0; c < n; c++)
+        dst[c] = (int64_t)((uint64_t)dst[c] + (uint64_t)v[c]);
+}
+
 static uint64_t
 magnitude(int64_t d)
 {
@@ -235,12 +324,15 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     struct ppd_arena *arena = ppd__arena_new();
     uint32_t *entry = malloc((nf ? nf : 1) * sizeof *entry);
     uint32_t *first = malloc((nf ? nf : 1) * sizeof *first);
-    unsigned char *calls = calloc(nf ? nf : 1, 1); /* 1 inline, 2 not */
+    unsigned char *inl_in = calloc(nf ? nf : 1, 1); /* 1 inline, 2 not */
+    struct calls calls = {0};
     uint32_t *mark = calloc(nf ? nf : 1, sizeof *mark);
+    /* Per frame: called inline (one byte, so the pass over the stacks
+     * reads no frame records). */
+    unsigned char *inlined = malloc(nf ? nf : 1);
     uint32_t *frames = NULL;
     uint32_t *name_rank = ppd_accum_name_order(a);
-    size_t fcap = 0, pcap = 0;
-    uint64_t *pairs = NULL; /* the call pairs of one stack, hashed */
+    size_t fcap = 0;
     struct ppd_view *v = arena ? ppd__arena_calloc(arena, 1, sizeof *v) : NULL;
     int64_t *flat = arena ? ppd__arena_calloc(arena, nf ? nf * ncols : 1,
                                               sizeof *flat)
@@ -253,11 +345,22 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     bool *peeked = NULL;
     enum ppd_status st = PPD_ENOMEM;
     if (v == NULL || flat == NULL || cum == NULL || mark == NULL ||
-        name_rank == NULL || entry == NULL || first == NULL || calls == NULL)
+        name_rank == NULL || entry == NULL || first == NULL || inl_in == NULL ||
+        inlined == NULL)
         goto out;
     size_t ne = map_entries(a, entry, first);
     if (ne == SIZE_MAX)
         goto out;
+    for (size_t f = 0; f < nf; f++)
+        inlined[f] = ppd_accum_frame(a, (uint32_t)f)->inlined;
+    if (ne > 0 && ne <= DENSE_CALLS) {
+        calls.dense = ne;
+        calls.size = ne * ne;
+        calls.last = calloc(calls.size, sizeof *calls.last);
+        calls.real = calloc(calls.size, 1);
+        if (calls.last == NULL || calls.real == NULL)
+            goto out;
+    }
     if (opt->peek != NULL) {
         st = ppd__regex_new(opt->peek, "--peek", &peek_re, err);
         if (st != PPD_OK)
@@ -283,49 +386,45 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
         }
         ppd_accum_stack(a, s, frames, fcap);
         const int64_t *val = ppd_accum_values(a, s);
-        int64_t *fl = flat + (size_t)entry[frames[0]] * ncols;
-        for (size_t c = 0; c < ncols; c++)
-            fl[c] = (int64_t)((uint64_t)fl[c] + (uint64_t)val[c]);
-        /* Calls from one entry into another, root first: pprof counts
-         * each pair once per stack, the first (root-most) time. */
-        size_t psize = 16;
-        while (psize < 2 * (size_t)depth)
-            psize *= 2;
-        if (psize > pcap) {
-            uint64_t *np = realloc(pairs, psize * sizeof *np);
-            if (np == NULL)
+        add_values(flat + (size_t)entry[frames[0]] * ncols, val, ncols);
+        /* pprof leaves samples of no value out of its graph: their
+         * calls mark nothing. */
+        bool any = false;
+        for (size_t c = 0; c < ncols && !any; c++)
+            any = val[c] != 0;
+        /* Root first: each entry's cum once per stack (mark), and each
+         * call from one entry into another, which pprof also counts once
+         * per stack, the first (root-most) time. */
+        uint32_t caller = UINT32_MAX;
+        for (uint32_t k = depth; k-- > 0; caller = entry[frames[k]]) {
+            uint32_t e = entry[frames[k]];
+            if (mark[e] != s + 1) {
+                mark[e] = (uint32_t)(s + 1);
+                add_values(cum + (size_t)e * ncols, val, ncols);
+            }
+            if (!any || caller == UINT32_MAX || caller == e)
+                continue;
+            size_t j = call_slot(&calls, caller, e);
+            if (j == SIZE_MAX)
                 goto out;
-            pairs = np;
-            pcap = psize;
-        }
-        memset(pairs, 0, psize * sizeof *pairs);
-        for (uint32_t k = depth - 1; k > 0; k--) {
-            uint32_t caller = entry[frames[k]], e = entry[frames[k - 1]];
-            if (caller == e)
+            if (calls.last[j] == s + 1)
                 continue;
-            uint64_t key = ((uint64_t)caller << 32 | e) + 1;
-            size_t j = (size_t)ppd__hash_u64(key) & (psize - 1);
-            while (pairs[j] != 0 && pairs[j] != key)
-                j = (j + 1) & (psize - 1);
-            if (pairs[j] == key)
-                continue;
-            pairs[j] = key;
-            bool inl = ppd_accum_frame(a, frames[k - 1])->inlined;
-            calls[e] |= inl ? 1 : 2;
+            calls.last[j] = (uint32_t)(s + 1);
+            bool inl = inlined[frames[k]];
+            if (!inl)
+                calls.real[j] = 1;
             if (peeked != NULL && (peeked[caller] || peeked[e]) &&
                 !edge_add(&edges, caller, e, first[caller], first[e], inl,
                           val, ncols))
                 goto out;
         }
-        for (uint32_t k = 0; k < depth; k++) {
-            uint32_t e = entry[frames[k]];
-            if (mark[e] == s + 1)
-                continue;
-            mark[e] = (uint32_t)(s + 1);
-            int64_t *cu = cum + (size_t)e * ncols;
-            for (size_t c = 0; c < ncols; c++)
-                cu[c] = (int64_t)((uint64_t)cu[c] + (uint64_t)val[c]);
-        }
+    }
+    for (size_t j = 0; j < calls.size; j++) {
+        if (calls.dense > 0 ? calls.last[j] == 0 : calls.key[j] == 0)
+            continue;
+        uint32_t callee = calls.dense > 0 ? (uint32_t)(j % calls.dense)
+                                          : (uint32_t)(calls.key[j] - 1);
+        inl_in[callee] |= calls.real[j] ? 2 : 1;
     }
     struct ppd_view_row *rows =
         ppd__arena_calloc(arena, nf ? nf : 1, sizeof *rows);
@@ -346,9 +445,9 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
         v->nentries++;
         struct ppd_view_row r = {
             .frame = first[f],
-            .inlined = calls[f] == 1   ? PPD_INLINE_ALL
-                       : calls[f] == 3 ? PPD_INLINE_PARTIAL
-                                       : PPD_INLINE_NONE,
+            .inlined = inl_in[f] == 1   ? PPD_INLINE_ALL
+                       : inl_in[f] == 3 ? PPD_INLINE_PARTIAL
+                                        : PPD_INLINE_NONE,
             .flat = fl,
             .cum = cu,
             .flat_delta = delta_of(fl, ncols),
@@ -409,10 +508,11 @@ out:
     free(edges.idx);
     free(peeked);
     ppd__regex_free(peek_re);
-    free(pairs);
+    calls_free(&calls);
     free(entry);
     free(first);
-    free(calls);
+    free(inl_in);
+    free(inlined);
     free(mark);
     free(frames);
     free(name_rank);

@@ -6,8 +6,12 @@ Go, Java, Node, Python, Ruby, .NET and eBPF agents; see its README) that
 `go tool pprof` can read, and for every sample type in it, the total of
 pprofdiff's rows (--format tsv, that type) must equal the total in the
 header of `go tool pprof -top` (the sum of the absolute sample values).
-Every profile must also decode without a crash, whether pprof reads it
-or not. The corpus is not part of this repository: without it the test
+The function view must equal pprof's too: for each type, every
+function's name (with pprof's simplification, its inline marks, and
+"[binary]" for addresses without symbols), flat and cum in pprofdiff's
+--by function tsv equal `go tool pprof -top -nodefraction=0` on the same
+profile. Every profile must also decode without a crash, whether pprof
+reads it or not. The corpus is not part of this repository: without it the test
 says so and passes.
 
 Usage: corpus.py PPROFDIFF [CORPUS_DIR]
@@ -51,13 +55,55 @@ def read_raw(go, path):
     return types, sums
 
 
-def pprof_total(go, path, index, unit):
+PCT = r"(-?[\d.]+(?:e[-+]\d+)?)%"
+TOP_ROW = re.compile(r"^\s*(-?\d+)\S*\s+" + PCT + r"\s+" + PCT + r"\s+"
+                     r"(-?\d+)\S*\s+" + PCT + r" (.*)$")
+
+
+def printable(name):
+    """A name as pprofdiff's tsv writes it: tab and line breaks as spaces,
+    other control bytes as \\xNN."""
+    out = []
+    for ch in name:
+        o = ord(ch)
+        if ch in "\t\n\r\v\f":
+            out.append(" ")
+        elif o < 0x20 or o == 0x7f:
+            out.append("\\x%02x" % o)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def pprof_top(go, path, index, unit):
+    """pprof -top's exact total and its rows: name -> (flat, cum)."""
     flags = ["-unit=" + UNIT[unit]] if unit in UNIT else []
-    out = subprocess.run([go, "tool", "pprof", "-top",
-                          "-sample_index=%d" % index] + flags + [path],
+    out = subprocess.run([go, "tool", "pprof", "-top", "-nodefraction=0",
+                          "-edgefraction=0", "-sample_index=%d" % index] +
+                         flags + [path],
                          capture_output=True, text=True, check=True).stdout
     m = TOTAL_RE.search(out)
-    return int(m.group(1)) if m else 0
+    rows = {}
+    for line in out.splitlines():
+        r = TOP_ROW.match(line)
+        if r:
+            rows[printable(r.group(6).strip())] = (int(r.group(1)),
+                                                   int(r.group(4)))
+    return (int(m.group(1)) if m else 0), rows
+
+
+def our_view(binary, path, index):
+    """pprofdiff's function view: name -> (flat, cum)."""
+    out = subprocess.run([binary, "--by", "function", "--format", "tsv",
+                          "-n", "0", "-s", str(index), path],
+                         capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    col = lines[0].split("\t").index("name")
+    rows = {}
+    for line in lines[1:]:
+        f = line.split("\t")
+        rows[f[col]] = (int(f[0]), int(f[1]))
+    return rows
 
 
 def our_rows(binary, path, index):
@@ -84,7 +130,7 @@ def main():
     if go is None:
         print("corpus: go not found (install golang-go)", file=sys.stderr)
         return 1
-    passed = failed = unread = 0
+    passed = failed = unread = views = 0
     for name in sorted(os.listdir(corpus)):
         path = os.path.join(corpus, name)
         if name.startswith("README") or not os.path.isfile(path):
@@ -112,8 +158,9 @@ def main():
             # pprof's total sums the samples' absolute values; rows sum
             # samples per stack, so with negative values (a profile saved
             # as a difference) the signed sums are compared instead.
+            total, top = pprof_top(go, path, i, unit)
             if all(v >= 0 for v in rows):
-                want, got = pprof_total(go, path, i, unit), sum(rows)
+                want, got = total, sum(rows)
             else:
                 want, got = sums[i], sum(rows)
             if got == want:
@@ -122,8 +169,25 @@ def main():
                 failed += 1
                 print("FAIL %s %s: pprof %d, pprofdiff %d" % (name, t, want,
                                                               got))
-    print("corpus: %d totals equal pprof's, %d failed; %d files pprof "
-          "cannot read (decoded without a crash)" % (passed, failed, unread))
+            # The function view, where pprof prints integers.
+            if unit not in UNIT and not unit.isalpha():
+                continue
+            want = {k: v for k, v in top.items() if v != (0, 0)}
+            got = {k: v for k, v in our_view(binary, path, i).items()
+                   if v != (0, 0)}
+            if want == got:
+                views += 1
+                continue
+            failed += 1
+            diff = sorted(k for k in set(want) | set(got)
+                          if want.get(k) != got.get(k))
+            print("FAIL %s %s --by function: %d entries differ, e.g. %s" % (
+                name, t, len(diff), "; ".join(
+                    "%r pprof %s ours %s" % (k, want.get(k), got.get(k))
+                    for k in diff[:3])))
+    print("corpus: %d totals and %d function views equal pprof's, %d "
+          "failed; %d files pprof cannot read (decoded without a crash)" %
+          (passed, views, failed, unread))
     return 1 if failed else 0
 
 
