@@ -7,6 +7,7 @@ set -eu
 pkgs="
   build-essential cmake pkg-config
   protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libisal-dev libpcre2-dev
+  libiberty-dev
   libcurl4-openssl-dev
   python3 golang-go clang libclang-rt-14-dev openssl ca-certificates curl
   groff-base tmux chromium

@@ -30,9 +30,26 @@ extern "C" {
  * hostile sample from costing gigabytes downstream. */
 #define PPD_DEFAULT_MAX_DEPTH ((uint64_t)1 << 20)
 
+/*
+ * How function names read (--names), as pprof shows them:
+ * PPD_NAMES_SIMPLIFIED (pprof's default): mangled C++ and Rust symbols
+ * demangled, C++ parameters, template arguments and clone suffixes
+ * dropped; names already demangled by the profiler kept, except that
+ * C++-looking ones lose their parameters and template arguments.
+ * PPD_NAMES_FULL (pprof's -symbolize=demangle=full): the system name
+ * demangled whole. PPD_NAMES_RAW (pprof's -symbolize=none): the names as
+ * the profile stores them.
+ */
+enum ppd_names {
+    PPD_NAMES_SIMPLIFIED = 0,
+    PPD_NAMES_FULL,
+    PPD_NAMES_RAW
+};
+
 struct ppd_decode_options {
     uint64_t max_bytes; /* cap on protobuf bytes after inflating; 0 = default */
     uint64_t max_depth; /* cap on one sample's locations; 0 = default */
+    enum ppd_names names; /* 0: simplified, as pprof */
 };
 
 /*

@@ -196,6 +196,13 @@ const struct ppd__opt ppd__cli_filter_opts[] = {
     {"min-wait", 0, PPD_CLI_OPT_MIN_WAIT, "D",
      "goroutine dumps: keep goroutines that\n"
      "have waited at least D (30m, 2h)"},
+    {"names", 0, PPD_CLI_OPT_NAMES, "MODE",
+     "function names as pprof shows them:\n"
+     "simplified (default: C++ and Rust\n"
+     "demangled, C++ without parameters or\n"
+     "template arguments), full (demangled\n"
+     "whole) or raw (as the profile has them);\n"
+     "filters match the names shown"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -324,6 +331,19 @@ ppd__cli_groups_flag(const char *cmd, const struct ppd__cli_groups *g,
                      int code, const char *arg)
 {
     int r = ppd__cli_input_flag(cmd, g->input, code, arg);
+    if (r == 0 && code == PPD_CLI_OPT_NAMES) {
+        static const struct ppd__choice modes[] = {
+            {"simplified", PPD_NAMES_SIMPLIFIED},
+            {"full", PPD_NAMES_FULL},
+            {"raw", PPD_NAMES_RAW},
+            {NULL, 0},
+        };
+        int v;
+        if (!ppd__cli_choice("--names", arg, modes, &v))
+            return -1;
+        g->input->names = (enum ppd_names)v;
+        return 1;
+    }
     if (r == 0)
         r = ppd__cli_filter_flag(g->filter, code, arg);
     if (r == 0)

@@ -67,7 +67,7 @@ extern const struct ppd__choice ppd__cli_grains[];
 /* The sample filters (--focus, --ignore, ..., --tagignore), as pprof's. */
 enum { PPD_CLI_OPT_FOCUS = 920, PPD_CLI_OPT_IGNORE, PPD_CLI_OPT_HIDE,
        PPD_CLI_OPT_SHOW, PPD_CLI_OPT_SHOW_FROM, PPD_CLI_OPT_TAGFOCUS,
-       PPD_CLI_OPT_TAGIGNORE, PPD_CLI_OPT_MIN_WAIT };
+       PPD_CLI_OPT_TAGIGNORE, PPD_CLI_OPT_MIN_WAIT, PPD_CLI_OPT_NAMES };
 extern const struct ppd__opt ppd__cli_filter_opts[];
 
 /*

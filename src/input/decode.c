@@ -18,6 +18,7 @@
 #include "input/sniff.h"
 #include "input/source.h"
 #include "model/builder.h"
+#include "model/names.h"
 #include "pprofdiff/decode.h"
 
 static uint64_t
@@ -30,7 +31,8 @@ budget_for(uint64_t max)
 
 static enum ppd_status
 decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
-       uint64_t max_depth, struct ppd_profile **out, struct ppd_error *err)
+       uint64_t max_depth, enum ppd_names names, struct ppd_profile **out,
+       struct ppd_error *err)
 {
     struct ppd__source s;
     struct ppd__builder *b = NULL;
@@ -92,6 +94,13 @@ decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
     if (st == PPD_OK)
         st = ppd__builder_finish(b, s.produced, s.gz, out);
 out:
+    if (st == PPD_OK && *out != NULL) {
+        st = ppd__names_apply(*out, names, err);
+        if (st != PPD_OK) {
+            ppd_profile_free(*out);
+            *out = NULL;
+        }
+    }
     if (st != PPD_OK && err != NULL && err->code == PPD_OK)
         ppd_error_set(err, st, name, "%s", ppd_status_str(st));
     ppd__builder_free(b);
@@ -115,13 +124,19 @@ depth_of(const struct ppd_decode_options *opt)
                                               : PPD_DEFAULT_MAX_DEPTH;
 }
 
+static enum ppd_names
+names_of(const struct ppd_decode_options *opt)
+{
+    return opt != NULL ? opt->names : PPD_NAMES_SIMPLIFIED;
+}
+
 enum ppd_status
 ppd_decode_buffer(const void *data, size_t len, const char *name,
                   const struct ppd_decode_options *opt,
                   struct ppd_profile **out, struct ppd_error *err)
 {
     return decode(NULL, data, data != NULL ? len : 0, name ? name : "",
-                  max_of(opt), depth_of(opt), out, err);
+                  max_of(opt), depth_of(opt), names_of(opt), out, err);
 }
 
 enum ppd_status
@@ -130,7 +145,7 @@ ppd_decode_stream(FILE *fp, const char *name,
                   struct ppd_profile **out, struct ppd_error *err)
 {
     return decode(fp, NULL, 0, name ? name : "", max_of(opt), depth_of(opt),
-                  out, err);
+                  names_of(opt), out, err);
 }
 
 enum ppd_status

@@ -77,6 +77,7 @@ func main() {
 	http.HandleFunc("/park", handlePark)
 	http.HandleFunc("/burst", handleBurst)
 	http.HandleFunc("/churn", handleChurn)
+	http.HandleFunc("/generic", handleGeneric)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
