@@ -18,6 +18,7 @@ profiles are checked the same way without -diff_base.
 Usage: interop.py PPROFDIFF SRCDIR [WORKDIR]
 """
 import collections
+import concurrent.futures
 import gzip
 import os
 import re
@@ -345,33 +346,44 @@ def main():
             want = pprof_view(go, [p], t, [])
             got = our_view(binary, [p], t, "function")
             check(name, want == got, view_diff(want, got))
-    # Filters with pprof's meaning: per stack (pprof -raw) and per
-    # function (pprof -top), for each option on a few pairs.
+    # Filters with pprof's meaning, every one in every view (stacks
+    # against pprof -raw; functions, lines and files against pprof -top,
+    # -lines, -files) for every pair and sample type. The comparisons are
+    # independent: they run a few at a time.
     filters = [("focus", "reaper"), ("focus", "sql|pool"),
                ("focus", "proc\\.go"), ("ignore", "runtime\\.selectgo"),
                ("hide", "^runtime\\."), ("hide", "sync\\."),
                ("show", "main\\.|pool"), ("show_from", "connectionOpener|reaper"),
                ("show_from", "main\\.")]
-    for b, c, t in (("goroutine-0", "goroutine-2", "goroutine"),
-                    ("heap-0", "heap-2", "inuse_space"),
-                    ("allocs-0", "allocs-2", "alloc_objects"),
-                    ("block-0", "block-2", "delay")):
+
+    def filter_view(b, c, t, opt, pat, by, flags):
         bp = os.path.join(leak, b + ".pb.gz")
         cp = os.path.join(leak, c + ".pb.gz")
-        for opt, pat in filters:
-            name = "%s->%s -s %s --%s '%s'" % (b, c, t, opt, pat)
-            theirs = ["-%s=%s" % (opt, pat)]
-            mine = ["--" + opt.replace("_", "-"), pat]
-            want = pprof_view(go, theirs + ["-diff_base=" + bp, cp], t, [])
-            got = our_view(binary, mine + [bp, cp], t, "function")
-            check(name + " --by function", want == got, view_diff(want, got))
-            pb, pc = pprof_stacks(go, theirs + ["-diff_base=" + bp, cp], t)
+        name = "%s->%s -s %s --%s '%s' --by %s" % (b, c, t, opt, pat, by)
+        theirs = ["-%s=%s" % (opt, pat), "-diff_base=" + bp, cp]
+        mine = ["--" + opt.replace("_", "-"), pat]
+        if by == "stack":
+            pb, pc = pprof_stacks(go, theirs, t)
             pd = collections.Counter(pc)
             pd.subtract(pb)
             _, _, od = ours(binary, mine + ["-s", t, bp, cp], False)
             od = nonzero(od)
             od.pop(NOSTACK, None)
-            check(name + " stacks", nonzero(pd) == od, diff_text(pd, od))
+            return name, nonzero(pd) == od, diff_text(pd, od)
+        want = pprof_view(go, theirs, t, flags)
+        got = our_view(binary, mine + [bp, cp], t, by)
+        if by == "file":
+            want, got = strip_inline(want), strip_inline(got)
+        return name, want == got, view_diff(want, got)
+
+    jobs = [(b, c, t, opt, pat, by, flags)
+            for b, c, types in PAIRS for t in types
+            for opt, pat in filters
+            for by, flags in [("stack", [])] + GRAINS]
+    with concurrent.futures.ThreadPoolExecutor(
+            max_workers=os.cpu_count() or 2) as pool:
+        for name, ok, detail in pool.map(lambda j: filter_view(*j), jobs):
+            check(name, ok, detail)
     # Merged sides (--base repeated, several current inputs): pprof merges
     # several sources into one profile; its merge of the bases, written
     # with -proto, is the base it diffs against.
