@@ -218,7 +218,9 @@ size_t ppd_accum_stack(const struct ppd_accum *a, size_t s, uint32_t *out,
 /*
  * ppd_accum_stack_bytes - stack s's frame ids as the accumulator keeps
  * them: varints (read them with ppd_uvarint32_next), root first, in
- * [*p, *end). Valid until the next ppd_accum_add.
+ * [*p, *end). All stacks lie in one block, each after the one before,
+ * so *p minus stack 0's *p is an offset into it. Valid until the next
+ * ppd_accum_add.
  */
 void ppd_accum_stack_bytes(const struct ppd_accum *a, size_t s,
                            const unsigned char **p, const unsigned char **end);

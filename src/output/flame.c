@@ -167,12 +167,14 @@ reserve_widths(struct tree *t)
     return true;
 }
 
-/* A stack in play while the tree is built. */
+/* A stack in play while the tree is built: 16 bytes, as each depth
+ * reads and writes every one (its values are read where the accumulator
+ * keeps them). */
 struct play {
-    const unsigned char *at; /* its next frame id */
-    uint32_t left;           /* its frames not read yet */
-    uint32_t node;           /* its node so far */
-    int64_t base, cur;       /* its values */
+    uint32_t at;    /* its next frame id, as an offset from stack 0's */
+    uint32_t left;  /* its frames not read yet */
+    uint32_t node;  /* its node so far */
+    uint32_t stack;
 };
 
 /*
@@ -196,20 +198,20 @@ build(const struct ppd_accum *a, bool single, size_t last,
     if (pl == NULL ||
         !PPD_VEC_PUSH(t->v, ((struct node){UINT32_MAX, 0, 0, 0}), NULL))
         goto out;
-    size_t n = 0;
+    size_t n = 0, ncols = last + 1;
+    const unsigned char *pool = NULL, *sp, *end;
+    const int64_t *vals = ns > 0 ? ppd_accum_values(a, 0) : NULL;
+    if (ns > 0)
+        ppd_accum_stack_bytes(a, 0, &pool, &end);
     for (size_t s = 0; s < ns; s++) {
-        const int64_t *v = ppd_accum_values(a, s);
-        int64_t b = single ? 0 : v[0], c = v[last];
-        t->v.v[0].base = add64(t->v.v[0].base, b);
-        t->v.v[0].cur = add64(t->v.v[0].cur, c);
+        const int64_t *v = vals + s * ncols;
+        t->v.v[0].base = add64(t->v.v[0].base, single ? 0 : v[0]);
+        t->v.v[0].cur = add64(t->v.v[0].cur, v[last]);
         uint32_t depth = ppd_accum_depth(a, s);
         if (depth > 0) {
-            const unsigned char *end;
-            ppd_accum_stack_bytes(a, s, &pl[n].at, &end);
-            pl[n].left = depth;
-            pl[n].base = b;
-            pl[n].cur = c;
-            pl[n++].node = 0;
+            ppd_accum_stack_bytes(a, s, &sp, &end);
+            pl[n++] = (struct play){(uint32_t)(sp - pool), depth, 0,
+                                    (uint32_t)s};
         }
     }
     t->total = single ? (double)(t->v.v[0].cur > 0 ? t->v.v[0].cur : 0)
@@ -235,7 +237,9 @@ build(const struct ppd_accum *a, bool single, size_t last,
                 continue;
             q.left--;
             /* One frame id is left at q.at: a varint of at most 5 bytes. */
-            ppd_uvarint32_next(&q.at, q.at + 5, &f);
+            const unsigned char *at = pool + q.at;
+            ppd_uvarint32_next(&at, at + 5, &f);
+            q.at = (uint32_t)(at - pool);
             if (q.node != lp || f != lf) {
                 lid = child_of(t, &sl, q.node, f);
                 if (lid == UINT32_MAX)
@@ -243,9 +247,10 @@ build(const struct ppd_accum *a, bool single, size_t last,
                 lp = q.node;
                 lf = f;
             }
+            const int64_t *v = vals + (size_t)q.stack * ncols;
             struct node *x = &t->v.v[lid];
-            x->base = add64(x->base, q.base);
-            x->cur = add64(x->cur, q.cur);
+            x->base = add64(x->base, single ? 0 : v[0]);
+            x->cur = add64(x->cur, v[last]);
             q.node = lid;
             pl[keep++] = q;
         }
