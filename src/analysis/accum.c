@@ -544,6 +544,28 @@ new_stack(struct ppd_accum *a, uint64_t h, const uint32_t *buf, uint32_t n)
     return s;
 }
 
+/*
+ * The later stages of a lookup's prefetch (the first is its slot): once
+ * the slot is in the cache, the stack it names (its depth, offset and
+ * cell; stage 2), then the stack's bytes (stage 3).
+ */
+static inline void
+prefetch_stack(const struct ppd_accum *a, const struct framebuf *fb,
+               size_t col, int stage)
+{
+    uint64_t sl = a->stab[fb->h & (a->stab_size - 1)];
+    if (sl == 0 || !SLOT_MATCH(sl, fb->h))
+        return;
+    size_t s = SLOT_INDEX(sl);
+    if (stage == 2) {
+        ppd__prefetch(&a->off.v[s]);
+        ppd__prefetch(&a->depth.v[s]);
+        ppd__prefetch(&a->vals.v[s * a->ncols + col]);
+    } else {
+        ppd__prefetch(a->pool.v + a->off.v[s]);
+    }
+}
+
 /* The stack of the frames in fb; SIZE_MAX when out of memory. */
 static size_t
 stack_for(struct ppd_accum *a, const struct framebuf *fb)
@@ -554,8 +576,9 @@ stack_for(struct ppd_accum *a, const struct framebuf *fb)
     size_t j = h & mask;
     uint64_t sl;
     while ((sl = a->stab[j]) != 0) {
-        if (SLOT_MATCH(sl, h) && a->hash.v[SLOT_INDEX(sl)] == h &&
-            same_stack(a, SLOT_INDEX(sl), fb->v, n))
+        /* The slot's 32 bits of hash make a false match rare enough
+         * that the stack's own bytes settle it. */
+        if (SLOT_MATCH(sl, h) && same_stack(a, SLOT_INDEX(sl), fb->v, n))
             return SLOT_INDEX(sl);
         j = (j + 1) & mask;
     }
@@ -1130,6 +1153,12 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
     }
     for (size_t i = 0; i < n; i++) {
         struct framebuf *fb = &ring[i % PREFETCH_AHEAD];
+        if (i + PREFETCH_AHEAD / 2 < n)
+            prefetch_stack(a, &ring[(i + PREFETCH_AHEAD / 2) % PREFETCH_AHEAD],
+                           col, 2);
+        if (i + PREFETCH_AHEAD / 4 < n)
+            prefetch_stack(a, &ring[(i + PREFETCH_AHEAD / 4) % PREFETCH_AHEAD],
+                           col, 3);
         int64_t v = scaled(ppd_sample_values(p, i)[idx], a->scale[col]);
         if (v != 0) {
             size_t s = stack_for(a, fb);
