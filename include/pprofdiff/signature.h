@@ -69,7 +69,9 @@ ppd_signatures_load_stream(struct ppd_signatures *s, FILE *fp,
 /*
  * ppd_signatures_match - the hint for a row of a's profile kind whose
  * frames are frames[0..n) (a stack, leaf first, or one entry) and that
- * grew by delta, or NULL.
+ * grew by delta, or NULL. s remembers what each of a's frames matched
+ * (a memo inside it, not part of its value), so one thread at a time
+ * may match with one s.
  */
 const char *ppd_signatures_match(const struct ppd_signatures *s,
                                  const char *kind, const struct ppd_accum *a,

@@ -96,6 +96,16 @@ kinds_list(const char *kinds, size_t len)
     return s;
 }
 
+static void
+memo_drop(struct ppd_signatures *s)
+{
+    free(s->user);
+    free(s->hit);
+    s->user = s->hit = NULL;
+    s->memo_of = 0;
+    s->nmemo = 0;
+}
+
 void
 ppd_signatures_free(struct ppd_signatures *s)
 {
@@ -108,8 +118,7 @@ ppd_signatures_free(struct ppd_signatures *s)
             free(s->v[i].hint);
     }
     free(s->v);
-    free(s->user);
-    free(s->hit);
+    memo_drop(s);
     free(s);
 }
 
@@ -214,6 +223,7 @@ ppd_signatures_load_stream(struct ppd_signatures *s, FILE *fp,
                 (s->n - s->nfile) * sizeof *s->v);
         s->v[s->nfile++] = g;
         s->n++;
+        memo_drop(s); /* its answers were for the entries before */
     }
     if (st == PPD_OK && ferror(fp))
         st = ppd_error_set(err, PPD_EIO, path, "read error");
@@ -238,16 +248,18 @@ kind_ok(const struct sig *g, const char *kind)
 }
 
 /* Room to remember the answers for a's frames; false: ask each time. */
+/* Memos bigger than this are not kept: each row asks afresh. */
+#define MEMO_MAX ((size_t)64 << 20)
+
 static bool
 memo_ready(struct ppd_signatures *s, const struct ppd_accum *a)
 {
     size_t nf = ppd_accum_nframes(a);
     if (s->memo_of == ppd_accum_serial(a) && s->nmemo == nf)
         return true;
-    free(s->user);
-    free(s->hit);
-    s->memo_of = 0;
-    s->nmemo = 0;
+    memo_drop(s);
+    if (s->n > 0 && nf > MEMO_MAX / s->n)
+        return false;
     s->user = calloc(nf ? nf : 1, 1);
     s->hit = s->n > 0 && nf <= SIZE_MAX / s->n ? calloc(s->n * nf, 1) : NULL;
     if (s->user == NULL || (s->n > 0 && s->hit == NULL)) {

@@ -53,7 +53,7 @@ decode(FILE *fp, const void *mem, size_t len, const char *name, uint64_t max,
      * more than 1M records. A bigger input may be many identical records
      * (20M of them presized for 4M cost 76 MiB instead of 28) or claim
      * any size; the tables grow as needed. */
-    uint64_t expect = ppd__source_size_hint(&s) / 36;
+    uint64_t expect = ppd__source_size_hint(&s) / PPD__SAMPLE_BYTES_HINT;
     ppd__builder_reserve(b, (size_t)(expect < ((uint64_t)1 << 20)
                                          ? expect
                                          : (uint64_t)1 << 20));

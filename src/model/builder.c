@@ -101,6 +101,7 @@ struct ppd__builder {
     int64_t drop_frames, keep_frames, default_sample_type, doc_url;
     struct vt_idx period_type;
     size_t nsamples_read;
+    size_t expect; /* ppd__builder_reserve's hint of the sample count */
 };
 
 static enum ppd_status fail(struct ppd__builder *b, enum ppd_status code,
@@ -293,6 +294,21 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
      * that differs is remembered for that error and not kept. */
     if (index == 0) {
         b->nvalues_first = s->nvals;
+        /* With the first record's shape, the hint sizes the values and
+         * the keys (a quarter more key bytes than it has, for deeper
+         * stacks) at once rather than by regrowing; never more than the
+         * input's own size (the hint came from it), and no memory for
+         * it is no error. */
+        size_t cap = b->expect * PPD__SAMPLE_BYTES_HINT;
+        size_t vals = b->expect * s->nvals, keys = b->expect *
+                                                   (s->locs_len +
+                                                    s->locs_len / 4 + 1);
+        if (b->expect > 0 && s->nvals <= 64 && s->locs_len <= 1024 &&
+            vals * sizeof *b->vals.v <= cap &&
+            ppd__grow((void **)&b->vals.v, &b->vals.cap, sizeof *b->vals.v,
+                      vals, &b->held))
+            ppd__grow((void **)&b->keys.v, &b->keys.cap, 1,
+                      keys < cap ? keys : cap, &b->held);
     } else if (s->nvals != b->nvalues_first) {
         if (!b->have_odd) {
             b->have_odd = true;
@@ -1195,6 +1211,7 @@ ppd__builder_reserve(struct ppd__builder *b, size_t expect)
 {
     if (expect < 1024)
         return;
+    b->expect = expect;
     if (ppd__grow((void **)&b->samples.v, &b->samples.cap,
                   sizeof *b->samples.v, expect, &b->held) &&
         ppd__grow((void **)&b->keys.v, &b->keys.cap, 1, expect * 16,

@@ -117,9 +117,14 @@ bool ppd__builder_comment(struct ppd__builder *b, int64_t str);
 void ppd__builder_scalar(struct ppd__builder *b, enum ppd__scalar which,
                          int64_t v);
 
+/* What a sample record takes in big profiles, about: an input's size
+ * over this is the hint for ppd__builder_reserve. */
+#define PPD__SAMPLE_BYTES_HINT 36
+
 /*
  * ppd__builder_reserve - presize for about nsamples sample records, so a
- * big input is not rehashed and copied many times. Only a hint.
+ * big input is not rehashed and copied many times. Only a hint, taken
+ * to come from an input of nsamples x PPD__SAMPLE_BYTES_HINT bytes.
  */
 void ppd__builder_reserve(struct ppd__builder *b, size_t nsamples);
 

@@ -16,6 +16,7 @@
  *  - full: the system name demangled whole, without clone suffixes.
  *  - raw: nothing changes.
  */
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,10 @@
 #include "model/names.h"
 
 #define MAX_MANGLED 16384
+/* A demangled name longer than this is given up: substitutions that
+ * refer to each other can double the text at every level, so a few
+ * hundred mangled bytes could otherwise ask for gigabytes. */
+#define MAX_DEMANGLED 65536
 
 static bool
 starts(const char *s, size_t n, const char *p)
@@ -54,8 +59,15 @@ looks_like_cpp(const char *s, size_t n)
            contains(s, n, "::");
 }
 
-/* The length of an operator name's symbol at s[i] ("operator<<" and the
- * like), whose brackets are not template brackets; 0 when none. */
+/* The operator tokens whose brackets are not template brackets, longest
+ * first. */
+static const char *const operators[] = {
+    "<<=", ">>=", "<=>", "->*", "<<", ">>", "<=", ">=", "->", "--",
+    "-=", "*=", "==", "<", ">", "-", "*", "=",
+};
+
+/* The length of "operator" and its symbol at s[i] ("operator<<"); 0
+ * when there is none there. */
 static size_t
 operator_at(const char *s, size_t n, size_t i)
 {
@@ -66,40 +78,61 @@ operator_at(const char *s, size_t n, size_t i)
                    (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
                    (s[i - 1] >= '0' && s[i - 1] <= '9'))))
         return 0;
-    size_t j = i + k;
-    while (j < n && strchr("<>=-*", s[j]) != NULL && s[j] != '\0')
-        j++;
-    return j - i;
+    for (size_t o = 0; o < sizeof operators / sizeof operators[0]; o++) {
+        size_t m = strlen(operators[o]);
+        if (i + k + m <= n && memcmp(s + i + k, operators[o], m) == 0)
+            return k + m;
+    }
+    return 0;
 }
 
 /*
- * Remove every outermost open..close span of s[0..*n) in place. A close
- * without an open stops the removal there (what was removed stays
- * removed). With ops, operator names ("operator<") are not brackets.
+ * Remove every outermost open..close span of s[0..*n) in place, in one
+ * pass. A close without an open stops the removal there (what was
+ * removed stays removed), and an open never closed is kept, as pprof's
+ * heuristic does. With ops, operator names ("operator<") are not
+ * brackets, a space between one and its template arguments goes with
+ * them, and trailing spaces are trimmed.
  */
 static void
 remove_matching(char *s, size_t *n, char open, char close, bool ops)
 {
-    size_t depth = 0, first = 0;
-    for (size_t i = 0; i < *n; i++) {
-        size_t op = ops ? operator_at(s, *n, i) : 0;
+    size_t w = 0, depth = 0, first = 0, len = *n;
+    for (size_t i = 0; i < len; i++) {
+        size_t op = ops && depth == 0 ? operator_at(s, len, i) : 0;
         if (op > 0) {
+            memmove(s + w, s + i, op);
+            w += op;
             i += op - 1;
+            if (i + 2 < len && s[i + 1] == ' ' && s[i + 2] == open)
+                i++; /* "operator<< <...>": the space goes too */
             continue;
         }
         if (s[i] == open) {
             if (depth++ == 0)
                 first = i;
-        } else if (s[i] == close) {
-            if (depth == 0)
-                return;
-            if (--depth == 0) {
-                memmove(s + first, s + i + 1, *n - i - 1);
-                *n -= i + 1 - first;
-                i = first - 1; /* wraps at 0; the loop's i++ undoes it */
-            }
+            continue;
         }
+        if (s[i] == close) {
+            if (depth == 0) { /* unmatched: the rest stays as it is */
+                memmove(s + w, s + i, len - i);
+                w += len - i;
+                break;
+            }
+            depth--;
+            continue;
+        }
+        if (depth == 0)
+            s[w++] = s[i];
     }
+    if (depth > 0) { /* never closed: kept from its outermost open */
+        memmove(s + w, s + first, len - first);
+        w += len - first;
+    }
+    if (ops)
+        while (w > 0 && s[w - 1] == ' ')
+            w--;
+    *n = w;
 }
 
 /* Drop trailing " [clone .isra.0]" suffixes. */
@@ -119,11 +152,52 @@ drop_clones(char *s, size_t *n)
     }
 }
 
+/* Where a demangler's text goes, up to MAX_DEMANGLED bytes. */
+struct sink {
+    char *buf;
+    size_t len;
+    jmp_buf full;
+};
+
+static void
+sink_put(const char *s, size_t n, void *opaque)
+{
+    struct sink *k = opaque;
+    if (n > MAX_DEMANGLED - k->len)
+        longjmp(k->full, 1); /* the demanglers allocate nothing here */
+    memcpy(k->buf + k->len, s, n);
+    k->len += n;
+}
+
+/* The demangled text of z in a new string, or NULL when z is not
+ * mangled, its text is too long, or memory ran out. */
+static char *
+demangle(const char *z, bool rust, int options)
+{
+    struct sink k;
+    k.buf = malloc(MAX_DEMANGLED + 1);
+    k.len = 0;
+    if (k.buf == NULL)
+        return NULL;
+    if (setjmp(k.full) != 0) {
+        free(k.buf);
+        return NULL;
+    }
+    int ok = rust ? rust_demangle_callback(z, options, sink_put, &k)
+                  : cplus_demangle_v3_callback(z, options, sink_put, &k);
+    if (!ok || k.len == 0) {
+        free(k.buf);
+        return NULL;
+    }
+    k.buf[k.len] = '\0';
+    char *d = realloc(k.buf, k.len + 1);
+    return d != NULL ? d : k.buf;
+}
+
 char *
 ppd__names_demangle(const char *s, size_t n, enum ppd_names mode)
 {
-    /* Real symbols run to a few KiB; longer ones are left alone, so a
-     * hostile name costs no more than a real one. */
+    /* Real symbols run to a few KiB; longer ones are left alone. */
     if (mode == PPD_NAMES_RAW || n < 3 || n > MAX_MANGLED || s[0] != '_' ||
         (s[1] != 'Z' && s[1] != 'R') || memchr(s, '\0', n) != NULL)
         return NULL;
@@ -132,18 +206,18 @@ ppd__names_demangle(const char *s, size_t n, enum ppd_names mode)
         return NULL;
     memcpy(z, s, n);
     z[n] = '\0';
-    /* Rust: v0 symbols (_R), and old ones (_ZN...17h<hash>E), which
-     * rust_demangle tells from C++. */
+    /* Rust: v0 symbols (_R), and old ones (_ZN...17h<hash>E), which the
+     * Rust demangler tells from C++. */
     bool rust = false;
     char *d = NULL;
     if (starts(z, n, "_R") || starts(z, n, "_ZN")) {
-        d = rust_demangle(z, DMGL_NO_OPTS);
+        d = demangle(z, true, DMGL_NO_OPTS);
         rust = d != NULL;
     }
     if (d == NULL && starts(z, n, "_Z"))
-        d = cplus_demangle_v3(z, mode == PPD_NAMES_FULL
-                                     ? DMGL_PARAMS | DMGL_ANSI
-                                     : DMGL_NO_OPTS);
+        d = demangle(z, false,
+                     mode == PPD_NAMES_FULL ? DMGL_PARAMS | DMGL_ANSI
+                                            : DMGL_NO_OPTS);
     free(z);
     if (d == NULL)
         return NULL;
