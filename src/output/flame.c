@@ -324,34 +324,33 @@ static const char script[] =
     "(function(){\n"
     "var svg=document.currentScript.closest('svg');\n"
     "var W=+svg.getAttribute('data-w'),fs=svg.querySelectorAll('g.f');\n"
+    "fs.forEach(function(g){var r=g.querySelector('rect');g._x=+r."
+    "getAttribute('x');g._w=+r.getAttribute('width');g._d=+g.getAttribute("
+    "'data-d');g._f=r.getAttribute('fill');g._n=g.querySelector('title')."
+    "textContent.split('\\n')[0];});\n"
     "function txt(g){var t=g.querySelector('text');if(!t){t=document."
     "createElementNS('http://www.w3.org/2000/svg','text');var r=g."
     "querySelector('rect');t.setAttribute('y',+r.getAttribute('y')+12);g."
     "appendChild(t);}return t;}\n"
-    "function lab(g,w){var t=txt(g),n=g.getAttribute("
-    "'data-n'),c=Math.floor((w-6)/7);t.textContent=c<3?'':(n.length<=c?"
-    "n:n.slice(0,c-2)+'..');}\n"
-    "function zoom(z){var zx=+z.getAttribute('data-x'),zw=+z.getAttribute("
-    "'data-w'),zd=+z.getAttribute('data-d'),k=W/zw;\n"
-    " fs.forEach(function(g){var x=+g.getAttribute('data-x'),w=+g."
-    "getAttribute('data-w'),d=+g.getAttribute('data-d'),r=g.querySelector("
+    "function lab(g,w){var t=txt(g),n=g._n,c=Math.floor((w-6)/7);t."
+    "textContent=c<3?'':(n.length<=c?n:n.slice(0,c-2)+'..');}\n"
+    "function zoom(z){var zx=z._x,zw=z._w,zd=z._d,k=W/zw;\n"
+    " fs.forEach(function(g){var x=g._x,w=g._w,d=g._d,r=g.querySelector("
     "'rect'),t=txt(g);\n"
     "  var nx,nw;if(d<zd&&x<=zx+1e-9&&x+w>=zx+zw-1e-9){nx=0;nw=W;}else if("
     "d>=zd&&x>=zx-1e-9&&x+w<=zx+zw+1e-9){nx=(x-zx)*k;nw=w*k;}else{g.style."
     "display='none';return;}\n"
     "  g.style.display='';r.setAttribute('x',nx);r.setAttribute('width',"
     "nw);t.setAttribute('x',nx+3);lab(g,nw);});}\n"
-    "function reset(){fs.forEach(function(g){var x=+g.getAttribute("
-    "'data-x'),w=+g.getAttribute('data-w'),r=g.querySelector('rect'),t="
-    "txt(g);g.style.display='';r.setAttribute('x',x);r."
-    "setAttribute('width',w);t.setAttribute('x',x+3);lab(g,w);});}\n"
+    "function reset(){fs.forEach(function(g){var r=g.querySelector('rect'),"
+    "t=txt(g);g.style.display='';r.setAttribute('x',g._x);r.setAttribute("
+    "'width',g._w);t.setAttribute('x',g._x+3);lab(g,g._w);});}\n"
     "function search(q){var re=q!==undefined?q:window.prompt('Search (a "
     "regular expression)','');if(re===null)return;var m=0,rx;try{rx=new "
     "RegExp(re);}catch(e){return;}\n"
     " fs.forEach(function(g){var r=g.querySelector('rect');if(re!==''&&rx."
-    "test(g.getAttribute('data-n'))){r.setAttribute('fill','rgb(230,0,230)"
-    "');if(+g.getAttribute('data-top'))m+=+g.getAttribute('data-w');}else "
-    "r.setAttribute('fill',r.getAttribute('data-fill'));});\n"
+    "test(g._n)){r.setAttribute('fill','rgb(230,0,230)');if(g._d===1)m+=g."
+    "_w;}else r.setAttribute('fill',g._f);});\n"
     " svg.querySelector('.matched').textContent=re===''?'':'matched: '+(m*"
     "100/W).toFixed(1)+'%';}\n"
     "fs.forEach(function(g){g.addEventListener('click',function(){zoom(g);}"
@@ -363,8 +362,8 @@ static const char script[] =
     "h.forEach(function(kv){var i=kv.indexOf('=');if(i<0)return;var k=kv."
     "slice(0,i),v=kv.slice(i+1);\n"
     " if(k==='search')search(v);\n"
-    " if(k==='zoom')for(var j=0;j<fs.length;j++)if(fs[j].getAttribute("
-    "'data-n')===v){zoom(fs[j]);break;}});\n"
+    " if(k==='zoom')for(var j=0;j<fs.length;j++)if(fs[j]._n===v){zoom(fs[j]"
+    ");break;}});\n"
     "})();\n"
     "]]></script>\n";
 
@@ -470,11 +469,9 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
         char px[3][32];
         ppd__fixed(px[0], sizeof px[0], x[order[i]], 2);
         ppd__fixed(px[1], sizeof px[1], w, 2);
-        fprintf(out, "<g class=\"f\" data-x=\"%s\" data-w=\"%s\" "
-                     "data-d=\"%d\" data-top=\"%d\" data-n=\"",
-                px[0], px[1], dep, dep == 1 ? 1 : 0);
-        ppd__xml_text(out, nm.ptr, nm.len);
-        fputs("\"><title>", out);
+        /* The script reads a frame's place, width, fill and name from
+         * its rect and title: they are written once. */
+        fprintf(out, "<g class=\"f\" data-d=\"%d\"><title>", dep);
         ppd__xml_text(out, nm.ptr, nm.len);
         ppd_render_value(vc, sizeof vc, n->cur, ty->unit, false);
         if (single) {
@@ -486,8 +483,8 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
             fprintf(out, "\nbase %s, cur %s, delta %s", vb, vc, vd);
         }
         fprintf(out, "</title><rect x=\"%s\" y=\"%d\" width=\"%s\" "
-                     "height=\"%d\" fill=\"%s\" data-fill=\"%s\"/>",
-                px[0], y, px[1], ROW - 1, fill, fill);
+                     "height=\"%d\" fill=\"%s\"/>",
+                px[0], y, px[1], ROW - 1, fill);
         int chars = (int)((w - 6) / 7);
         if (chars >= 3) {
             /* Only frames wide enough for a label carry one; the script

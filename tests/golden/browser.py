@@ -153,8 +153,9 @@ def main():
         name = "example.com/leakd/internal/pool.(*ConnPool).reaper"
         dom, errs = chromium("file://" + svg + "#zoom=" + name +
                              "&search=reaper")
-        m = re.search(r'<g class="f"[^>]*data-n="%s"[^>]*>.*?<rect x="([^"]*)"'
-                      r'[^>]*width="([^"]*)"' % re.escape(name), dom, re.S)
+        m = re.search(r'<g class="f"[^>]*><title>%s\n[^<]*</title>'
+                      r'<rect x="([^"]*)"[^>]*width="([^"]*)"' %
+                      re.escape(name), dom, re.S)
         check("svg: #zoom makes the frame fill the width",
               m is not None and float(m.group(1)) == 0 and
               abs(float(m.group(2)) - 1200) < 0.01,
