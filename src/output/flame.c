@@ -348,9 +348,13 @@ static const char script[] =
     "function search(q){var re=q!==undefined?q:window.prompt('Search (a "
     "regular expression)','');if(re===null)return;var m=0,rx;try{rx=new "
     "RegExp(re);}catch(e){return;}\n"
+    /* The share: the widths of matches not inside an earlier match
+     * (frames come parents first, so a match's subtree follows it). */
+    " var cs=0,ce=-1,cd=0;\n"
     " fs.forEach(function(g){var r=g.querySelector('rect');if(re!==''&&rx."
-    "test(g._n)){r.setAttribute('fill','rgb(230,0,230)');if(g._d===1)m+=g."
-    "_w;}else r.setAttribute('fill',g._f);});\n"
+    "test(g._n)){r.setAttribute('fill','rgb(230,0,230)');if(!(g._d>cd&&g._x"
+    ">=cs-1e-9&&g._x+g._w<=ce+1e-9)){m+=g._w;cs=g._x;ce=g._x+g._w;cd=g._d;"
+    "}}else r.setAttribute('fill',g._f);});\n"
     " svg.querySelector('.matched').textContent=re===''?'':'matched: '+(m*"
     "100/W).toFixed(1)+'%';}\n"
     "fs.forEach(function(g){g.addEventListener('click',function(){zoom(g);}"

@@ -165,6 +165,13 @@ def main():
               share is not None and share.group(1) == "49.0",
               share.group(0) if share else "no share")
         check("svg: no console error after zoom and search", not errs, errs)
+        # A match below the roots counts once with what it holds: gopark
+        # is the leaf of 1061 of the 1062 goroutines.
+        dom, errs = chromium("file://" + svg + "#search=gopark")
+        share = re.search(r"matched: ([\d.]+)%", dom)
+        check("svg: #search of a leaf reports its share (1061 of 1062)",
+              share is not None and share.group(1) == "99.9" and not errs,
+              share.group(0) if share else "no share")
 
         one = make("svg", [h2], "single.svg")
         dom, errs = chromium("file://" + one)
