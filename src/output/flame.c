@@ -192,7 +192,10 @@ build(const struct ppd_accum *a, bool single, size_t last,
     size_t ns = ppd_accum_nstacks(a);
     struct play *pl = malloc((ns ? ns : 1) * sizeof *pl);
     double *csum = NULL; /* per parent: its children's metric summed */
-    size_t ccap = 0;
+    size_t ccap = 0, nkids = 0;
+    struct kid {
+        uint32_t frame, id;
+    } *kids = NULL; /* per node: its last two children looked up */
     struct slots sl = {0};
     bool ok = false;
     if (pl == NULL ||
@@ -225,6 +228,18 @@ build(const struct ppd_accum *a, bool single, size_t last,
         size_t first = t->v.n, keep = 0;
         if (!slots_reset(&sl))
             goto out;
+        if (first > nkids) { /* room for the parents of this depth */
+            size_t nk = nkids ? nkids : 1024;
+            while (nk < first)
+                nk *= 2;
+            struct kid *k = realloc(kids, 2 * nk * sizeof *k);
+            if (k == NULL)
+                goto out;
+            kids = k;
+            for (size_t i = 2 * nkids; i < 2 * nk; i++)
+                kids[i] = (struct kid){UINT32_MAX, 0};
+            nkids = nk;
+        }
         /* Stacks of one parent often follow each other: the last
          * lookup answers again without the table. */
         uint32_t lp = UINT32_MAX, lf = UINT32_MAX, lid = 0;
@@ -241,9 +256,21 @@ build(const struct ppd_accum *a, bool single, size_t last,
             ppd_uvarint32_next(&at, at + 5, &f);
             q.at = (uint32_t)(at - pool);
             if (q.node != lp || f != lf) {
-                lid = child_of(t, &sl, q.node, f);
-                if (lid == UINT32_MAX)
-                    goto out;
+                /* The parent's last two children answer most lookups
+                 * (a tree of calls branches little), the table the
+                 * rest. */
+                struct kid *c = &kids[2 * (size_t)q.node];
+                if (c[0].frame == f) {
+                    lid = c[0].id;
+                } else if (c[1].frame == f) {
+                    lid = c[1].id;
+                } else {
+                    lid = child_of(t, &sl, q.node, f);
+                    if (lid == UINT32_MAX)
+                        goto out;
+                    c[1] = c[0];
+                    c[0] = (struct kid){f, lid};
+                }
                 lp = q.node;
                 lf = f;
             }
@@ -291,6 +318,7 @@ build(const struct ppd_accum *a, bool single, size_t last,
 out:
     free(pl);
     free(csum);
+    free(kids);
     free(sl.v);
     return ok;
 }
