@@ -24,6 +24,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import interop  # noqa: E402  (our_view)
+
 TOTAL_RE = re.compile(r"of (-?\d+)[A-Za-z]* total")
 UNIT = {"bytes": "B", "nanoseconds": "ns", "microseconds": "us",
         "milliseconds": "ms", "seconds": "s"}
@@ -90,20 +93,6 @@ def pprof_top(go, path, index, unit):
             rows[printable(r.group(6).strip())] = (int(r.group(1)),
                                                    int(r.group(4)))
     return (int(m.group(1)) if m else 0), rows
-
-
-def our_view(binary, path, index):
-    """pprofdiff's function view: name -> (flat, cum)."""
-    out = subprocess.run([binary, "--by", "function", "--format", "tsv",
-                          "-n", "0", "-s", str(index), path],
-                         capture_output=True, text=True, check=True).stdout
-    lines = out.splitlines()
-    col = lines[0].split("\t").index("name")
-    rows = {}
-    for line in lines[1:]:
-        f = line.split("\t")
-        rows[f[col]] = (int(f[0]), int(f[1]))
-    return rows
 
 
 def our_rows(binary, path, index):
@@ -173,8 +162,7 @@ def main():
             if unit not in UNIT and not unit.isalpha():
                 continue
             want = {k: v for k, v in top.items() if v != (0, 0)}
-            got = {k: v for k, v in our_view(binary, path, i).items()
-                   if v != (0, 0)}
+            got = interop.our_view(binary, [path], str(i), "function")
             if want == got:
                 views += 1
                 continue
