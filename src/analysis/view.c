@@ -330,9 +330,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     /* Per frame: called inline (one byte, so the pass over the stacks
      * reads no frame records). */
     unsigned char *inlined = malloc(nf ? nf : 1);
-    uint32_t *frames = NULL;
     uint32_t *name_rank = ppd_accum_name_order(a);
-    size_t fcap = 0;
     struct ppd_view *v = arena ? ppd__arena_calloc(arena, 1, sizeof *v) : NULL;
     int64_t *flat = arena ? ppd__arena_calloc(arena, nf ? nf * ncols : 1,
                                               sizeof *flat)
@@ -373,51 +371,47 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             peeked[e] = ppd__regex_match(peek_re,
                                          ppd_accum_frame(a, first[e])->name);
     }
+    const int64_t *vals = ns > 0 ? ppd_accum_values(a, 0) : NULL;
     for (size_t s = 0; s < ns; s++) {
-        uint32_t depth = ppd_accum_depth(a, s);
-        if (depth == 0)
-            continue;
-        if (depth > fcap) {
-            uint32_t *nb = realloc(frames, depth * sizeof *nb);
-            if (nb == NULL)
-                goto out;
-            frames = nb;
-            fcap = depth;
-        }
-        ppd_accum_stack(a, s, frames, fcap);
-        const int64_t *val = ppd_accum_values(a, s);
-        add_values(flat + (size_t)entry[frames[0]] * ncols, val, ncols);
+        const int64_t *val = vals + s * ncols;
         /* pprof leaves samples of no value out of its graph: their
          * calls mark nothing. */
         bool any = false;
         for (size_t c = 0; c < ncols && !any; c++)
             any = val[c] != 0;
-        /* Root first: each entry's cum once per stack (mark), and each
-         * call from one entry into another, which pprof also counts once
-         * per stack, the first (root-most) time. */
-        uint32_t caller = UINT32_MAX;
-        for (uint32_t k = depth; k-- > 0; caller = entry[frames[k]]) {
-            uint32_t e = entry[frames[k]];
+        /* The stack's frame ids as the accumulator keeps them, root
+         * first: each entry's cum once per stack (mark), and each call
+         * from one entry into another, which pprof also counts once per
+         * stack, the first (root-most) time; the leaf's flat last. */
+        const unsigned char *p, *end;
+        ppd_accum_stack_bytes(a, s, &p, &end);
+        uint32_t caller = UINT32_MAX, f;
+        while (ppd_uvarint32_next(&p, end, &f)) {
+            uint32_t e = entry[f];
             if (mark[e] != s + 1) {
                 mark[e] = (uint32_t)(s + 1);
                 add_values(cum + (size_t)e * ncols, val, ncols);
             }
-            if (!any || caller == UINT32_MAX || caller == e)
+            uint32_t from = caller;
+            caller = e;
+            if (!any || from == UINT32_MAX || from == e)
                 continue;
-            size_t j = call_slot(&calls, caller, e);
+            size_t j = call_slot(&calls, from, e);
             if (j == SIZE_MAX)
                 goto out;
             if (calls.last[j] == s + 1)
                 continue;
             calls.last[j] = (uint32_t)(s + 1);
-            bool inl = inlined[frames[k]];
+            bool inl = inlined[f];
             if (!inl)
                 calls.real[j] = 1;
-            if (peeked != NULL && (peeked[caller] || peeked[e]) &&
-                !edge_add(&edges, caller, e, first[caller], first[e], inl,
-                          val, ncols))
+            if (peeked != NULL && (peeked[from] || peeked[e]) &&
+                !edge_add(&edges, from, e, first[from], first[e], inl, val,
+                          ncols))
                 goto out;
         }
+        if (caller != UINT32_MAX) /* the leaf */
+            add_values(flat + (size_t)caller * ncols, val, ncols);
     }
     for (size_t j = 0; j < calls.size; j++) {
         if (calls.dense > 0 ? calls.last[j] == 0 : calls.key[j] == 0)
@@ -514,7 +508,6 @@ out:
     free(inl_in);
     free(inlined);
     free(mark);
-    free(frames);
     free(name_rank);
     if (st == PPD_OK)
         return PPD_OK;
