@@ -330,6 +330,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     /* Per frame: called inline (one byte, so the pass over the stacks
      * reads no frame records). */
     unsigned char *inlined = malloc(nf ? nf : 1);
+    unsigned char *maybe_inl = NULL;
     uint32_t *name_rank = ppd_accum_name_order(a);
     struct ppd_view *v = arena ? ppd__arena_calloc(arena, 1, sizeof *v) : NULL;
     int64_t *flat = arena ? ppd__arena_calloc(arena, nf ? nf * ncols : 1,
@@ -351,6 +352,14 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
         goto out;
     for (size_t f = 0; f < nf; f++)
         inlined[f] = ppd_accum_frame(a, (uint32_t)f)->inlined;
+    /* Only calls into an entry some frame of which was inlined can mark
+     * it: the others need no call kept (unless peeked). */
+    maybe_inl = calloc(ne ? ne : 1, 1);
+    if (maybe_inl == NULL)
+        goto out;
+    for (size_t f = 0; f < nf; f++)
+        if (inlined[f])
+            maybe_inl[entry[f]] = 1;
     if (ne > 0 && ne <= DENSE_CALLS) {
         calls.dense = ne;
         calls.size = ne * ne;
@@ -394,7 +403,9 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             }
             uint32_t from = caller;
             caller = e;
-            if (!any || from == UINT32_MAX || from == e)
+            if (!any || from == UINT32_MAX || from == e ||
+                (!maybe_inl[e] &&
+                 (peeked == NULL || (!peeked[from] && !peeked[e]))))
                 continue;
             size_t j = call_slot(&calls, from, e);
             if (j == SIZE_MAX)
@@ -507,6 +518,7 @@ out:
     free(first);
     free(inl_in);
     free(inlined);
+    free(maybe_inl);
     free(mark);
     free(name_rank);
     if (st == PPD_OK)
