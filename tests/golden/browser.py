@@ -24,17 +24,9 @@ import zlib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 ".."))
 from pbenc import f_bytes, f_packed, f_varint  # noqa: E402
+import checks  # noqa: E402  (the shared tally)
 
-failed = passed = 0
-
-
-def check(name, ok, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, str(detail)[:800]))
+check = checks.Checks(limit=800)
 
 
 def png_pixels(path):
@@ -237,8 +229,7 @@ def main():
             check("%s with control bytes and bad UTF-8: replaced" % fmt,
                   "ctl\ufffd\ufffdname" in dom and "bad\ufffd\ufffdutf8" in dom,
                   re.findall(r"(?:ctl|bad)[^<\"]*", dom)[:4])
-    print("browser: %d checks passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.report("browser")
 
 
 if __name__ == "__main__":

@@ -26,12 +26,12 @@ import xml.dom.minidom
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 ".."))
 from pbenc import f_bytes, f_packed, f_varint  # noqa: E402
+import checks  # noqa: E402  (the shared tally)
 
 NAMES = [b'quote"d', b"com,ma", b"ta\tb", b"new\nline", b"semi;colon",
          b"<b>&amp;", b"nul\x00byte", b"ctl\x01\x1b[31m", b"bad\xff\xfe",
          b"main.leak"]
 
-failed = passed = 0
 
 
 class Tags(html.parser.HTMLParser):
@@ -47,14 +47,7 @@ class Tags(html.parser.HTMLParser):
     def handle_data(self, data):
         self.text += data
 
-
-def check(name, ok, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, str(detail)[:600]))
+check = checks.Checks()
 
 
 def profile(path, scale):
@@ -148,8 +141,7 @@ def main():
                               "tr", "th", "td", "b", "input", "div", "svg",
                               "rect", "text", "g", "script", "pre"},
               sorted(parser.tags))
-    print("names: %d checks passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.report("names")
 
 
 if __name__ == "__main__":

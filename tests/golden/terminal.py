@@ -18,17 +18,11 @@ import subprocess
 import sys
 import time
 import uuid
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import checks  # noqa: E402  (the shared tally)
 
-failed = passed = 0
-
-
-def check(name, ok, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s\n%s" % (name, str(detail)[:1500]))
+check = checks.Checks(limit=1500, sep="\n")
 
 
 def width_of(s):
@@ -159,8 +153,7 @@ def main():
           os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and
           max(width_of(ln) for ln in lines) <= 80,
           max(lines, key=width_of))
-    print("terminal: %d checks passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.report("terminal")
 
 
 if __name__ == "__main__":

@@ -16,20 +16,14 @@ import shutil
 import struct
 import subprocess
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import checks  # noqa: E402  (the shared tally)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop  # noqa: E402
 
-failed = passed = 0
-
-
-def check(name, ok, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, str(detail)[:600]))
+check = checks.Checks()
 
 
 def maps_of(lines):
@@ -155,8 +149,7 @@ def main():
         check("a truncated CPU profile: exit 1, one line",
               r.returncode == 1 and "gperftools CPU profile" in r.stderr and
               len(r.stderr.splitlines()) == 1, r.stderr)
-    print("gperf: %d checks passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.report("gperf")
 
 
 if __name__ == "__main__":

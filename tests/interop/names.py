@@ -24,6 +24,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import checks  # noqa: E402  (the shared tally)
 import interop  # noqa: E402  (pprof_view, our_view, view_diff)
 
 MODES = [("simplified", []), ("full", ["-symbolize=demangle=full"]),
@@ -68,15 +71,7 @@ def main():
         print("names: go not found (install golang-go)", file=sys.stderr)
         return 1
     here = os.path.join(src, "testdata", "names")
-    passed = failed = 0
-
-    def check(name, ok, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("FAIL %s %s" % (name, detail))
+    check = checks.Checks(limit=100000)
 
     for fixture, sample, base, filters in FIXTURES:
         args = [os.path.join(here, fixture)]
@@ -107,8 +102,7 @@ def main():
             got = ours(binary, "simplified", ["--" + opt, pat], args, sample)
             check(name, want == got and len(want) > 0,
                   interop.view_diff(want, got))
-    print("names: %d checks passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.report("names")
 
 
 if __name__ == "__main__":

@@ -27,22 +27,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import checks  # noqa: E402  (the shared tally)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop  # noqa: E402
 
 OPENER = "database/sql.(*DB).connectionOpener"
 REAPER = "example.com/leakd/internal/pool.(*ConnPool).reaper"
-failed = passed = 0
 
-
-def check(name, ok, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, str(detail)[:600]))
+check = checks.Checks()
 
 
 def ours(binary, args):
@@ -357,8 +352,7 @@ def main():
                   r.returncode == 1 and r.stderr.startswith(
                       "pprofdiff: " + want) and
                   len(r.stderr.splitlines()) == 1, r.stderr)
-    print("text: %d checks passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.report("text")
 
 
 if __name__ == "__main__":
