@@ -67,6 +67,10 @@ struct ppd_diff_options {
     /* The ranking; NULL: by delta, largest change first. */
     ppd_diff_rank_fn rank;
     void *rank_ctx;
+    /* No rows at all, nor their counts: only the columns' totals (what
+     * a flame graph needs, which reads every stack from the
+     * accumulator). */
+    bool totals_only;
 };
 
 struct ppd_diff {

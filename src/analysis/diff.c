@@ -161,7 +161,7 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
         opt = &none;
     *out = NULL;
     struct ppd_arena *arena = ppd__arena_new();
-    uint32_t *name_rank = ppd_accum_name_order(a);
+    uint32_t *name_rank = opt->totals_only ? NULL : ppd_accum_name_order(a);
     uint32_t *frames = NULL;
     size_t nstacks = ppd_accum_nstacks(a);
     size_t ncols = ppd_accum_ncolumns(a);
@@ -169,7 +169,8 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
     struct ppd_diff *d = arena ? ppd__arena_calloc(arena, 1, sizeof *d) : NULL;
     int64_t *totals = arena ? ppd__arena_calloc(arena, ncols, sizeof *totals)
                             : NULL;
-    if (d == NULL || totals == NULL || name_rank == NULL)
+    if (d == NULL || totals == NULL ||
+        (name_rank == NULL && !opt->totals_only))
         goto oom;
     d->accum = a;
     d->ncolumns = ncols;
@@ -182,6 +183,10 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
     d->total_delta = ncols > 1 ? (int64_t)((uint64_t)totals[ncols - 1] -
                                            (uint64_t)totals[0])
                                : totals[0];
+    if (opt->totals_only) {
+        *out = d;
+        return PPD_OK;
+    }
 
     /* Rows by section, in stack order: count, then place. */
     size_t count[3] = {0, 0, 0};

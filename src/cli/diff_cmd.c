@@ -803,10 +803,6 @@ ppd__cli_diff_main(int argc, char **argv)
         ropt.top = o.format == PPD_FORMAT_TEXT   ? DEFAULT_TEXT_TOP
                    : o.format == PPD_FORMAT_HTML ? DEFAULT_HTML_TOP
                                                  : 0;
-    /* The flame graph draws every stack from the accumulator, not the
-     * ranked rows: rank as few as possible. */
-    if (o.format == PPD_FORMAT_SVG)
-        ropt.top = 1;
     if (o.format == PPD_FORMAT_TEXT)
         ppd__cli_layout_apply(&o.layout, o.output != NULL, ropt.top,
                               &ropt.width, &ropt.stack_lines);
@@ -841,6 +837,9 @@ ppd__cli_diff_main(int argc, char **argv)
         .keep_unchanged = o.show_unchanged,
         .top = ropt.top,
         .min_change = floor,
+        /* The flame graph draws every stack from the accumulator, not
+         * the ranked rows. */
+        .totals_only = o.format == PPD_FORMAT_SVG,
     };
     struct ppd_error err = {0};
     rc = ppd__cli_alerts_check_diff(&o.leak.alerts, acc, &diffopt, NULL);

@@ -13,6 +13,7 @@ struct test_opts {
     bool keep_unchanged;
     const char *const *runtime_prefixes;
     size_t nruntime_prefixes;
+    bool totals_only;
 };
 
 static inline enum ppd_status
@@ -31,6 +32,7 @@ test_diff(const struct ppd_profile *const *ps, size_t n,
         dopt.keep_unchanged = o->keep_unchanged;
         dopt.runtime_prefixes = o->runtime_prefixes;
         dopt.nruntime_prefixes = o->nruntime_prefixes;
+        dopt.totals_only = o->totals_only;
     }
     st = ppd_diff_compute(a, &dopt, d, err);
     if (st != PPD_OK)

@@ -134,6 +134,19 @@ test_match_and_rank(struct check_state *st)
         test_diff_free(d);
     }
 
+    /* Totals only (what a flame graph asks): no rows, nor counts. */
+    struct test_opts tot = {.totals_only = true};
+    CHECK_EQ_INT(st, test_diff(ps, 2, &tot, &d, &err), PPD_OK);
+    if (d != NULL) {
+        CHECK_EQ_INT(st, d->totals[0], 49);
+        CHECK_EQ_INT(st, d->totals[1], 846);
+        CHECK_EQ_INT(st, d->total_delta, 797);
+        CHECK_EQ_INT(st, d->nrows, 0);
+        CHECK_EQ_INT(st, d->nsection[PPD_GROWING], 0);
+        CHECK(st, d->accum != NULL);
+        test_diff_free(d);
+    }
+
     /* One profile: its stacks by value. */
     const struct ppd_profile *one[] = {cur};
     CHECK_EQ_INT(st, test_diff(one, 1, NULL, &d, &err), PPD_OK);
