@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 
+#include "output/obuf.h"
 #include "output/output.h"
 
 static bool
@@ -110,17 +111,17 @@ ppd__utf8_len(const unsigned char *s, size_t n)
 }
 
 void
-ppd__xml_text(FILE *out, const char *str, size_t n)
+ppd__obuf_xml(struct ppd__obuf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
-        /* A run of plain ASCII goes out in one write. */
+        /* A run of plain ASCII goes out in one piece. */
         size_t j = i;
         while (j < n && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '&' &&
                s[j] != '<' && s[j] != '>' && s[j] != '"' && s[j] != '\'')
             j++;
         if (j > i) {
-            fwrite(s + i, 1, j - i, out);
+            ppd__obuf_put(b, str + i, j - i);
             i = j;
             continue;
         }
@@ -132,23 +133,29 @@ ppd__xml_text(FILE *out, const char *str, size_t n)
                           : c == '\'' ? "&#39;"
                                        : NULL;
         if (ent != NULL) {
-            fputs(ent, out);
+            ppd__obuf_str(b, ent);
             i++;
         } else if (c < 0x20 || c == 0x7f) {
-            fputs(c == '\t' || c == '\n' ? " " : "\xef\xbf\xbd", out);
-            i++;
-        } else if (c < 0x80) {
-            fputc(c, out);
+            ppd__obuf_str(b, c == '\t' || c == '\n' ? " " : "\xef\xbf\xbd");
             i++;
         } else {
             size_t len = ppd__utf8_len(s + i, n - i);
             if (len == 0) {
-                fputs("\xef\xbf\xbd", out); /* U+FFFD */
+                PPD__OBUF_LIT(b, "\xef\xbf\xbd"); /* U+FFFD */
                 i++;
             } else {
-                fwrite(s + i, 1, len, out);
+                ppd__obuf_put(b, str + i, len);
                 i += len;
             }
         }
     }
+}
+
+void
+ppd__xml_text(FILE *out, const char *s, size_t n)
+{
+    char buf[512];
+    struct ppd__obuf b = {out, buf, 0, sizeof buf};
+    ppd__obuf_xml(&b, s, n);
+    ppd__obuf_flush(&b);
 }

@@ -20,6 +20,7 @@
 #include "model/hash.h"
 #include "model/sort.h"
 #include "model/vec.h"
+#include "output/obuf.h"
 #include "output/output.h"
 
 #define SVG_WIDTH 1200.0
@@ -323,16 +324,29 @@ out:
     return ok;
 }
 
+/* "rgb(R,G,B)" */
+static void
+put_rgb(struct ppd__obuf *b, int r, int g, int bl)
+{
+    PPD__OBUF_LIT(b, "rgb(");
+    ppd__obuf_int(b, r);
+    PPD__OBUF_LIT(b, ",");
+    ppd__obuf_int(b, g);
+    PPD__OBUF_LIT(b, ",");
+    ppd__obuf_int(b, bl);
+    PPD__OBUF_LIT(b, ")");
+}
+
 /* The fill of a frame: its change, or (one profile) a warm hue. */
 static void
-fill_of(char *buf, size_t n, const struct ppd_accum *a, const struct node *x,
-        bool single)
+put_fill(struct ppd__obuf *out, const struct ppd_accum *a,
+         const struct node *x, bool single)
 {
     if (single) {
         struct ppd_str nm = ppd_accum_frame(a, x->frame)->name;
         uint64_t h = ppd__hash_bytes(nm.ptr, nm.len);
-        snprintf(buf, n, "rgb(%d,%d,%d)", 205 + (int)(h % 50),
-                 90 + (int)((h >> 8) % 110), 40 + (int)((h >> 16) % 40));
+        put_rgb(out, 205 + (int)(h % 50), 90 + (int)((h >> 8) % 110),
+                40 + (int)((h >> 16) % 40));
         return;
     }
     double b = (double)x->base, c = (double)x->cur;
@@ -340,11 +354,11 @@ fill_of(char *buf, size_t n, const struct ppd_accum *a, const struct node *x,
     double rel = m > 0 ? (c - b) / m : 0;
     int k = (int)(200 * (1 - fabs(rel))) + 30; /* 230: no change */
     if (rel > 0)
-        snprintf(buf, n, "rgb(255,%d,%d)", k, k);
+        put_rgb(out, 255, k, k);
     else if (rel < 0)
-        snprintf(buf, n, "rgb(%d,%d,255)", k, k);
+        put_rgb(out, k, k, 255);
     else
-        snprintf(buf, n, "rgb(225,225,225)");
+        put_rgb(out, 225, 225, 225);
 }
 
 static const char script[] =
@@ -489,7 +503,13 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
         fprintf(out, "<text class=\"hd\" x=\"%d\" y=\"34\" text-anchor=\"end\""
                      ">%zu frame%s narrower than 0.1 px left out</text>\n",
                 (int)SVG_WIDTH - 4, hidden, hidden == 1 ? "" : "s");
-    char fill[40], vb[64], vc[64], vd[64];
+    char vb[64], vc[64], vd[64], px[32];
+    /* Tens of thousands of frames, a dozen pieces each: through a
+     * buffer of our own rather than stdio's calls. */
+    char *ob = malloc(1 << 16);
+    if (ob == NULL)
+        goto out;
+    struct ppd__obuf b = {out, ob, 0, 1 << 16};
     for (size_t i = 1; i < norder; i++) {
         const struct node *n = &t.v.v[order[i]];
         double w = wd[order[i]];
@@ -497,43 +517,67 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
         int y = o->icicle ? TOP + (dep - 1) * ROW
                           : height - 20 - dep * ROW;
         struct ppd_str nm = ppd_accum_frame(a, n->frame)->name;
-        fill_of(fill, sizeof fill, a, n, single);
-        char px[3][32];
-        ppd__fixed(px[0], sizeof px[0], x[order[i]], 2);
-        ppd__fixed(px[1], sizeof px[1], w, 2);
         /* The script reads a frame's place, width, fill and name from
          * its rect and title: they are written once. */
-        fprintf(out, "<g class=\"f\" data-d=\"%d\"><title>", dep);
-        ppd__xml_text(out, nm.ptr, nm.len);
+        PPD__OBUF_LIT(&b, "<g class=\"f\" data-d=\"");
+        ppd__obuf_int(&b, dep);
+        PPD__OBUF_LIT(&b, "\"><title>");
+        ppd__obuf_xml(&b, nm.ptr, nm.len);
         ppd_render_value(vc, sizeof vc, n->cur, ty->unit, false);
         if (single) {
-            fprintf(out, "\n%s (%.2f%%)", vc,
-                    total > 0 ? 100.0 * (double)n->cur / total : 0);
+            PPD__OBUF_LIT(&b, "\n");
+            ppd__obuf_str(&b, vc);
+            PPD__OBUF_LIT(&b, " (");
+            ppd__fixed(px, sizeof px,
+                       total > 0 ? 100.0 * (double)n->cur / total : 0, 2);
+            ppd__obuf_str(&b, px);
+            PPD__OBUF_LIT(&b, "%)");
         } else {
             ppd_render_value(vb, sizeof vb, n->base, ty->unit, false);
             ppd_render_value(vd, sizeof vd, n->cur - n->base, ty->unit, true);
-            fprintf(out, "\nbase %s, cur %s, delta %s", vb, vc, vd);
+            PPD__OBUF_LIT(&b, "\nbase ");
+            ppd__obuf_str(&b, vb);
+            PPD__OBUF_LIT(&b, ", cur ");
+            ppd__obuf_str(&b, vc);
+            PPD__OBUF_LIT(&b, ", delta ");
+            ppd__obuf_str(&b, vd);
         }
-        fprintf(out, "</title><rect x=\"%s\" y=\"%d\" width=\"%s\" "
-                     "height=\"%d\" fill=\"%s\"/>",
-                px[0], y, px[1], ROW - 1, fill);
+        PPD__OBUF_LIT(&b, "</title><rect x=\"");
+        ppd__fixed(px, sizeof px, x[order[i]], 2);
+        ppd__obuf_str(&b, px);
+        PPD__OBUF_LIT(&b, "\" y=\"");
+        ppd__obuf_int(&b, y);
+        PPD__OBUF_LIT(&b, "\" width=\"");
+        ppd__fixed(px, sizeof px, w, 2);
+        ppd__obuf_str(&b, px);
+        PPD__OBUF_LIT(&b, "\" height=\"");
+        ppd__obuf_int(&b, ROW - 1);
+        PPD__OBUF_LIT(&b, "\" fill=\"");
+        put_fill(&b, a, n, single);
+        PPD__OBUF_LIT(&b, "\"/>");
         int chars = (int)((w - 6) / 7);
         if (chars >= 3) {
             /* Only frames wide enough for a label carry one; the script
              * adds it to the others when a zoom makes room. */
-            ppd__fixed(px[2], sizeof px[2], x[order[i]] + 3, 2);
-            fprintf(out, "<text x=\"%s\" y=\"%d\">", px[2], y + ROW - 4);
+            PPD__OBUF_LIT(&b, "<text x=\"");
+            ppd__fixed(px, sizeof px, x[order[i]] + 3, 2);
+            ppd__obuf_str(&b, px);
+            PPD__OBUF_LIT(&b, "\" y=\"");
+            ppd__obuf_int(&b, y + ROW - 4);
+            PPD__OBUF_LIT(&b, "\">");
             size_t cut = nm.len <= (size_t)chars ? nm.len : (size_t)chars - 2;
             while (cut > 0 && cut < nm.len &&
                    ((unsigned char)nm.ptr[cut] & 0xC0) == 0x80)
                 cut--;
-            ppd__xml_text(out, nm.ptr, cut);
+            ppd__obuf_xml(&b, nm.ptr, cut);
             if (cut < nm.len)
-                fputs("..", out);
-            fputs("</text>", out);
+                PPD__OBUF_LIT(&b, "..");
+            PPD__OBUF_LIT(&b, "</text>");
         }
-        fputs("</g>\n", out);
+        PPD__OBUF_LIT(&b, "</g>\n");
     }
+    ppd__obuf_flush(&b);
+    free(ob);
     fputs(script, out);
     fputs("</svg>\n", out);
     ok = true;

@@ -41,10 +41,35 @@ ppd__fixed(char *buf, size_t n, double v, int prec)
     buf[j] = '\0';
 }
 
+/* Append s to the text at t[*k] (room: 48 bytes in all). */
+static void
+cat(char *t, size_t *k, const char *s)
+{
+    while (*s != '\0' && *k < 47)
+        t[(*k)++] = *s++;
+}
+
+/* Append a in decimal. */
+static void
+cat_u(char *t, size_t *k, uint64_t a)
+{
+    char d[24];
+    size_t m = 0;
+    do {
+        d[m++] = (char)('0' + a % 10);
+        a /= 10;
+    } while (a > 0);
+    while (m > 0 && *k < 47)
+        t[(*k)++] = d[--m];
+}
+
+/* Called for every cell of big outputs: built by hand, not by printf. */
 char *
 ppd_render_value(char *buf, size_t n, int64_t v, const char *unit, bool sign)
 {
-    const char *sg = v < 0 ? "-" : (sign && v > 0 ? "+" : "");
+    char t[48], num[32];
+    size_t k = 0;
+    cat(t, &k, v < 0 ? "-" : (sign && v > 0 ? "+" : ""));
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     if (strcmp(unit, "bytes") == 0) {
         static const char *const suf[] = {"B", "KiB", "MiB", "GiB", "TiB",
@@ -56,15 +81,13 @@ ppd_render_value(char *buf, size_t n, int64_t v, const char *unit, bool sign)
             i++;
         }
         if (i == 0) {
-            snprintf(buf, n, "%s%" PRIu64 "B", sg, a);
+            cat_u(t, &k, a);
         } else {
-            char num[32];
             ppd__fixed(num, sizeof num, x, x < 10 ? 2 : 1);
-            snprintf(buf, n, "%s%s%s", sg, num, suf[i]);
+            cat(t, &k, num);
         }
-        return buf;
-    }
-    if (strcmp(unit, "nanoseconds") == 0) {
+        cat(t, &k, suf[i]);
+    } else if (strcmp(unit, "nanoseconds") == 0) {
         double x = (double)a;
         const char *s = "ns";
         if (x >= 1e9) {
@@ -78,15 +101,21 @@ ppd_render_value(char *buf, size_t n, int64_t v, const char *unit, bool sign)
             s = "µs";
         }
         if (strcmp(s, "ns") == 0) {
-            snprintf(buf, n, "%s%" PRIu64 "ns", sg, a);
+            cat_u(t, &k, a);
         } else {
-            char num[32];
             ppd__fixed(num, sizeof num, x, x < 10 ? 2 : 1);
-            snprintf(buf, n, "%s%s%s", sg, num, s);
+            cat(t, &k, num);
         }
-        return buf;
+        cat(t, &k, s);
+    } else {
+        cat_u(t, &k, a);
     }
-    snprintf(buf, n, "%s%" PRIu64, sg, a);
+    if (n > 0) {
+        size_t m = k < n - 1 ? k : n - 1;
+        for (size_t i = 0; i < m; i++)
+            buf[i] = t[i];
+        buf[m] = '\0';
+    }
     return buf;
 }
 
