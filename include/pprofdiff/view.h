@@ -51,6 +51,10 @@ struct ppd_view_options {
     /* Leave out entries pprof's -drop_negative drops: a negative flat
      * delta, or a zero one with a negative cum delta. */
     bool drop_negative;
+    /* Threads for the pass over the stacks: 1, the caller's alone; 2,
+     * two whatever the size; 0, two for 65536 stacks or more when two
+     * CPUs are online. --peek always takes one. The view is the same. */
+    int threads;
 };
 
 /*

@@ -7,10 +7,14 @@
  * flat, and to the cum of every entry in it, counted once per stack (a
  * mark per entry holds the last stack that counted it), as pprof counts
  * recursion; each call from one entry into another says whether the
- * callee was inlined, which is how pprof marks its nodes.
+ * callee was inlined, which is how pprof marks its nodes. A big
+ * accumulator's stacks are passed over in two halves on two threads,
+ * each with sums and calls of its own, added together after.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/filter.h"
 #include "model/arena.h"
@@ -311,6 +315,157 @@ delta_of(const int64_t *v, size_t n)
     return n > 1 ? (int64_t)((uint64_t)v[n - 1] - (uint64_t)v[0]) : v[0];
 }
 
+/* What the pass over the stacks reads. */
+struct pass_in {
+    const struct ppd_accum *a;
+    size_t ncols;
+    const uint32_t *entry, *first;
+    const unsigned char *inlined, *maybe_inl;
+    const bool *peeked; /* NULL: no --peek */
+};
+
+/* What a pass over some of the stacks adds up (the first pass's arrays
+ * are the view's; a second thread's are its own, added to them after). */
+struct pass_out {
+    int64_t *flat, *cum; /* ncols per entry */
+    uint32_t *mark;      /* per entry: the last stack that counted it + 1 */
+    struct calls calls;
+    struct edges *edges; /* with --peek */
+    size_t from, to;     /* the stacks */
+    bool ok;
+};
+
+/*
+ * One pass over stacks [o->from, o->to): the stack's frame ids as the
+ * accumulator keeps them, root first: each entry's cum once per stack
+ * (mark), and each call from one entry into another, which pprof also
+ * counts once per stack, the first (root-most) time; the leaf's flat
+ * last.
+ */
+static void
+pass(const struct pass_in *in, struct pass_out *o)
+{
+    const struct ppd_accum *a = in->a;
+    size_t ncols = in->ncols;
+    const uint32_t *entry = in->entry, *first = in->first;
+    const unsigned char *inlined = in->inlined, *maybe_inl = in->maybe_inl;
+    const bool *peeked = in->peeked;
+    int64_t *flat = o->flat, *cum = o->cum;
+    uint32_t *mark = o->mark;
+    struct calls *calls = &o->calls;
+    const int64_t *vals = o->to > o->from ? ppd_accum_values(a, 0) : NULL;
+    o->ok = false;
+    for (size_t s = o->from; s < o->to; s++) {
+        const int64_t *val = vals + s * ncols;
+        /* pprof leaves samples of no value out of its graph: their
+         * calls mark nothing. */
+        bool any = false;
+        for (size_t c = 0; c < ncols && !any; c++)
+            any = val[c] != 0;
+        const unsigned char *p, *end;
+        ppd_accum_stack_bytes(a, s, &p, &end);
+        uint32_t caller = UINT32_MAX, f;
+        while (ppd_uvarint32_next(&p, end, &f)) {
+            uint32_t e = entry[f];
+            if (mark[e] != s + 1) {
+                mark[e] = (uint32_t)(s + 1);
+                add_values(cum + (size_t)e * ncols, val, ncols);
+            }
+            uint32_t from = caller;
+            caller = e;
+            if (!any || from == UINT32_MAX || from == e ||
+                (!maybe_inl[e] &&
+                 (peeked == NULL || (!peeked[from] && !peeked[e]))))
+                continue;
+            size_t j = call_slot(calls, from, e);
+            if (j == SIZE_MAX)
+                return;
+            if (calls->last[j] == s + 1)
+                continue;
+            calls->last[j] = (uint32_t)(s + 1);
+            bool inl = inlined[f];
+            if (!inl)
+                calls->real[j] = 1;
+            if (peeked != NULL && (peeked[from] || peeked[e]) &&
+                !edge_add(o->edges, from, e, first[from], first[e], inl, val,
+                          ncols))
+                return;
+        }
+        if (caller != UINT32_MAX) /* the leaf */
+            add_values(flat + (size_t)caller * ncols, val, ncols);
+    }
+    o->ok = true;
+}
+
+struct pass_args {
+    const struct pass_in *in;
+    struct pass_out *o;
+};
+
+static void *
+pass_thread(void *arg)
+{
+    struct pass_args *x = arg;
+    pass(x->in, x->o);
+    return NULL;
+}
+
+/* Room for the calls of ne entries: a slot per pair when few. */
+static bool
+calls_init(struct calls *c, size_t ne)
+{
+    if (ne == 0 || ne > DENSE_CALLS)
+        return true;
+    c->dense = ne;
+    c->size = ne * ne;
+    c->last = calloc(c->size, sizeof *c->last);
+    c->real = calloc(c->size, 1);
+    return c->last != NULL && c->real != NULL;
+}
+
+/* Add the second part's sums and calls to the first's. */
+static bool
+pass_merge(struct pass_out *to, const struct pass_out *from, size_t ne,
+           size_t ncols)
+{
+    for (size_t i = 0; i < ne * ncols; i++) {
+        to->flat[i] = (int64_t)((uint64_t)to->flat[i] +
+                                (uint64_t)from->flat[i]);
+        to->cum[i] = (int64_t)((uint64_t)to->cum[i] + (uint64_t)from->cum[i]);
+    }
+    const struct calls *c = &from->calls;
+    for (size_t j = 0; j < c->size; j++) {
+        size_t k = j;
+        if (c->dense > 0) {
+            if (c->last[j] == 0)
+                continue;
+        } else {
+            if (c->key[j] == 0)
+                continue;
+            k = call_slot(&to->calls, (uint32_t)((c->key[j] - 1) >> 32),
+                          (uint32_t)(c->key[j] - 1));
+            if (k == SIZE_MAX)
+                return false;
+        }
+        if (to->calls.last[k] == 0)
+            to->calls.last[k] = 1; /* seen: no stack of its own now */
+        to->calls.real[k] |= c->real[j];
+    }
+    return true;
+}
+
+/* Below this many stacks one thread makes a view as fast as two. */
+#define SPLIT_MIN 65536
+
+static bool
+two_cpus(void)
+{
+    static long n; /* one answer for the run */
+    if (n == 0)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 1;
+}
+
 enum ppd_status
 ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
                  struct ppd_view **out, struct ppd_error *err)
@@ -360,14 +515,8 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     for (size_t f = 0; f < nf; f++)
         if (inlined[f])
             maybe_inl[entry[f]] = 1;
-    if (ne > 0 && ne <= DENSE_CALLS) {
-        calls.dense = ne;
-        calls.size = ne * ne;
-        calls.last = calloc(calls.size, sizeof *calls.last);
-        calls.real = calloc(calls.size, 1);
-        if (calls.last == NULL || calls.real == NULL)
-            goto out;
-    }
+    if (!calls_init(&calls, ne))
+        goto out;
     if (opt->peek != NULL) {
         st = ppd__regex_new(opt->peek, "--peek", &peek_re, err);
         if (st != PPD_OK)
@@ -380,50 +529,45 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             peeked[e] = ppd__regex_match(peek_re,
                                          ppd_accum_frame(a, first[e])->name);
     }
-    const int64_t *vals = ns > 0 ? ppd_accum_values(a, 0) : NULL;
-    for (size_t s = 0; s < ns; s++) {
-        const int64_t *val = vals + s * ncols;
-        /* pprof leaves samples of no value out of its graph: their
-         * calls mark nothing. */
-        bool any = false;
-        for (size_t c = 0; c < ncols && !any; c++)
-            any = val[c] != 0;
-        /* The stack's frame ids as the accumulator keeps them, root
-         * first: each entry's cum once per stack (mark), and each call
-         * from one entry into another, which pprof also counts once per
-         * stack, the first (root-most) time; the leaf's flat last. */
-        const unsigned char *p, *end;
-        ppd_accum_stack_bytes(a, s, &p, &end);
-        uint32_t caller = UINT32_MAX, f;
-        while (ppd_uvarint32_next(&p, end, &f)) {
-            uint32_t e = entry[f];
-            if (mark[e] != s + 1) {
-                mark[e] = (uint32_t)(s + 1);
-                add_values(cum + (size_t)e * ncols, val, ncols);
-            }
-            uint32_t from = caller;
-            caller = e;
-            if (!any || from == UINT32_MAX || from == e ||
-                (!maybe_inl[e] &&
-                 (peeked == NULL || (!peeked[from] && !peeked[e]))))
-                continue;
-            size_t j = call_slot(&calls, from, e);
-            if (j == SIZE_MAX)
-                goto out;
-            if (calls.last[j] == s + 1)
-                continue;
-            calls.last[j] = (uint32_t)(s + 1);
-            bool inl = inlined[f];
-            if (!inl)
-                calls.real[j] = 1;
-            if (peeked != NULL && (peeked[from] || peeked[e]) &&
-                !edge_add(&edges, from, e, first[from], first[e], inl, val,
-                          ncols))
-                goto out;
-        }
-        if (caller != UINT32_MAX) /* the leaf */
-            add_values(flat + (size_t)caller * ncols, val, ncols);
+    /* The pass over the stacks; a big accumulator's in two halves on
+     * two threads (not with --peek, whose calls keep their order). */
+    struct pass_in in = {a, ncols, entry, first, inlined, maybe_inl, peeked};
+    struct pass_out mine = {flat, cum, mark, calls, &edges, 0, ns, false};
+    struct pass_out side = {0};
+    calls = (struct calls){0}; /* mine.calls holds them now */
+    bool split = peeked == NULL && opt->threads != 1 &&
+                 (opt->threads >= 2 || (ns >= SPLIT_MIN && two_cpus()));
+    if (split) {
+        size_t cells = ne * ncols > 0 ? ne * ncols : 1;
+        side.flat = calloc(cells, sizeof *side.flat);
+        side.cum = calloc(cells, sizeof *side.cum);
+        side.mark = calloc(ne ? ne : 1, sizeof *side.mark);
+        if (side.flat == NULL || side.cum == NULL || side.mark == NULL ||
+            !calls_init(&side.calls, ne))
+            goto split_out;
+        side.from = mine.to = ns / 2;
+        side.to = ns;
+        struct pass_args arg = {&in, &side};
+        pthread_t th;
+        bool started = pthread_create(&th, NULL, pass_thread, &arg) == 0;
+        pass(&in, &mine);
+        if (started)
+            pthread_join(th, NULL);
+        else
+            pass(&in, &side);
+        if (mine.ok && side.ok && !pass_merge(&mine, &side, ne, ncols))
+            mine.ok = false;
+    } else {
+        pass(&in, &mine);
     }
+split_out:
+    calls = mine.calls;
+    free(side.flat);
+    free(side.cum);
+    free(side.mark);
+    calls_free(&side.calls);
+    if (!mine.ok)
+        goto out;
     for (size_t j = 0; j < calls.size; j++) {
         if (calls.dense > 0 ? calls.last[j] == 0 : calls.key[j] == 0)
             continue;
