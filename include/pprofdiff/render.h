@@ -67,7 +67,25 @@ struct ppd_render_options {
     bool icicle;
     bool color; /* text: ANSI colours (growth red, shrinking green,
                    culprit and titles bold); the caller decides when */
+    /* svg, html: the flame graph built beforehand (ppd_flame_new), of
+     * the diff's accumulator and this flame_width; NULL: built while
+     * rendering. Borrowed. */
+    const struct ppd_flame *flame;
 };
+
+/*
+ * ppd_flame_new - the flame graph of every stack of a, frames as wide
+ * as flame_width says, laid out for --format svg and html. Only reads
+ * a, so it can be built on one thread while another ranks the diff.
+ * NULL in *out and an error when out of memory.
+ */
+struct ppd_flame;
+PPD_NODISCARD enum ppd_status
+ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width flame_width,
+              struct ppd_flame **out, struct ppd_error *err);
+
+/* ppd_flame_free - release a flame graph. Accepts NULL. */
+void ppd_flame_free(struct ppd_flame *f);
 
 /*
  * ppd_format_parse - the format called name ("text", "tsv"); false when

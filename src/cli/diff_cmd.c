@@ -674,6 +674,54 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
     return PPD_EXIT_OK;
 }
 
+/* A flame graph built on a thread while the diff is ranked. */
+struct flame_job {
+    const struct ppd_accum *a;
+    enum ppd_flame_width width;
+    struct ppd_flame *flame;
+    struct ppd_error err;
+    enum ppd_status st;
+};
+
+static void *
+flame_thread(void *arg)
+{
+    struct flame_job *j = arg;
+    j->st = ppd_flame_new(j->a, j->width, &j->flame, &j->err);
+    return NULL;
+}
+
+/*
+ * Rank the stacks of acc into *diff; for --format svg and html, build
+ * the flame graph at the same time on a second thread (both only read
+ * the accumulator) into *flame. Prints any error.
+ */
+static bool
+rank_and_draw(const struct ppd_accum *acc,
+              const struct ppd_diff_options *dopt, enum ppd_format format,
+              enum ppd_flame_width width, struct ppd_diff **diff,
+              struct ppd_flame **flame)
+{
+    struct flame_job job = {.a = acc, .width = width};
+    pthread_t th;
+    bool draw = format == PPD_FORMAT_SVG || format == PPD_FORMAT_HTML;
+    bool started = draw && pthread_create(&th, NULL, flame_thread, &job) == 0;
+    struct ppd_error err = {0};
+    bool ok = ppd_diff_compute(acc, dopt, diff, &err) == PPD_OK;
+    if (!ok)
+        ppd__cli_print_error(&err);
+    if (started)
+        pthread_join(th, NULL);
+    else if (draw && ok)
+        flame_thread(&job);
+    if (ok && draw && job.st != PPD_OK) {
+        ppd__cli_print_error(&job.err);
+        ok = false;
+    }
+    *flame = job.flame;
+    return ok;
+}
+
 /* Decode the inputs on threads and accumulate them as they are ready. */
 static int
 load_and_add(struct load_job *jobs, size_t n, const char *spec,
@@ -705,6 +753,7 @@ ppd__cli_diff_main(int argc, char **argv)
     struct ppd_diff *diff = NULL;
     struct ppd_filter *filter = NULL;
     struct ppd_signatures *sigs = NULL;
+    struct ppd_flame *flame = NULL;
     int rc = parse_args(argc, argv, &o, &done);
     memset(jobs, 0, sizeof jobs);
     if (rc != PPD_EXIT_OK || done)
@@ -880,12 +929,15 @@ ppd__cli_diff_main(int argc, char **argv)
                         o.peek);
         }
         ppd_view_free(view);
-    } else if (ppd_diff_compute(acc, &diffopt, &diff, &err) != PPD_OK ||
-               ppd_render(dst, diff, &ropt, &err) != PPD_OK) {
-        ppd__cli_print_error(&err);
+    } else if (!rank_and_draw(acc, &diffopt, o.format, o.flame_width, &diff,
+                              &flame)) {
         rc = PPD_EXIT_ERROR;
     } else {
-        rc = PPD_EXIT_OK;
+        ropt.flame = flame;
+        rc = ppd_render(dst, diff, &ropt, &err) == PPD_OK ? PPD_EXIT_OK
+                                                          : PPD_EXIT_ERROR;
+        if (rc != PPD_EXIT_OK)
+            ppd__cli_print_error(&err);
     }
     /* Alerts: a section of text output, a line each on stderr, exit 3. */
     if (rc == PPD_EXIT_OK && o.leak.alerts.n > 0)
@@ -895,6 +947,7 @@ ppd__cli_diff_main(int argc, char **argv)
     rc = ppd__cli_out_end(&dest, rc);
 out:
     ppd_signatures_free(sigs);
+    ppd_flame_free(flame);
     ppd_diff_free(diff);
     ppd_accum_free(acc);
     ppd_filter_free(filter);

@@ -413,64 +413,124 @@ static const char script[] =
     "})();\n"
     "]]></script>\n";
 
-bool
-ppd__render_flame(FILE *out, const struct ppd_diff *d,
-                  const struct ppd_render_options *o)
+/* A flame graph built, laid out, not yet written. */
+struct ppd_flame {
+    const struct ppd_accum *a;
+    bool single;
+    enum ppd_flame_width fw;
+    struct tree t;
+    uint32_t *order; /* the drawn frames, depth-first, children by name */
+    size_t norder;
+    double *x; /* per node: its left edge */
+};
+
+void
+ppd_flame_free(struct ppd_flame *f)
 {
-    const struct ppd_accum *a = d->accum;
-    size_t last = d->ncolumns - 1;
-    bool single = d->ncolumns == 1;
-    struct tree t = {0};
-    uint32_t *order = NULL, *child = NULL, *next = NULL, *stack = NULL;
-    uint32_t *kids = NULL;
-    double *x = NULL;
-    bool ok = false;
-    if (!build(a, single, last, o->flame_width, &t))
-        goto out;
-    double total = t.total;
+    if (f == NULL)
+        return;
+    free(f->t.v.v);
+    free(f->t.w);
+    free(f->t.depth);
+    free(f->order);
+    free(f->x);
+    free(f);
+}
+
+enum ppd_status
+ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width fw,
+              struct ppd_flame **out, struct ppd_error *err)
+{
+    size_t ncols = ppd_accum_ncolumns(a);
+    struct ppd_flame *fl = calloc(1, sizeof *fl);
+    uint32_t *child = NULL, *next = NULL, *stack = NULL, *kids = NULL;
+    *out = NULL;
+    if (fl == NULL)
+        goto oom;
+    fl->a = a;
+    fl->single = ncols == 1;
+    fl->fw = fw;
+    struct tree *t = &fl->t;
+    if (!build(a, fl->single, ncols - 1, fw, t))
+        goto oom;
     /* Lay out the drawn frames depth-first, children by name (so the
      * picture does not depend on input order), each parent's children
      * side by side from its left edge. */
-    size_t nn = t.v.n;
-    order = malloc(nn * sizeof *order);
+    size_t nn = t->v.n;
+    fl->order = malloc(nn * sizeof *fl->order);
     child = calloc(nn, sizeof *child); /* first child + 1; 0: none */
     next = calloc(nn, sizeof *next);
     stack = malloc(nn * sizeof *stack);
     kids = malloc(nn * sizeof *kids);
-    x = calloc(nn, sizeof *x);
-    if (order == NULL || child == NULL || next == NULL || stack == NULL ||
-        kids == NULL || x == NULL)
-        goto out;
+    fl->x = calloc(nn, sizeof *fl->x);
+    if (fl->order == NULL || child == NULL || next == NULL ||
+        stack == NULL || kids == NULL || fl->x == NULL)
+        goto oom;
     for (size_t id = nn; id-- > 1;) {
-        if (t.w[id] < 0)
+        if (t->w[id] < 0)
             continue;
-        uint32_t p = t.v.v[id].parent;
+        uint32_t p = t->v.v[id].parent;
         next[id] = child[p];
         child[p] = (uint32_t)id + 1;
     }
-    size_t norder = 0, nstack = 0, maxdepth = t.maxdepth;
-    size_t hidden = t.hidden;
-    double *wd = t.w;
-    uint32_t *depthv = t.depth;
+    size_t nstack = 0;
+    double *x = fl->x;
     stack[nstack++] = 0;
-    struct by_name_ctx bctx = {a, t.v.v};
+    struct by_name_ctx bctx = {a, t->v.v};
     while (nstack > 0) {
         uint32_t p = stack[--nstack];
-        order[norder++] = p;
+        fl->order[fl->norder++] = p;
         size_t nk = 0;
         for (uint32_t c = child[p]; c != 0; c = next[c - 1])
             kids[nk++] = c - 1;
         if (nk > 1 && !ppd__sort(kids, nk, sizeof *kids, by_name, &bctx))
-            goto out;
+            goto oom;
         double cx = x[p];
         for (size_t i = 0; i < nk; i++) {
             x[kids[i]] = cx;
-            cx += wd[kids[i]];
+            cx += t->w[kids[i]];
         }
         /* Popped in name order: pushed in reverse. */
         for (size_t i = nk; i-- > 0;)
             stack[nstack++] = kids[i];
     }
+    free(child);
+    free(next);
+    free(stack);
+    free(kids);
+    *out = fl;
+    return PPD_OK;
+oom:
+    free(child);
+    free(next);
+    free(stack);
+    free(kids);
+    ppd_flame_free(fl);
+    return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+}
+
+bool
+ppd__render_flame(FILE *out, const struct ppd_diff *d,
+                  const struct ppd_render_options *o)
+{
+    const struct ppd_accum *a = d->accum;
+    const struct ppd_flame *fl = o->flame;
+    struct ppd_flame *own = NULL;
+    bool ok = false;
+    /* Built beforehand when the caller could (on another thread). */
+    if (fl == NULL || fl->a != a || fl->fw != o->flame_width) {
+        if (ppd_flame_new(a, o->flame_width, &own, NULL) != PPD_OK)
+            return false;
+        fl = own;
+    }
+    bool single = fl->single;
+    size_t last = d->ncolumns - 1;
+    const struct tree *tr = &fl->t;
+    double total = tr->total;
+    const uint32_t *order = fl->order;
+    const double *x = fl->x, *wd = tr->w;
+    const uint32_t *depthv = tr->depth;
+    size_t norder = fl->norder, maxdepth = tr->maxdepth, hidden = tr->hidden;
     int height = TOP + (int)(maxdepth + 1) * ROW + 20;
     const struct ppd_value_type *ty = ppd_accum_type(a);
     fprintf(out,
@@ -511,7 +571,7 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
         goto out;
     struct ppd__obuf b = {out, ob, 0, 1 << 16};
     for (size_t i = 1; i < norder; i++) {
-        const struct node *n = &t.v.v[order[i]];
+        const struct node *n = &tr->v.v[order[i]];
         double w = wd[order[i]];
         int dep = (int)depthv[order[i]];
         int y = o->icicle ? TOP + (dep - 1) * ROW
@@ -582,14 +642,6 @@ ppd__render_flame(FILE *out, const struct ppd_diff *d,
     fputs("</svg>\n", out);
     ok = true;
 out:
-    free(order);
-    free(child);
-    free(next);
-    free(stack);
-    free(kids);
-    free(x);
-    free(t.v.v);
-    free(t.w);
-    free(t.depth);
+    ppd_flame_free(own);
     return ok;
 }

@@ -285,6 +285,51 @@ test_value_rounding(struct check_state *st)
     CHECK_EQ_INT(st, bad, 0);
 }
 
+/* A flame graph built beforehand draws what one built while rendering
+ * does; one of another width is not used. */
+static void
+test_prebuilt_flame(struct check_state *st)
+{
+    struct ppd_profile *base = profile("base.pb", 0, 1 << 20, 4096);
+    struct ppd_profile *cur = profile("cur.pb", 0, 3 << 20, 1024);
+    CHECK(st, base != NULL && cur != NULL);
+    if (base == NULL || cur == NULL)
+        return;
+    const struct ppd_profile *ps[] = {base, cur};
+    struct ppd_accum *a = NULL;
+    struct ppd_diff *d = NULL;
+    struct ppd_error err = {0};
+    CHECK_EQ_INT(st, ppd_accum_profiles(ps, 2, NULL, &a, &err), PPD_OK);
+    CHECK_EQ_INT(st, ppd_diff_compute(a, NULL, &d, &err), PPD_OK);
+    for (int f = PPD_FORMAT_SVG; d != NULL && f <= PPD_FORMAT_HTML; f++) {
+        struct ppd_render_options o = {.format = (enum ppd_format)f};
+        struct ppd_flame *fl = NULL, *base_w = NULL;
+        CHECK_EQ_INT(st, ppd_flame_new(a, PPD_FLAME_CUR, &fl, &err), PPD_OK);
+        CHECK_EQ_INT(st, ppd_flame_new(a, PPD_FLAME_BASE, &base_w, &err),
+                     PPD_OK);
+        char *own = render(d, &o);
+        o.flame = fl;
+        char *pre = render(d, &o);
+        o.flame = base_w; /* of another width: built afresh */
+        char *other = render(d, &o);
+        CHECK(st, own != NULL && pre != NULL && other != NULL);
+        if (own != NULL && pre != NULL && other != NULL) {
+            CHECK(st, strstr(own, "main.leak") != NULL);
+            CHECK(st, strcmp(own, pre) == 0);
+            CHECK(st, strcmp(own, other) == 0);
+        }
+        free(own);
+        free(pre);
+        free(other);
+        ppd_flame_free(fl);
+        ppd_flame_free(base_w);
+    }
+    ppd_diff_free(d);
+    ppd_accum_free(a);
+    ppd_profile_free(base);
+    ppd_profile_free(cur);
+}
+
 int
 main(void)
 {
@@ -293,5 +338,6 @@ main(void)
     test_layouts(&st);
     test_extremes(&st);
     test_value_rounding(&st);
+    test_prebuilt_flame(&st);
     return check_report("test_render", &st);
 }
