@@ -1350,18 +1350,33 @@ int
 ppd_accum_stack_cmp(const struct ppd_accum *a, const uint32_t *rank,
                     size_t x, size_t y)
 {
-    uint32_t nx = a->depth.v[x], ny = a->depth.v[y];
-    const unsigned char *p = a->pool.v + a->off.v[x], *pe = stack_end(a, x);
-    const unsigned char *q = a->pool.v + a->off.v[y], *qe = stack_end(a, y);
-    uint32_t n = nx < ny ? nx : ny;
-    for (uint32_t k = 0; k < n; k++) {
-        uint32_t u = 0, v = 0;
-        ppd_uvarint32_next(&p, pe, &u);
-        ppd_uvarint32_next(&q, qe, &v);
+    const unsigned char *p = a->pool.v + a->off.v[x];
+    const unsigned char *q = a->pool.v + a->off.v[y];
+    size_t lp = (size_t)(stack_end(a, x) - p);
+    size_t lq = (size_t)(stack_end(a, y) - q);
+    size_t n = lp < lq ? lp : lq, i = 0;
+    /* Frame ids are written one way only (shortest varints), so the
+     * stacks' common frames are their common bytes: skipped eight at a
+     * time, and only the first frame that differs is decoded. */
+    while (i + 8 <= n) {
+        uint64_t u, v;
+        memcpy(&u, p + i, 8);
+        memcpy(&v, q + i, 8);
         if (u != v)
-            return rank[u] < rank[v] ? -1 : 1;
+            break;
+        i += 8;
     }
-    return nx < ny ? -1 : nx > ny;
+    while (i < n && p[i] == q[i])
+        i++;
+    if (i == n) /* one is the other, or the other's first frames */
+        return lp < lq ? -1 : lp > lq;
+    while (i > 0 && p[i - 1] >= 0x80) /* back to the frame's first byte */
+        i--;
+    const unsigned char *pi = p + i, *qi = q + i;
+    uint32_t u = 0, v = 0;
+    ppd_uvarint32_next(&pi, p + lp, &u);
+    ppd_uvarint32_next(&qi, q + lq, &v);
+    return rank[u] < rank[v] ? -1 : rank[u] > rank[v];
 }
 
 static int
