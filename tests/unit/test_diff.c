@@ -335,12 +335,90 @@ test_type_choice(struct check_state *st)
     ppd_profile_free(numeric);
 }
 
+/*
+ * Ties among many stacks over 400 functions (frame ids past 127 take two
+ * bytes, ids 128 apart share their first, and ids are handed out in
+ * another order than the names'): every
+ * row is at or before the next by its frames' names, root first, a
+ * stack before those it begins.
+ */
+static void
+test_many_ties(struct check_state *st)
+{
+    static char names[400][12];
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "samples", "count");
+    for (uint64_t i = 0; i < 400; i++) {
+        /* Location i + 1 (frame id i, ids following first use) runs
+         * function i + 1, named so that ids 128 apart, whose varints
+         * share their first byte, come next to each other and in the
+         * other order of their second bytes. */
+        snprintf(names[i], sizeof names[i], "f%03u_%u", (unsigned)(i % 128),
+                 (unsigned)(9 - i / 128));
+        synth_function(&sy, i + 1, names[i]);
+        uint64_t f[] = {i + 1};
+        synth_location(&sy, i + 1, 0, 16 * (i + 1), 1, f);
+    }
+    uint64_t x = 42, all[400];
+    for (uint64_t i = 0; i < 400; i++)
+        all[i] = 400 - i; /* one stack of every location first */
+    int64_t v[] = {5};
+    synth_sample(&sy, 400, all, 1, v);
+    for (int k = 0; k < 3000; k++) {
+        uint64_t locs[6];
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        int depth = 1 + (int)((x >> 33) % 6);
+        for (int j = 0; j < depth; j++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            /* A few roots, so that many stacks share their first frames. */
+            locs[j] = j == depth - 1 ? 1 + (x >> 33) % 3 : 1 + (x >> 33) % 400;
+        }
+        synth_sample(&sy, depth, locs, 1, v);
+    }
+    struct pb b = synth_finish(&sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *p = synth_decode(&b, "many.pb", &err);
+    free(b.buf);
+    CHECK(st, p != NULL);
+    if (p == NULL)
+        return;
+    const struct ppd_profile *one[] = {p};
+    struct ppd_diff *d = NULL;
+    CHECK_EQ_INT(st, test_diff(one, 1, NULL, &d, &err), PPD_OK);
+    size_t bad = 0, prefix = 0;
+    for (size_t i = 0; d != NULL && i + 1 < d->nrows; i++) {
+        const struct ppd_diff_row *r = &d->rows[i], *q = &d->rows[i + 1];
+        if (r->delta != q->delta)
+            continue;
+        uint32_t fr[512], fq[512];
+        size_t nr = test_row_frames(d, r, fr, 512);
+        size_t nq = test_row_frames(d, q, fq, 512);
+        int c = 0;
+        size_t k = 0;
+        for (; k < nr && k < nq && c == 0; k++) /* root first */
+            c = strcmp(test_frame(d, fr[nr - 1 - k]),
+                       test_frame(d, fq[nq - 1 - k]));
+        if (c == 0) {
+            c = nr < nq ? -1 : nr > nq;
+            prefix += nr < nq;
+        }
+        bad += c >= 0;
+    }
+    CHECK(st, d != NULL && d->nrows > 2000);
+    CHECK_EQ_INT(st, bad, 0);
+    CHECK(st, prefix > 0);
+    test_diff_free(d);
+    ppd_profile_free(p);
+}
+
 int
 main(void)
 {
     struct check_state st = {0};
     test_match_and_rank(&st);
     test_ties(&st);
+    test_many_ties(&st);
     test_frames(&st);
     test_sample_choice(&st);
     test_type_choice(&st);
