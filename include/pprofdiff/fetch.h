@@ -4,7 +4,9 @@
  * Network input is untrusted: downloads are capped while they stream in,
  * non-2xx answers and bodies that are not profiles become one error line
  * naming the URL (with secrets masked), and every handle is released on
- * every path. The caller calls curl_global_init() once before any fetch.
+ * every path. libcurl is loaded and initialised when the first transfer
+ * starts (a program that never fetches never loads it); a fetch where it
+ * cannot be loaded fails with PPD_EFETCH saying so.
  *
  * Two front ends share one transfer engine (libcurl multi): the fetch
  * functions below take one URL, and ppd_capture_run() takes many targets
@@ -144,8 +146,8 @@ char *ppd_fetch_mask_url(const char *url, char *buf, size_t n);
  *
  * On success out holds the body (free out->data with free()); on
  * PPD_EHTTP it holds the start of the error answer (up to 4 KiB; free it
- * too); on other failures it is zeroed. info (may be NULL) is filled in either case. Thread-safe
- * as long as curl_global_init() has been called.
+ * too); on other failures it is zeroed. info (may be NULL) is filled in
+ * either case. Thread-safe.
  */
 PPD_NODISCARD enum ppd_status
 ppd_fetch_url(const char *url, const struct ppd_fetch_options *opt,

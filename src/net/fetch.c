@@ -34,6 +34,7 @@
 #include <curl/curl.h>
 
 #include "input/sniff.h"
+#include "net/libcurl.h"
 #include "net/fetch_int.h"
 #include "pprofdiff/backend.h"
 #include "pprofdiff/fetch.h"
@@ -574,7 +575,7 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
         return 0;
     }
     long status = 0;
-    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+    ppd__libcurl.easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
     bool ok = status >= 200 && status <= 299;
     if (ok && j->size + n > x->eng->cap) {
         x->toobig = true;
@@ -664,7 +665,7 @@ header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 
 #define SETOPT(h, o, v)                                                   \
     do {                                                                  \
-        if (curl_easy_setopt((h), (o), (v)) != CURLE_OK) {                \
+        if (ppd__libcurl.easy_setopt((h), (o), (v)) != CURLE_OK) {                \
             bad = #o;                                                     \
             goto out;                                                     \
         }                                                                 \
@@ -676,7 +677,7 @@ xfer_setup(struct xfer *x, struct ppd_error *err)
 {
     const struct ppd_fetch_options *o = x->eng->opt;
     const char *bad = NULL;
-    CURL *h = curl_easy_init();
+    CURL *h = ppd__libcurl.easy_init();
     if (h == NULL)
         return ppd_error_set(err, PPD_ENOMEM, "", "curl_easy_init failed");
     x->h = h;
@@ -798,7 +799,7 @@ xfer_fail(struct xfer *x, CURLcode rc)
     const struct engine *e = x->eng;
     char input[PPD_ERROR_INPUT_MAX];
     ppd_fetch_mask_url(j->url, input, sizeof input);
-    const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+    const char *detail = x->errbuf[0] ? x->errbuf : ppd__libcurl.easy_strerror(rc);
     char tries[48] = "";
     if (x->attempts > 1)
         snprintf(tries, sizeof tries, " (gave up after %d attempts)",
@@ -824,8 +825,8 @@ xfer_fail(struct xfer *x, CURLcode rc)
         /* A reused connection has no connect time but did send the
          * request (pretransfer). */
         curl_off_t connected = 0, sent = 0;
-        curl_easy_getinfo(x->h, CURLINFO_CONNECT_TIME_T, &connected);
-        curl_easy_getinfo(x->h, CURLINFO_PRETRANSFER_TIME_T, &sent);
+        ppd__libcurl.easy_getinfo(x->h, CURLINFO_CONNECT_TIME_T, &connected);
+        ppd__libcurl.easy_getinfo(x->h, CURLINFO_PRETRANSFER_TIME_T, &sent);
         bool in_connect = connected == 0 && sent == 0;
         st = ppd_error_set(&j->err, PPD_EFETCH, input,
                            "timed out (%s %.3g s): %s%s",
@@ -884,9 +885,9 @@ xfer_finish(struct xfer *x, CURLcode rc)
     struct ppd__fetch_job *j = x->job;
     const struct engine *e = x->eng;
     long status = 0;
-    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+    ppd__libcurl.easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
     char *ctype = NULL;
-    curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ctype);
+    ppd__libcurl.easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ctype);
     j->info.status = status;
     j->info.attempts = x->attempts;
     snprintf(j->info.reason, sizeof j->info.reason, "%s", x->reason);
@@ -935,7 +936,7 @@ xfer_finish(struct xfer *x, CURLcode rc)
     }
 
     curl_off_t ra = -1;
-    if (curl_easy_getinfo(x->h, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK)
+    if (ppd__libcurl.easy_getinfo(x->h, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK)
         ra = -1;
     long retry_after = ra > 0 ? (long)(ra < 1000000 ? ra : 1000000) : 0;
     bool transient = status >= 500 || status == 429 || status == 408;
@@ -1014,7 +1015,7 @@ engine_init(struct engine *e, const struct ppd_fetch_options *o,
             if (st != PPD_OK)
                 goto nomem;
         }
-        struct curl_slist *nl = curl_slist_append(e->headers, hd);
+        struct curl_slist *nl = ppd__libcurl.slist_append(e->headers, hd);
         if (nl == NULL)
             goto nomem;
         e->headers = nl;
@@ -1071,7 +1072,7 @@ engine_init(struct engine *e, const struct ppd_fetch_options *o,
         if (authz == NULL)
             goto nomem;
         snprintf(authz, alen, "Authorization: Bearer %s", token + start);
-        struct curl_slist *nl = curl_slist_append(e->headers, authz);
+        struct curl_slist *nl = ppd__libcurl.slist_append(e->headers, authz);
         if (nl == NULL)
             goto nomem;
         e->headers = nl;
@@ -1098,7 +1099,7 @@ out:
 static void
 engine_free(struct engine *e)
 {
-    curl_slist_free_all(e->headers);
+    ppd__libcurl.slist_free_all(e->headers);
     e->headers = NULL;
     secrets_free(&e->secrets);
 }
@@ -1181,6 +1182,15 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
         jobs[i].spool = NULL;
         jobs[i].spool_name = NULL;
     }
+    const char *why = NULL;
+    if (!ppd__libcurl_load(&why)) {
+        char masked[512];
+        return ppd_error_set(
+            err, PPD_EFETCH,
+            n > 0 ? ppd_fetch_mask_url(jobs[0].url, masked, sizeof masked)
+                  : NULL,
+            "cannot fetch: %s", why);
+    }
     st = engine_init(&e, opt, err);
     if (st != PPD_OK)
         goto out;
@@ -1193,7 +1203,7 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
         goto out;
 
     xs = calloc(n, sizeof *xs);
-    multi = curl_multi_init();
+    multi = ppd__libcurl.multi_init();
     if (xs == NULL || multi == NULL) {
         st = ppd_error_set(err, PPD_ENOMEM, "", "out of memory");
         goto out;
@@ -1223,9 +1233,9 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
                 if (x->state == X_DONE)
                     continue;
                 if (x->state == X_RUNNING)
-                    curl_multi_remove_handle(multi, x->h);
+                    ppd__libcurl.multi_remove_handle(multi, x->h);
                 if (x->h != NULL)
-                    curl_easy_cleanup(x->h);
+                    ppd__libcurl.easy_cleanup(x->h);
                 x->h = NULL;
                 char input[PPD_ERROR_INPUT_MAX];
                 ppd_fetch_mask_url(x->job->url, input, sizeof input);
@@ -1257,7 +1267,7 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
                 continue;
             xfer_reset(x);
             x->attempts++;
-            if (curl_multi_add_handle(multi, x->h) != CURLM_OK) {
+            if (ppd__libcurl.multi_add_handle(multi, x->h) != CURLM_OK) {
                 st = ppd_error_set(err, PPD_ENOMEM, "",
                                    "curl_multi_add_handle failed");
                 goto out;
@@ -1272,7 +1282,7 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
                 goto out;
             x->attempts = 1;
             x->started_ms = now_ms();
-            if (curl_multi_add_handle(multi, x->h) != CURLM_OK) {
+            if (ppd__libcurl.multi_add_handle(multi, x->h) != CURLM_OK) {
                 st = ppd_error_set(err, PPD_ENOMEM, "",
                                    "curl_multi_add_handle failed");
                 goto out;
@@ -1282,24 +1292,24 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
         }
 
         int still = 0;
-        CURLMcode mc = curl_multi_perform(multi, &still);
+        CURLMcode mc = ppd__libcurl.multi_perform(multi, &still);
         if (mc != CURLM_OK) {
             st = ppd_error_set(err, PPD_EFETCH, "", "libcurl: %s",
-                               curl_multi_strerror(mc));
+                               ppd__libcurl.multi_strerror(mc));
             goto out;
         }
         for (;;) {
             int left;
-            CURLMsg *msg = curl_multi_info_read(multi, &left);
+            CURLMsg *msg = ppd__libcurl.multi_info_read(multi, &left);
             if (msg == NULL)
                 break;
             if (msg->msg != CURLMSG_DONE)
                 continue;
             char *priv = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+            ppd__libcurl.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
             struct xfer *x = (struct xfer *)(void *)priv;
             CURLcode rc = msg->data.result;
-            curl_multi_remove_handle(multi, x->h);
+            ppd__libcurl.multi_remove_handle(multi, x->h);
             running--;
             if (!xfer_finish(x, rc)) {
                 x->state = X_WAITING;
@@ -1312,7 +1322,7 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
             if (x->job->status != PPD_OK)
                 ppd__fetch_discard(x->job);
             /* Free the handle now: a long capture should not hold them. */
-            curl_easy_cleanup(x->h);
+            ppd__libcurl.easy_cleanup(x->h);
             x->h = NULL;
             if (done != NULL) {
                 /* The callback may print: start it on a clean line. */
@@ -1347,10 +1357,10 @@ ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
         if (running > 0 || (next < n && running < parallel)) {
             if (next < n && running < parallel)
                 wait = 0;
-            mc = curl_multi_poll(multi, NULL, 0, (int)wait, NULL);
+            mc = ppd__libcurl.multi_poll(multi, NULL, 0, (int)wait, NULL);
             if (mc != CURLM_OK) {
                 st = ppd_error_set(err, PPD_EFETCH, "", "libcurl: %s",
-                                   curl_multi_strerror(mc));
+                                   ppd__libcurl.multi_strerror(mc));
                 goto out;
             }
         } else if (wait > 0) {
@@ -1365,12 +1375,12 @@ out:
             if (xs[i].h == NULL)
                 continue;
             if (xs[i].state == X_RUNNING)
-                curl_multi_remove_handle(multi, xs[i].h);
-            curl_easy_cleanup(xs[i].h);
+                ppd__libcurl.multi_remove_handle(multi, xs[i].h);
+            ppd__libcurl.easy_cleanup(xs[i].h);
         }
     }
     if (multi != NULL)
-        curl_multi_cleanup(multi);
+        ppd__libcurl.multi_cleanup(multi);
     /* A setup failure leaves no spool behind. */
     for (size_t i = 0; st != PPD_OK && i < n; i++)
         ppd__fetch_discard(&jobs[i]);

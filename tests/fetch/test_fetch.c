@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "net/fetch_int.h"
 #include "pprofdiff/fetch.h"
 
@@ -187,15 +185,12 @@ main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
     mkdir(dir, 0755);
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return 1;
     test_is_remote();
     test_target_url();
     test_mask();
     test_kind();
     test_save(dir);
     test_no_targets();
-    curl_global_cleanup();
     if (failures != 0) {
         fprintf(stderr, "%d failure(s)\n", failures);
         return 1;
