@@ -134,6 +134,14 @@ ppd_fetch_target_url(const char *spec, const char *type, long seconds,
 char *ppd_fetch_mask_url(const char *url, char *buf, size_t n);
 
 /*
+ * ppd_fetch_preload - load and initialise libcurl now rather than at the
+ * first transfer. A program about to fetch from several threads at once
+ * calls it first: libcurl before 7.84 must be initialised while no other
+ * thread runs. Where it cannot be loaded, each fetch still says so.
+ */
+void ppd_fetch_preload(void);
+
+/*
  * ppd_fetch_url - download url (a URL, not a host:port spec; see
  * ppd_fetch_target_url) with opt (NULL means all defaults). Retries
  * connection errors, 5xx, 408 and 429 with exponential backoff, obeying

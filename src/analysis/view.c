@@ -11,7 +11,9 @@
  * accumulator's stacks are passed over in two halves on two threads,
  * each with sums and calls of its own, added together after.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -457,13 +459,26 @@ pass_merge(struct pass_out *to, const struct pass_out *from, size_t ne,
 /* Below this many stacks one thread makes a view as fast as two. */
 #define SPLIT_MIN 65536
 
+static pthread_once_t cpus_once = PTHREAD_ONCE_INIT;
+static bool cpus_two;
+
+/* May this process run on two CPUs (its affinity, which taskset and
+ * cgroup cpusets narrow)? */
+static void
+count_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        cpus_two = CPU_COUNT(&set) > 1;
+    else
+        cpus_two = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
 static bool
 two_cpus(void)
 {
-    static long n; /* one answer for the run */
-    if (n == 0)
-        n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 1;
+    pthread_once(&cpus_once, count_cpus);
+    return cpus_two;
 }
 
 enum ppd_status
@@ -542,9 +557,11 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
         side.flat = calloc(cells, sizeof *side.flat);
         side.cum = calloc(cells, sizeof *side.cum);
         side.mark = calloc(ne ? ne : 1, sizeof *side.mark);
-        if (side.flat == NULL || side.cum == NULL || side.mark == NULL ||
-            !calls_init(&side.calls, ne))
-            goto split_out;
+        /* No room for a second half's sums: one pass over them all. */
+        split = side.flat != NULL && side.cum != NULL && side.mark != NULL &&
+                calls_init(&side.calls, ne);
+    }
+    if (split) {
         side.from = mine.to = ns / 2;
         side.to = ns;
         struct pass_args arg = {&in, &side};
@@ -555,12 +572,11 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
             pthread_join(th, NULL);
         else
             pass(&in, &side);
-        if (mine.ok && side.ok && !pass_merge(&mine, &side, ne, ncols))
+        if (!side.ok || (mine.ok && !pass_merge(&mine, &side, ne, ncols)))
             mine.ok = false;
     } else {
         pass(&in, &mine);
     }
-split_out:
     calls = mine.calls;
     free(side.flat);
     free(side.cum);

@@ -789,6 +789,9 @@ ppd__cli_diff_main(int argc, char **argv)
         jobs[i].remote = ppd_fetch_is_remote(o.inputs[i]);
         nremote += jobs[i].remote;
     }
+    /* Remote inputs are fetched on threads: libcurl first. */
+    if (nremote > 0)
+        ppd_fetch_preload();
     /* Two fetches at once would fight over one progress line. */
     if (nremote > 1)
         o.net.opt.progress = false;

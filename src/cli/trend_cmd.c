@@ -440,6 +440,12 @@ load_all(const struct trend_options *o, const struct ppd_filter *filter,
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
     }
+    /* Remote inputs are fetched on threads: libcurl first. */
+    for (size_t i = 0; i < n; i++)
+        if (ppd_fetch_is_remote(o->inputs[i])) {
+            ppd_fetch_preload();
+            break;
+        }
     struct job *js = calloc(n, sizeof *js);
     pthread_t *th = calloc(n, sizeof *th);
     bool *started = calloc(n, sizeof *started);

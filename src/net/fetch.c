@@ -1158,6 +1158,12 @@ clear_progress(struct engine *e)
     }
 }
 
+void
+ppd_fetch_preload(void)
+{
+    (void)ppd__libcurl_load(NULL);
+}
+
 enum ppd_status
 ppd__fetch_many(struct ppd__fetch_job *jobs, size_t n, size_t parallel,
                 const struct ppd_fetch_options *opt, ppd__fetch_done_fn done,

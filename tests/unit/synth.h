@@ -11,8 +11,8 @@
 #include "pprofdiff/decode.h"
 
 struct synth {
-    const char *strs[1024];
-    size_t lens[1024]; /* 0: strlen */
+    const char *strs[4096];
+    size_t lens[4096]; /* 0: strlen */
     int nstr;
     struct pb body;
 };
@@ -31,7 +31,7 @@ S(struct synth *sy, const char *s)
     for (int i = 0; i < sy->nstr; i++)
         if (strcmp(sy->strs[i], s) == 0)
             return i;
-    if (sy->nstr == 1024)
+    if (sy->nstr == 4096)
         abort();
     sy->strs[sy->nstr] = s;
     return sy->nstr++;
@@ -109,7 +109,7 @@ synth_sample(struct synth *sy, int nlocs, const uint64_t *locs, int nvals,
 static inline int64_t
 S_n(struct synth *sy, const char *s, size_t n)
 {
-    if (sy->nstr == 1024)
+    if (sy->nstr == 4096)
         abort();
     sy->strs[sy->nstr] = s;
     sy->lens[sy->nstr] = n;

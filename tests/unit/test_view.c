@@ -121,33 +121,35 @@ next(uint64_t *x)
 }
 
 /*
- * n samples over 60 functions: locations 1-40 each one function,
- * locations 41-60 two (function k - 40 inlined into function k, which
- * no other location has, so that its calls into k - 40 are inline
- * alone); stacks of 4-11 locations drawn at random from lo-60, values
- * 1-100 (scaled by mul).
+ * n samples over np + ni functions: locations 1-np each one function,
+ * locations np+1 to np+ni two (function k - np inlined into function k,
+ * which no other location has, so that its calls into k - np are inline
+ * alone); stacks of 4-11 locations drawn at random from lo to np + ni,
+ * values 1-100 (scaled by mul).
  */
 static struct ppd_profile *
-random_profile(size_t n, uint64_t seed, int64_t mul, uint64_t lo)
+random_profile(size_t n, uint64_t seed, int64_t mul, uint64_t lo,
+               uint64_t np, uint64_t ni)
 {
-    static char names[60][16];
+    static char names[2048][16];
+    uint64_t nf = np + ni;
     struct synth sy;
     synth_init(&sy);
     synth_sample_type(&sy, "inuse_space", "bytes");
-    for (uint64_t f = 0; f < 60; f++) {
-        snprintf(names[f], sizeof names[f], "pkg.fn%02u", (unsigned)f);
+    for (uint64_t f = 0; f < nf && f < 2048; f++) {
+        snprintf(names[f], sizeof names[f], "pkg.fn%04u", (unsigned)f);
         synth_function(&sy, f + 1, names[f]);
     }
-    for (uint64_t l = 1; l <= 60; l++) {
-        uint64_t fns[2] = {l <= 40 ? l : l - 40, l};
-        synth_location(&sy, l, 0, 0x1000 + 16 * l, l <= 40 ? 1 : 2, fns);
+    for (uint64_t l = 1; l <= nf; l++) {
+        uint64_t fns[2] = {l <= np ? l : l - np, l};
+        synth_location(&sy, l, 0, 0x1000 + 16 * l, l <= np ? 1 : 2, fns);
     }
     uint64_t x = seed;
     for (size_t i = 0; i < n; i++) {
         uint64_t locs[11];
         int depth = 4 + (int)(next(&x) % 8);
         for (int k = 0; k < depth; k++)
-            locs[k] = lo + next(&x) % (61 - lo);
+            locs[k] = lo + next(&x) % (nf + 1 - lo);
         int64_t v = (int64_t)(1 + next(&x) % 100) * mul;
         synth_sample(&sy, depth, locs, 1, &v);
     }
@@ -160,14 +162,17 @@ random_profile(size_t n, uint64_t seed, int64_t mul, uint64_t lo)
     return p;
 }
 
+/*
+ * Functions 1-ni are called only inline in the base; the current
+ * profile's stacks, which come after all of the base's, call them for
+ * real too: their marks need both threads' calls. With more than 1024
+ * entries, calls are kept in a hash table rather than a slot per pair.
+ */
 static void
-test_big(struct check_state *st)
+test_big(struct check_state *st, uint64_t np, uint64_t ni)
 {
-    /* Functions 1-20 are called only inline in the base; the current
-     * profile's stacks, which come after all of the base's, call them
-     * for real too: their marks need both threads' calls. */
-    struct ppd_profile *ps[2] = {random_profile(80000, 1, 1, 21),
-                                 random_profile(40000, 2, 3, 1)};
+    struct ppd_profile *ps[2] = {random_profile(80000, 1, 1, ni + 1, np, ni),
+                                 random_profile(40000, 2, 3, 1, np, ni)};
     CHECK(st, ps[0] != NULL && ps[1] != NULL);
     for (int g = PPD_GRAIN_FUNCTION; ps[0] && ps[1] && g <= PPD_GRAIN_LINE;
          g++) {
@@ -200,6 +205,7 @@ main(int argc, char **argv)
 {
     struct check_state st = {0};
     test_fixtures(&st, argc > 1 ? argv[1] : ".");
-    test_big(&st);
+    test_big(&st, 40, 20);
+    test_big(&st, 1000, 100);
     return check_report("test_view", &st);
 }
