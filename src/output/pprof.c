@@ -76,13 +76,15 @@ add_string(struct build *b, const char *s, size_t n)
     return (int64_t)b->nstrings++;
 }
 
-/* Gzip data[0..n) to out; false on a zlib or write failure. */
+/* Gzip data[0..n) to out; false on a zlib or write failure. The fastest
+ * level, as Go's runtime writes its profiles: half the time of zlib's
+ * default for a file a third bigger. */
 static bool
 put_gzip(FILE *out, const uint8_t *data, size_t n)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+    if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
                      Z_DEFAULT_STRATEGY) != Z_OK)
         return false;
     unsigned char buf[1 << 16];

@@ -64,6 +64,10 @@ ppd_format_parse(const char *name, enum ppd_format *out)
     return false;
 }
 
+/* Every render holds the stream's lock from start to end: once the
+ * process has started a thread, each stdio call takes it otherwise, and
+ * a big tsv makes millions of them. */
+
 /* The end of every render: flush, and name the stream in an error. */
 static enum ppd_status
 finish(FILE *out, const char *name, bool ok, struct ppd_error *err)
@@ -94,9 +98,11 @@ ppd_render_view(FILE *out, const struct ppd_view *v,
     if (opt != NULL)
         o = *opt;
     bool ok = false;
+    flockfile(out);
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (formats[i].format == o.format && formats[i].view != NULL)
             ok = formats[i].view(out, v, &o);
+    funlockfile(out);
     return finish(out, name_of(&o), ok, err);
 }
 
@@ -109,9 +115,11 @@ ppd_render(FILE *out, const struct ppd_diff *d,
         o = *opt;
     struct ppd__frames f = {0};
     bool ok = false;
+    flockfile(out);
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (formats[i].format == o.format)
             ok = formats[i].render(out, d, &o, &f);
+    funlockfile(out);
     free(f.v);
     return finish(out, name_of(&o), ok, err);
 }
@@ -124,8 +132,10 @@ ppd_render_trend(FILE *out, const struct ppd_trend *t,
     if (opt != NULL)
         o = *opt;
     bool ok = false;
+    flockfile(out);
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (formats[i].format == o.format && formats[i].trend != NULL)
             ok = formats[i].trend(out, t, &o);
+    funlockfile(out);
     return finish(out, name_of(&o), ok, err);
 }
