@@ -226,6 +226,34 @@ void ppd_accum_stack_bytes(const struct ppd_accum *a, size_t s,
                            const unsigned char **p, const unsigned char **end);
 
 /*
+ * The stacks an accumulator holds at one moment, as plain arrays, for a
+ * reader on another thread while one more profile is added: after
+ * ppd_accum_reserve_for(a, p), adding p moves none of them, only writes
+ * p's column of the stacks already there and new stacks past n.
+ */
+struct ppd_accum_stacks {
+    const unsigned char *pool; /* stack s: varints from pool + off[s], */
+    const uint32_t *off;       /* depth[s] of them, root first */
+    const uint32_t *depth;
+    const int64_t *vals;       /* ncols per stack */
+    size_t n, ncols;
+};
+
+/* ppd_accum_stacks_now - the stacks a holds now. */
+void ppd_accum_stacks_now(const struct ppd_accum *a,
+                          struct ppd_accum_stacks *out);
+
+/*
+ * ppd_accum_reserve_for - room for every stack p could add (no filter,
+ * no label frames), so that adding it leaves the arrays a
+ * ppd_accum_stacks names in place. PPD_EINVAL with a filter or label
+ * frames set; PPD_ENOMEM when out of memory.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_reserve_for(struct ppd_accum *a, const struct ppd_profile *p,
+                      struct ppd_error *err);
+
+/*
  * ppd_accum_stack_cmp - compare stacks x and y by their text, root first
  * (frame names compared as bytes), as sort order. rank is the frame
  * order from ppd_accum_name_order().

@@ -84,6 +84,25 @@ PPD_NODISCARD enum ppd_status
 ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width flame_width,
               struct ppd_flame **out, struct ppd_error *err);
 
+/*
+ * ppd_flame_start, ppd_flame_finish - the same flame graph, for a diff
+ * of two columns drawn with PPD_FLAME_CUR (the default), in two steps,
+ * so that most of it is built while the base is still being added: the
+ * drawn frames and their widths follow the current values alone.
+ * ppd_flame_start builds from st, the stacks of an accumulator whose
+ * current column (1) is complete, on any thread (ppd_accum_stacks says
+ * how the accumulator may grow meanwhile); ppd_flame_finish, once the
+ * base is in, adds the base values of every stack of a (st's and the
+ * base's new ones) and lays the graph out. The result draws exactly as
+ * ppd_flame_new's. On failure, free f with ppd_flame_free.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_flame_start(const struct ppd_accum_stacks *st, struct ppd_flame **out,
+                struct ppd_error *err);
+PPD_NODISCARD enum ppd_status
+ppd_flame_finish(struct ppd_flame *f, const struct ppd_accum *a,
+                 struct ppd_error *err);
+
 /* ppd_flame_free - release a flame graph. Accepts NULL. */
 void ppd_flame_free(struct ppd_flame *f);
 

@@ -1346,6 +1346,44 @@ ppd_accum_stack_bytes(const struct ppd_accum *a, size_t s,
     *end = stack_end(a, s);
 }
 
+void
+ppd_accum_stacks_now(const struct ppd_accum *a, struct ppd_accum_stacks *out)
+{
+    *out = (struct ppd_accum_stacks){a->pool.v, a->off.v, a->depth.v,
+                                     a->vals.v, a->off.n, a->ncols};
+}
+
+enum ppd_status
+ppd_accum_reserve_for(struct ppd_accum *a, const struct ppd_profile *p,
+                      struct ppd_error *err)
+{
+    if (a->filter != NULL || a->nroot > 0 || a->nleaf > 0 || a->labels_only)
+        return ppd_error_set(err, PPD_EINVAL, p->name,
+                             "no room is reserved with filters or label "
+                             "frames");
+    /* A new stack per sample at most, each location of its stack
+     * expanded to its lines (one byte of the stack names a location at
+     * most), each frame id a varint of at most 5 bytes. */
+    uint32_t most = 1;
+    for (size_t i = 0; i < p->nlocations; i++)
+        if (p->locations[i].nlines > most)
+            most = p->locations[i].nlines;
+    size_t bytes = 64;
+    for (size_t i = 0; i < p->nsamples; i++) {
+        size_t b = (size_t)p->samples[i].stack_len * most * 5;
+        bytes = bytes > SIZE_MAX - b ? SIZE_MAX : bytes + b;
+    }
+    size_t n = p->nsamples;
+    if (n > SIZE_MAX / (a->ncols ? a->ncols : 1) || bytes == SIZE_MAX ||
+        !PPD_VEC_RESERVE(a->off, n, NULL) ||
+        !PPD_VEC_RESERVE(a->depth, n, NULL) ||
+        !PPD_VEC_RESERVE(a->hash, n, NULL) ||
+        !PPD_VEC_RESERVE(a->vals, n * a->ncols, NULL) ||
+        !PPD_VEC_RESERVE(a->pool, bytes, NULL))
+        return ppd_error_set(err, PPD_ENOMEM, p->name, "out of memory");
+    return PPD_OK;
+}
+
 int
 ppd_accum_stack_cmp(const struct ppd_accum *a, const uint32_t *rank,
                     size_t x, size_t y)

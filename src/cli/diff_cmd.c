@@ -597,12 +597,60 @@ set_normalize(struct ppd_accum *a, struct load_job *jobs, size_t n,
     return ppd_accum_set_scale(a, 1, ratio, err);
 }
 
+/*
+ * The flame graph of --format svg and html, started on a thread while
+ * the base is added (ppd_flame_start): with --flame-width cur its drawn
+ * frames follow the current side alone, added first.
+ */
+struct flame_plan {
+    bool want;
+    struct ppd_flame *flame; /* started, to be finished; or NULL */
+};
+
+struct flame_start_job {
+    struct ppd_accum_stacks st;
+    struct ppd_flame *flame;
+    enum ppd_status status;
+};
+
+static void *
+flame_start_thread(void *arg)
+{
+    struct flame_start_job *j = arg;
+    j->status = ppd_flame_start(&j->st, &j->flame, NULL);
+    return NULL;
+}
+
+/* Add profile p to column col of a, starting the flame graph meanwhile
+ * when fp asks for it and a can make room (else it is built later). */
+static enum ppd_status
+add_drawing(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+            struct flame_plan *fp, struct ppd_error *err)
+{
+    struct flame_start_job fj = {0};
+    pthread_t th;
+    bool started = false;
+    if (fp != NULL && fp->want && ppd_accum_reserve_for(a, p, NULL) == PPD_OK) {
+        ppd_accum_stacks_now(a, &fj.st);
+        started = pthread_create(&th, NULL, flame_start_thread, &fj) == 0;
+    }
+    enum ppd_status st = ppd_accum_add(a, col, p, err);
+    if (started) {
+        pthread_join(th, NULL);
+        if (fj.status == PPD_OK)
+            fp->flame = fj.flame;
+        else
+            ppd_flame_free(fj.flame);
+    }
+    return st;
+}
+
 static int
 add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
              bool *started, const char *spec, enum ppd_grain by,
              const struct ppd_filter *filter,
              const struct label_keys *labels, bool normalize,
-             struct ppd_accum **out)
+             struct flame_plan *fp, struct ppd_accum **out)
 {
     struct ppd_error err = {0};
     struct load_job *last = &jobs[n - 1];
@@ -644,7 +692,11 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
             pthread_join(th[i], NULL);
         if (jobs[i].st != PPD_OK || idx < 0 || st != PPD_OK)
             continue;
-        st = ppd_accum_add(*out, jobs[i].col, jobs[i].profile, &err);
+        /* One input per side, the current one in: the base is the last
+         * to come, and the flame graph can start. */
+        bool draw = last_first && n == 2 && ncols == 2;
+        st = add_drawing(*out, jobs[i].col, jobs[i].profile,
+                         draw ? fp : NULL, &err);
         if (st == PPD_OK) {
             ppd_profile_free(jobs[i].profile);
             jobs[i].profile = NULL;
@@ -683,18 +735,28 @@ struct flame_job {
     enum ppd_status st;
 };
 
+/* The flame graph: the one started while the base was added, finished,
+ * or else a new one. */
 static void *
 flame_thread(void *arg)
 {
     struct flame_job *j = arg;
+    if (j->flame != NULL &&
+        ppd_flame_finish(j->flame, j->a, &j->err) == PPD_OK) {
+        j->st = PPD_OK;
+        return NULL;
+    }
+    ppd_flame_free(j->flame);
+    j->flame = NULL;
     j->st = ppd_flame_new(j->a, j->width, &j->flame, &j->err);
     return NULL;
 }
 
 /*
  * Rank the stacks of acc into *diff; for --format svg and html, build
- * the flame graph at the same time on a second thread (both only read
- * the accumulator) into *flame. Prints any error.
+ * (or finish: *flame started) the flame graph at the same time on a
+ * second thread (both only read the accumulator) into *flame. Prints any
+ * error.
  */
 static bool
 rank_and_draw(const struct ppd_accum *acc,
@@ -702,7 +764,7 @@ rank_and_draw(const struct ppd_accum *acc,
               enum ppd_flame_width width, struct ppd_diff **diff,
               struct ppd_flame **flame)
 {
-    struct flame_job job = {.a = acc, .width = width};
+    struct flame_job job = {.a = acc, .width = width, .flame = *flame};
     pthread_t th;
     bool draw = format == PPD_FORMAT_SVG || format == PPD_FORMAT_HTML;
     bool started = draw && pthread_create(&th, NULL, flame_thread, &job) == 0;
@@ -712,7 +774,7 @@ rank_and_draw(const struct ppd_accum *acc,
         ppd__cli_print_error(&err);
     if (started)
         pthread_join(th, NULL);
-    else if (draw && ok)
+    else if (draw)
         flame_thread(&job);
     if (ok && draw && job.st != PPD_OK) {
         ppd__cli_print_error(&job.err);
@@ -727,7 +789,7 @@ static int
 load_and_add(struct load_job *jobs, size_t n, const char *spec,
              enum ppd_grain by, const struct ppd_filter *filter,
              const struct label_keys *labels, bool normalize,
-             struct ppd_accum **out)
+             struct flame_plan *fp, struct ppd_accum **out)
 {
     pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
     bool started[MAX_INPUTS] = {false};
@@ -740,7 +802,7 @@ load_and_add(struct load_job *jobs, size_t n, const char *spec,
         if (!started[i])
             load_thread(&jobs[i]);
     return add_as_ready(jobs, n, th, started, spec, by, filter, labels,
-                        normalize, out);
+                        normalize, fp, out);
 }
 
 int
@@ -830,8 +892,13 @@ ppd__cli_diff_main(int argc, char **argv)
         fprintf(stderr, "pprofdiff: reading %zu input%s, %.0f MiB...",
                 o.ninputs, o.ninputs == 1 ? "" : "s",
                 (double)bytes / 1048576.0);
+    /* --flame-width cur: the drawn frames follow the current side. */
+    struct flame_plan plan = {
+        .want = (o.format == PPD_FORMAT_SVG || o.format == PPD_FORMAT_HTML) &&
+                o.flame_width == PPD_FLAME_CUR && o.by == PPD_GRAIN_STACK};
     rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &labels,
-                      o.normalize, &acc);
+                      o.normalize, &plan, &acc);
+    flame = plan.flame;
     if (say)
         fputs("\r\033[K", stderr);
     if (rc != PPD_EXIT_OK)

@@ -184,13 +184,15 @@ struct play {
  * is its metric scaled to SVG_WIDTH; siblings whose widths add up to
  * more than their parent's (--flame-width max) are scaled down together.
  * A frame narrower than MIN_PX is counted in t->hidden and its stacks
- * leave play.
+ * leave play. Without base, base values are left at 0 and deepest[s]
+ * gets the last node stack s reached, for ppd_flame_finish().
  */
 static bool
-build(const struct ppd_accum *a, bool single, size_t last,
-      enum ppd_flame_width fw, struct tree *t)
+build(const struct ppd_accum_stacks *st, bool single, size_t last,
+      enum ppd_flame_width fw, bool base, uint32_t *deepest, struct tree *t)
 {
-    size_t ns = ppd_accum_nstacks(a);
+    size_t ns = st->n;
+    bool nobase = single || !base;
     struct play *pl = malloc((ns ? ns : 1) * sizeof *pl);
     double *csum = NULL; /* per parent: its children's metric summed */
     size_t ccap = 0, nkids = 0;
@@ -203,20 +205,17 @@ build(const struct ppd_accum *a, bool single, size_t last,
         !PPD_VEC_PUSH(t->v, ((struct node){UINT32_MAX, 0, 0, 0}), NULL))
         goto out;
     size_t n = 0, ncols = last + 1;
-    const unsigned char *pool = NULL, *sp, *end;
-    const int64_t *vals = ns > 0 ? ppd_accum_values(a, 0) : NULL;
-    if (ns > 0)
-        ppd_accum_stack_bytes(a, 0, &pool, &end);
+    const unsigned char *pool = st->pool;
+    const int64_t *vals = st->vals;
     for (size_t s = 0; s < ns; s++) {
         const int64_t *v = vals + s * ncols;
-        t->v.v[0].base = add64(t->v.v[0].base, single ? 0 : v[0]);
+        t->v.v[0].base = add64(t->v.v[0].base, nobase ? 0 : v[0]);
         t->v.v[0].cur = add64(t->v.v[0].cur, v[last]);
-        uint32_t depth = ppd_accum_depth(a, s);
-        if (depth > 0) {
-            ppd_accum_stack_bytes(a, s, &sp, &end);
-            pl[n++] = (struct play){(uint32_t)(sp - pool), depth, 0,
-                                    (uint32_t)s};
-        }
+        uint32_t depth = st->depth[s];
+        if (deepest != NULL)
+            deepest[s] = 0;
+        if (depth > 0)
+            pl[n++] = (struct play){st->off[s], depth, 0, (uint32_t)s};
     }
     t->total = single ? (double)(t->v.v[0].cur > 0 ? t->v.v[0].cur : 0)
                       : metric(&t->v.v[0], fw);
@@ -249,8 +248,11 @@ build(const struct ppd_accum *a, bool single, size_t last,
             uint32_t f;
             /* Out of play: ended at its parent, or its parent is too
              * narrow to draw. */
-            if (q.left == 0 || t->w[q.node] < 0)
+            if (q.left == 0 || t->w[q.node] < 0) {
+                if (deepest != NULL)
+                    deepest[q.stack] = q.node;
                 continue;
+            }
             q.left--;
             /* One frame id is left at q.at: a varint of at most 5 bytes. */
             const unsigned char *at = pool + q.at;
@@ -277,7 +279,7 @@ build(const struct ppd_accum *a, bool single, size_t last,
             }
             const int64_t *v = vals + (size_t)q.stack * ncols;
             struct node *x = &t->v.v[lid];
-            x->base = add64(x->base, single ? 0 : v[0]);
+            x->base = add64(x->base, nobase ? 0 : v[0]);
             x->cur = add64(x->cur, v[last]);
             q.node = lid;
             pl[keep++] = q;
@@ -422,6 +424,10 @@ struct ppd_flame {
     uint32_t *order; /* the drawn frames, depth-first, children by name */
     size_t norder;
     double *x; /* per node: its left edge */
+    /* Started without the base (ppd_flame_start): per stack of the
+     * first nstacks, the last node it reached. */
+    uint32_t *deepest;
+    size_t nstacks;
 };
 
 void
@@ -434,29 +440,22 @@ ppd_flame_free(struct ppd_flame *f)
     free(f->t.depth);
     free(f->order);
     free(f->x);
+    free(f->deepest);
     free(f);
 }
 
-enum ppd_status
-ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width fw,
-              struct ppd_flame **out, struct ppd_error *err)
+/*
+ * Lay out the drawn frames depth-first, children by name (so the picture
+ * does not depend on input order), each parent's children side by side
+ * from its left edge. False when out of memory.
+ */
+static bool
+lay_out(struct ppd_flame *fl)
 {
-    size_t ncols = ppd_accum_ncolumns(a);
-    struct ppd_flame *fl = calloc(1, sizeof *fl);
-    uint32_t *child = NULL, *next = NULL, *stack = NULL, *kids = NULL;
-    *out = NULL;
-    if (fl == NULL)
-        goto oom;
-    fl->a = a;
-    fl->single = ncols == 1;
-    fl->fw = fw;
     struct tree *t = &fl->t;
-    if (!build(a, fl->single, ncols - 1, fw, t))
-        goto oom;
-    /* Lay out the drawn frames depth-first, children by name (so the
-     * picture does not depend on input order), each parent's children
-     * side by side from its left edge. */
     size_t nn = t->v.n;
+    uint32_t *child = NULL, *next = NULL, *stack = NULL, *kids = NULL;
+    bool ok = false;
     fl->order = malloc(nn * sizeof *fl->order);
     child = calloc(nn, sizeof *child); /* first child + 1; 0: none */
     next = calloc(nn, sizeof *next);
@@ -465,7 +464,7 @@ ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width fw,
     fl->x = calloc(nn, sizeof *fl->x);
     if (fl->order == NULL || child == NULL || next == NULL ||
         stack == NULL || kids == NULL || fl->x == NULL)
-        goto oom;
+        goto out;
     for (size_t id = nn; id-- > 1;) {
         if (t->w[id] < 0)
             continue;
@@ -476,7 +475,8 @@ ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width fw,
     size_t nstack = 0;
     double *x = fl->x;
     stack[nstack++] = 0;
-    struct by_name_ctx bctx = {a, t->v.v};
+    fl->norder = 0;
+    struct by_name_ctx bctx = {fl->a, t->v.v};
     while (nstack > 0) {
         uint32_t p = stack[--nstack];
         fl->order[fl->norder++] = p;
@@ -484,7 +484,7 @@ ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width fw,
         for (uint32_t c = child[p]; c != 0; c = next[c - 1])
             kids[nk++] = c - 1;
         if (nk > 1 && !ppd__sort(kids, nk, sizeof *kids, by_name, &bctx))
-            goto oom;
+            goto out;
         double cx = x[p];
         for (size_t i = 0; i < nk; i++) {
             x[kids[i]] = cx;
@@ -494,19 +494,159 @@ ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width fw,
         for (size_t i = nk; i-- > 0;)
             stack[nstack++] = kids[i];
     }
+    ok = true;
+out:
     free(child);
     free(next);
     free(stack);
     free(kids);
+    return ok;
+}
+
+enum ppd_status
+ppd_flame_new(const struct ppd_accum *a, enum ppd_flame_width fw,
+              struct ppd_flame **out, struct ppd_error *err)
+{
+    size_t ncols = ppd_accum_ncolumns(a);
+    struct ppd_flame *fl = calloc(1, sizeof *fl);
+    struct ppd_accum_stacks st;
+    *out = NULL;
+    if (fl == NULL)
+        goto oom;
+    fl->a = a;
+    fl->single = ncols == 1;
+    fl->fw = fw;
+    ppd_accum_stacks_now(a, &st);
+    if (!build(&st, fl->single, ncols - 1, fw, true, NULL, &fl->t) ||
+        !lay_out(fl))
+        goto oom;
     *out = fl;
     return PPD_OK;
 oom:
-    free(child);
-    free(next);
-    free(stack);
-    free(kids);
     ppd_flame_free(fl);
     return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+}
+
+enum ppd_status
+ppd_flame_start(const struct ppd_accum_stacks *st, struct ppd_flame **out,
+                struct ppd_error *err)
+{
+    struct ppd_flame *fl = calloc(1, sizeof *fl);
+    *out = NULL;
+    if (fl == NULL || st->ncols != 2)
+        goto fail;
+    fl->fw = PPD_FLAME_CUR;
+    fl->nstacks = st->n;
+    fl->deepest = malloc((st->n ? st->n : 1) * sizeof *fl->deepest);
+    if (fl->deepest == NULL ||
+        !build(st, false, 1, PPD_FLAME_CUR, false, fl->deepest, &fl->t))
+        goto fail;
+    *out = fl;
+    return PPD_OK;
+fail:
+    ppd_flame_free(fl);
+    if (st->ncols != 2)
+        return ppd_error_set(err, PPD_EINVAL, NULL,
+                             "a flame graph is started on two columns");
+    return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
+}
+
+/* A set of (parent, frame) pairs, and nodes by them. */
+static bool
+pair_put(struct slots *sl, uint32_t parent, uint32_t frame, uint32_t id,
+         bool *added)
+{
+    if ((sl->n + 1) * 2 > sl->size && !slots_grow(sl))
+        return false;
+    uint64_t key = (uint64_t)parent << 32 | frame;
+    size_t j = ppd__hash_u64(key) & (sl->size - 1);
+    while (sl->v[j].id != 0) {
+        if (sl->v[j].key == key) {
+            *added = false;
+            return true;
+        }
+        j = (j + 1) & (sl->size - 1);
+    }
+    sl->v[j] = (struct slot){key, id + 1};
+    sl->n++;
+    *added = true;
+    return true;
+}
+
+static uint32_t
+pair_get(const struct slots *sl, uint32_t parent, uint32_t frame)
+{
+    uint64_t key = (uint64_t)parent << 32 | frame;
+    size_t j = ppd__hash_u64(key) & (sl->size - 1);
+    for (; sl->v[j].id != 0; j = (j + 1) & (sl->size - 1))
+        if (sl->v[j].key == key)
+            return sl->v[j].id - 1;
+    return UINT32_MAX;
+}
+
+enum ppd_status
+ppd_flame_finish(struct ppd_flame *fl, const struct ppd_accum *a,
+                 struct ppd_error *err)
+{
+    struct tree *t = &fl->t;
+    struct slots nodes = {0}, missing = {0};
+    size_t ns = ppd_accum_nstacks(a), nn = t->v.n;
+    const int64_t *vals = ns > 0 ? ppd_accum_values(a, 0) : NULL;
+    bool ok = false;
+    if (fl->deepest == NULL || ppd_accum_ncolumns(a) != 2 || ns < fl->nstacks)
+        return ppd_error_set(err, PPD_EINVAL, NULL,
+                             "the flame graph was not started on these "
+                             "stacks");
+    fl->a = a;
+    /* The stacks the tree was built from: each one's base at the last
+     * node it reached, summed up the tree below. */
+    for (size_t s = 0; s < fl->nstacks; s++) {
+        struct node *x = &t->v.v[fl->deepest[s]];
+        x->base = add64(x->base, vals[s * 2]);
+    }
+    /* The base's own stacks (no current value, so no width): down the
+     * tree while it has their frames and is drawn. Where a drawn frame
+     * lacks their next one, the whole build would have made a child
+     * too narrow to draw: counted once per (parent, frame). */
+    if (ns > fl->nstacks) {
+        bool added;
+        if (!slots_reset(&nodes) || !slots_reset(&missing))
+            goto out;
+        for (size_t id = 1; id < nn; id++)
+            if (!pair_put(&nodes, t->v.v[id].parent, t->v.v[id].frame,
+                          (uint32_t)id, &added))
+                goto out;
+        for (size_t s = fl->nstacks; s < ns; s++) {
+            const unsigned char *p, *end;
+            uint32_t node = 0, f;
+            ppd_accum_stack_bytes(a, s, &p, &end);
+            while (t->w[node] >= 0 && ppd_uvarint32_next(&p, end, &f)) {
+                uint32_t c = pair_get(&nodes, node, f);
+                if (c == UINT32_MAX) {
+                    if (!pair_put(&missing, node, f, 0, &added))
+                        goto out;
+                    t->hidden += added;
+                    break;
+                }
+                node = c;
+            }
+            struct node *x = &t->v.v[node];
+            x->base = add64(x->base, vals[s * 2]);
+        }
+    }
+    /* Node ids grow with depth: children before their parents. */
+    for (size_t id = nn; id-- > 1;) {
+        struct node *x = &t->v.v[id];
+        t->v.v[x->parent].base = add64(t->v.v[x->parent].base, x->base);
+    }
+    free(fl->deepest);
+    fl->deepest = NULL;
+    ok = lay_out(fl);
+out:
+    free(nodes.v);
+    free(missing.v);
+    return ok ? PPD_OK
+              : ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
 }
 
 bool

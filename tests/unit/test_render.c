@@ -330,8 +330,85 @@ test_prebuilt_flame(struct check_state *st)
     ppd_profile_free(cur);
 }
 
+/*
+ * A flame graph started on the current side alone (ppd_flame_start)
+ * while the base is added, then finished, draws what ppd_flame_new
+ * draws: on real pairs both ways round, so that the base has stacks of
+ * its own (their frames' values, and the frames too narrow to draw that
+ * they would have added, counted in the legend).
+ */
+static void
+test_started_flame(struct check_state *st, const char *root)
+{
+    static const char *const pairs[][2] = {
+        {"goroutine-0", "goroutine-2"}, {"goroutine-2", "goroutine-0"},
+        {"heap-0", "heap-2"},           {"heap-2", "heap-0"},
+        {"mutex-0", "mutex-2"},         {"allocs-2", "allocs-0"},
+    };
+    size_t hidden_pairs = 0;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        struct ppd_profile *ps[2] = {NULL, NULL};
+        struct ppd_error err = {0};
+        for (size_t k = 0; k < 2; k++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/testdata/leak/%s.pb.gz", root,
+                     pairs[i][k]);
+            if (ppd_decode_file(path, NULL, &ps[k], &err) != PPD_OK)
+                fprintf(stderr, "%s\n", err.msg);
+        }
+        CHECK(st, ps[0] != NULL && ps[1] != NULL);
+        if (ps[0] == NULL || ps[1] == NULL) {
+            ppd_profile_free(ps[0]);
+            ppd_profile_free(ps[1]);
+            continue;
+        }
+        /* As the CLI adds them: the current side first. */
+        const struct ppd_value_type *ty =
+            &ps[1]->sample_types[ps[1]->nsample_types - 1];
+        struct ppd_accum *a = NULL;
+        struct ppd_flame *started = NULL;
+        struct ppd_accum_stacks snap;
+        CHECK_EQ_INT(st, ppd_accum_new(2, ty, NULL, &a, &err), PPD_OK);
+        CHECK_EQ_INT(st, ppd_accum_add(a, 1, ps[1], &err), PPD_OK);
+        CHECK_EQ_INT(st, ppd_accum_reserve_for(a, ps[0], &err), PPD_OK);
+        ppd_accum_stacks_now(a, &snap);
+        CHECK_EQ_INT(st, ppd_flame_start(&snap, &started, &err), PPD_OK);
+        CHECK_EQ_INT(st, ppd_accum_add(a, 0, ps[0], &err), PPD_OK);
+        /* The base's arrays did not move while it was added. */
+        struct ppd_accum_stacks after;
+        ppd_accum_stacks_now(a, &after);
+        CHECK(st, after.pool == snap.pool && after.vals == snap.vals &&
+                      after.off == snap.off && after.depth == snap.depth);
+        hidden_pairs += after.n > snap.n;
+        CHECK_EQ_INT(st, ppd_flame_finish(started, a, &err), PPD_OK);
+        struct ppd_diff *d = NULL;
+        CHECK_EQ_INT(st, ppd_diff_compute(a, NULL, &d, &err), PPD_OK);
+        struct ppd_render_options o = {.format = PPD_FORMAT_SVG};
+        char *own = d ? render(d, &o) : NULL;
+        o.flame = started;
+        char *pre = d ? render(d, &o) : NULL;
+        CHECK(st, own != NULL && pre != NULL);
+        if (own != NULL && pre != NULL) {
+            CHECK(st, strstr(own, "<g class=\"f\"") != NULL);
+            if (strcmp(own, pre) != 0)
+                fprintf(stderr, "%s -> %s: started flame graph differs\n",
+                        pairs[i][0], pairs[i][1]);
+            CHECK(st, strcmp(own, pre) == 0);
+        }
+        free(own);
+        free(pre);
+        ppd_diff_free(d);
+        ppd_flame_free(started);
+        ppd_accum_free(a);
+        ppd_profile_free(ps[0]);
+        ppd_profile_free(ps[1]);
+    }
+    /* Some base had stacks the current side lacks. */
+    CHECK(st, hidden_pairs > 0);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
     struct check_state st = {0};
     test_values(&st);
@@ -339,5 +416,6 @@ main(void)
     test_extremes(&st);
     test_value_rounding(&st);
     test_prebuilt_flame(&st);
+    test_started_flame(&st, argc > 1 ? argv[1] : ".");
     return check_report("test_render", &st);
 }
