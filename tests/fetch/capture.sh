@@ -154,11 +154,12 @@ deadline)
     names snaps/ok | grep -qxE "ok-$STAMP\.pb\.gz" || fail "deadline: ok kept"
     expect_no_partial snaps/st "deadline"
     # A body that arrives faster than it can be stored (a bomb that
-    # looks like a profile) is cancelled inside the transfer too.
-    run "$PPD_BIN" capture -o snaps --deadline 1 --max-download 4G \
-        bp="$U/gzip-bomb-profile"
+    # looks like a profile, and never ends) is cancelled inside the
+    # transfer too.
+    run "$PPD_BIN" capture -o snaps --deadline 0.5 --max-download 64G \
+        bp="$U/gzip-bomb-endless"
     expect_rc 1 "deadline bomb"
-    grep -qE "^pprofdiff: $(re "$U")/gzip-bomb-profile: cancelled by --deadline \(1 s\)$" \
+    grep -qE "^pprofdiff: $(re "$U")/gzip-bomb-endless: cancelled by --deadline \(0\.5 s\)$" \
         err.txt || fail "deadline bomb: no cancel line"
     expect_no_partial snaps/bp "deadline bomb"
     run "$PPD_BIN" capture -o snaps --deadline 0 "$U/ok"

@@ -36,6 +36,8 @@ of the stateful ones, so tests can share a server):
   /gzip-bomb-profile    the same, but the zeros follow a profile's start
                         (time_nanos = 0, over and over: valid protobuf),
                         so only the size cap stops it
+  /gzip-bomb-endless    as /gzip-bomb-profile, never ending (for a minute):
+                        only the client's deadline or cap stops it
   /count?k=K            text: how many requests path K has seen
   /slow/PATH            as PATH, after a one-second pause
 """
@@ -77,6 +79,25 @@ def bomb(kind):
             BOMBS[kind] = gzip_bomb(300) if kind == "zeros" else \
                 gzip_bomb(300, PROFILE_HEAD, b"\x48\x00")
         return BOMBS[kind]
+
+
+def endless_bomb(wfile, seconds=60):
+    """A gzip stream of PROFILE_HEAD, then 48 00 over and over, written
+    to wfile until the client goes (or seconds pass). Each 1 MiB is one
+    deflate segment ended by a full flush, so the same bytes can be
+    sent again and again; the stream never ends, so it has no trailer."""
+    unit = b"\x48\x00" * (1 << 19)
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = z.compress(PROFILE_HEAD + unit) + z.flush(zlib.Z_FULL_FLUSH)
+    again = z.compress(unit) + z.flush(zlib.Z_FULL_FLUSH)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    try:
+        wfile.write(header + first)
+        end = time.time() + seconds
+        while time.time() < end:
+            wfile.write(again * 64)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
 
 
 def bump(key):
@@ -193,6 +214,15 @@ class Handler(QuietHandler):
                     self.wfile.write(chunk)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+            self.close_connection = True
+            return
+        if path == "/gzip-bomb-endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            endless_bomb(self.wfile)
             self.close_connection = True
             return
         if path in ("/gzip-bomb", "/gzip-bomb-profile"):
