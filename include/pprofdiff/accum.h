@@ -237,6 +237,7 @@ struct ppd_accum_stacks {
     const uint32_t *depth;
     const int64_t *vals;       /* ncols per stack */
     size_t n, ncols;
+    uint64_t serial; /* ppd_accum_serial() of the accumulator */
 };
 
 /* ppd_accum_stacks_now - the stacks a holds now. */
@@ -244,14 +245,14 @@ void ppd_accum_stacks_now(const struct ppd_accum *a,
                           struct ppd_accum_stacks *out);
 
 /*
- * ppd_accum_reserve_for - room for every stack p could add (no filter,
- * no label frames), so that adding it leaves the arrays a
- * ppd_accum_stacks names in place. PPD_EINVAL with a filter or label
- * frames set; PPD_ENOMEM when out of memory.
+ * ppd_accum_reserve_for - room for every stack p could add, so that
+ * adding it leaves the arrays a ppd_accum_stacks names in place. frames
+ * and most are ppd_profile_frames(p)'s. PPD_EINVAL with a filter, label
+ * frames or labels alone set; PPD_ENOMEM when out of memory.
  */
 PPD_NODISCARD enum ppd_status
 ppd_accum_reserve_for(struct ppd_accum *a, const struct ppd_profile *p,
-                      struct ppd_error *err);
+                      uint64_t frames, uint64_t most, struct ppd_error *err);
 
 /*
  * ppd_accum_stack_cmp - compare stacks x and y by their text, root first

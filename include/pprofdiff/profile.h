@@ -241,6 +241,14 @@ const char *ppd_profile_kind(const struct ppd_profile *p);
  */
 int64_t ppd_profile_total(const struct ppd_profile *p, size_t idx);
 
+/*
+ * ppd_profile_frames - how many frames p's samples hold with inline
+ * frames expanded (a location's lines; one for a location without
+ * lines): in all, and in *most the most of one sample. Reads every
+ * stack: a caller with a second thread computes it there.
+ */
+uint64_t ppd_profile_frames(const struct ppd_profile *p, uint64_t *most);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1350,36 +1350,36 @@ void
 ppd_accum_stacks_now(const struct ppd_accum *a, struct ppd_accum_stacks *out)
 {
     *out = (struct ppd_accum_stacks){a->pool.v, a->off.v, a->depth.v,
-                                     a->vals.v, a->off.n, a->ncols};
+                                     a->vals.v, a->off.n, a->ncols,
+                                     a->serial};
 }
 
 enum ppd_status
 ppd_accum_reserve_for(struct ppd_accum *a, const struct ppd_profile *p,
-                      struct ppd_error *err)
+                      uint64_t frames, uint64_t most, struct ppd_error *err)
 {
     if (a->filter != NULL || a->nroot > 0 || a->nleaf > 0 || a->labels_only)
         return ppd_error_set(err, PPD_EINVAL, p->name,
                              "no room is reserved with filters or label "
                              "frames");
-    /* A new stack per sample at most, each location of its stack
-     * expanded to its lines (one byte of the stack names a location at
-     * most), each frame id a varint of at most 5 bytes. */
-    uint32_t most = 1;
+    /* A new stack per sample at most, each of its frames a varint no
+     * longer than the largest id p can make needs; and for the last
+     * one, the room new_stack() asks before writing (5 bytes a frame). */
+    uint64_t ids = (uint64_t)a->frames.n + p->nlocations;
     for (size_t i = 0; i < p->nlocations; i++)
-        if (p->locations[i].nlines > most)
-            most = p->locations[i].nlines;
-    size_t bytes = 64;
-    for (size_t i = 0; i < p->nsamples; i++) {
-        size_t b = (size_t)p->samples[i].stack_len * most * 5;
-        bytes = bytes > SIZE_MAX - b ? SIZE_MAX : bytes + b;
-    }
+        ids += p->locations[i].nlines;
+    uint64_t width = 1;
+    while (width < 5 && ids >= (uint64_t)1 << (7 * width))
+        width++;
+    uint64_t bytes = frames * width + most * 5 + 64;
     size_t n = p->nsamples;
-    if (n > SIZE_MAX / (a->ncols ? a->ncols : 1) || bytes == SIZE_MAX ||
+    if (frames > UINT32_MAX || bytes > UINT32_MAX ||
+        n > SIZE_MAX / (a->ncols ? a->ncols : 1) ||
         !PPD_VEC_RESERVE(a->off, n, NULL) ||
         !PPD_VEC_RESERVE(a->depth, n, NULL) ||
         !PPD_VEC_RESERVE(a->hash, n, NULL) ||
         !PPD_VEC_RESERVE(a->vals, n * a->ncols, NULL) ||
-        !PPD_VEC_RESERVE(a->pool, bytes, NULL))
+        !PPD_VEC_RESERVE(a->pool, (size_t)bytes, NULL))
         return ppd_error_set(err, PPD_ENOMEM, p->name, "out of memory");
     return PPD_OK;
 }

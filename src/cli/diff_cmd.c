@@ -500,6 +500,10 @@ struct load_job {
                          from the file input before any is freed */
     bool remote;
     bool skip; /* not in this round of loading */
+    /* Count the decoded profile's frames (ppd_profile_frames) on its
+     * thread, for the room the flame graph's start needs. */
+    bool count_frames;
+    uint64_t frames, most;
     const struct ppd_decode_options *dopt;
     struct ppd_profile *profile;
     struct ppd_error err;
@@ -517,6 +521,8 @@ load_thread(void *arg)
                                      &j->profile, &j->err);
     else
         j->st = ppd_decode_file(j->path, j->dopt, &j->profile, &j->err);
+    if (j->st == PPD_OK && j->count_frames)
+        j->frames = ppd_profile_frames(j->profile, &j->most);
     return NULL;
 }
 
@@ -624,17 +630,19 @@ flame_start_thread(void *arg)
 /* Add profile p to column col of a, starting the flame graph meanwhile
  * when fp asks for it and a can make room (else it is built later). */
 static enum ppd_status
-add_drawing(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+add_drawing(struct ppd_accum *a, const struct load_job *j,
             struct flame_plan *fp, struct ppd_error *err)
 {
     struct flame_start_job fj = {0};
     pthread_t th;
     bool started = false;
-    if (fp != NULL && fp->want && ppd_accum_reserve_for(a, p, NULL) == PPD_OK) {
+    const struct ppd_profile *p = j->profile;
+    if (fp != NULL && fp->want && j->count_frames &&
+        ppd_accum_reserve_for(a, p, j->frames, j->most, NULL) == PPD_OK) {
         ppd_accum_stacks_now(a, &fj.st);
         started = pthread_create(&th, NULL, flame_start_thread, &fj) == 0;
     }
-    enum ppd_status st = ppd_accum_add(a, col, p, err);
+    enum ppd_status st = ppd_accum_add(a, j->col, p, err);
     if (started) {
         pthread_join(th, NULL);
         if (fj.status == PPD_OK)
@@ -695,8 +703,7 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
         /* One input per side, the current one in: the base is the last
          * to come, and the flame graph can start. */
         bool draw = last_first && n == 2 && ncols == 2;
-        st = add_drawing(*out, jobs[i].col, jobs[i].profile,
-                         draw ? fp : NULL, &err);
+        st = add_drawing(*out, &jobs[i], draw ? fp : NULL, &err);
         if (st == PPD_OK) {
             ppd_profile_free(jobs[i].profile);
             jobs[i].profile = NULL;
@@ -774,7 +781,7 @@ rank_and_draw(const struct ppd_accum *acc,
         ppd__cli_print_error(&err);
     if (started)
         pthread_join(th, NULL);
-    else if (draw)
+    else if (draw && ok)
         flame_thread(&job);
     if (ok && draw && job.st != PPD_OK) {
         ppd__cli_print_error(&job.err);
@@ -892,10 +899,13 @@ ppd__cli_diff_main(int argc, char **argv)
         fprintf(stderr, "pprofdiff: reading %zu input%s, %.0f MiB...",
                 o.ninputs, o.ninputs == 1 ? "" : "s",
                 (double)bytes / 1048576.0);
-    /* --flame-width cur: the drawn frames follow the current side. */
+    /* --flame-width cur: the drawn frames follow the current side, and
+     * the base, one input, is added last. */
     struct flame_plan plan = {
         .want = (o.format == PPD_FORMAT_SVG || o.format == PPD_FORMAT_HTML) &&
                 o.flame_width == PPD_FLAME_CUR && o.by == PPD_GRAIN_STACK};
+    if (plan.want && o.ninputs == 2)
+        jobs[0].count_frames = true;
     rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &labels,
                       o.normalize, &plan, &acc);
     flame = plan.flame;

@@ -70,3 +70,24 @@ ppd_profile_total(const struct ppd_profile *p, size_t idx)
         t += (uint64_t)ppd_sample_values(p, i)[idx];
     return (int64_t)t;
 }
+
+uint64_t
+ppd_profile_frames(const struct ppd_profile *p, uint64_t *most)
+{
+    uint64_t total = 0, top = 0;
+    for (size_t i = 0; i < p->nsamples; i++) {
+        const struct ppd_sample *x = &p->samples[i];
+        const unsigned char *q = ppd_sample_stack(p, x);
+        const unsigned char *end = q + x->stack_len;
+        uint64_t n = 0;
+        uint32_t loc;
+        while (ppd_stack_next(&q, end, &loc))
+            n += p->locations[loc].nlines ? p->locations[loc].nlines : 1;
+        total += n;
+        if (n > top)
+            top = n;
+    }
+    if (most != NULL)
+        *most = top;
+    return total;
+}

@@ -1649,6 +1649,58 @@ split_path(const char *path, char **dir, const char **base)
     return PPD_OK;
 }
 
+/*
+ * Is path something other than a regular file or a directory (a device
+ * such as /dev/null, a FIFO, /dev/stdout)? Such a target is written in
+ * place: renaming a file over it would replace it.
+ */
+static bool
+special_target(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+           !S_ISDIR(sb.st_mode);
+}
+
+/* Write data[0..len) to fd; false (errno set) on failure. */
+static bool
+write_all(int fd, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return false;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return true;
+}
+
+/* Write data to a special target in place. */
+static enum ppd_status
+save_special(const char *path, const void *data, size_t len,
+             struct ppd_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ppd_error_set(err, PPD_EIO, path, "cannot open: %s",
+                             strerror(errno));
+    bool ok = write_all(fd, data, len);
+    int e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    return ok ? PPD_OK
+              : ppd_error_set(err, PPD_EIO, path, "write: %s", strerror(e));
+}
+
 enum ppd_status
 ppd__fetch_save_in(const char *path, const void *data, size_t len,
                    struct ppd_error *err)
@@ -1658,6 +1710,8 @@ ppd__fetch_save_in(const char *path, const void *data, size_t len,
     char *tmp = NULL;
     int fd = -1;
     enum ppd_status st;
+    if (path != NULL && special_target(path))
+        return save_special(path, data, len, err);
 
     if (path == NULL || path[0] == '\0')
         return ppd_error_set(err, PPD_EINVAL, "", "empty output path");
@@ -1814,6 +1868,25 @@ ppd__fetch_commit(struct ppd__fetch_job *job, struct ppd_error *err)
                              "no spool to save");
     }
     int fd = fileno(job->spool);
+    if (special_target(path)) {
+        /* Copied into the device or pipe, the spool then dropped. */
+        char buf[1 << 16];
+        int out = open(path, O_WRONLY | O_CLOEXEC);
+        bool ok = out >= 0 && fflush(job->spool) == 0 &&
+                  lseek(fd, 0, SEEK_SET) == 0;
+        ssize_t r = 0;
+        while (ok && (r = read(fd, buf, sizeof buf)) != 0)
+            ok = (r > 0 || errno == EINTR) &&
+                 (r <= 0 || write_all(out, buf, (size_t)r));
+        if (!ok)
+            st = ppd_error_set(err, PPD_EIO, path, "write: %s",
+                               strerror(errno));
+        if (out >= 0 && close(out) != 0 && st == PPD_OK)
+            st = ppd_error_set(err, PPD_EIO, path, "write: %s",
+                               strerror(errno));
+        ppd__fetch_discard(job);
+        return st;
+    }
     if (fflush(job->spool) != 0 || fchmod(fd, 0644) != 0 || fsync(fd) != 0)
         st = ppd_error_set(err, PPD_EIO, path, "fsync: %s", strerror(errno));
     int rc = fclose(job->spool);

@@ -428,6 +428,7 @@ struct ppd_flame {
      * first nstacks, the last node it reached. */
     uint32_t *deepest;
     size_t nstacks;
+    uint64_t serial; /* of the accumulator it was started on */
 };
 
 void
@@ -537,6 +538,7 @@ ppd_flame_start(const struct ppd_accum_stacks *st, struct ppd_flame **out,
         goto fail;
     fl->fw = PPD_FLAME_CUR;
     fl->nstacks = st->n;
+    fl->serial = st->serial;
     fl->deepest = malloc((st->n ? st->n : 1) * sizeof *fl->deepest);
     if (fl->deepest == NULL ||
         !build(st, false, 1, PPD_FLAME_CUR, false, fl->deepest, &fl->t))
@@ -593,7 +595,8 @@ ppd_flame_finish(struct ppd_flame *fl, const struct ppd_accum *a,
     size_t ns = ppd_accum_nstacks(a), nn = t->v.n;
     const int64_t *vals = ns > 0 ? ppd_accum_values(a, 0) : NULL;
     bool ok = false;
-    if (fl->deepest == NULL || ppd_accum_ncolumns(a) != 2 || ns < fl->nstacks)
+    if (fl->deepest == NULL || ppd_accum_serial(a) != fl->serial ||
+        ppd_accum_ncolumns(a) != 2 || ns < fl->nstacks)
         return ppd_error_set(err, PPD_EINVAL, NULL,
                              "the flame graph was not started on these "
                              "stacks");

@@ -370,7 +370,10 @@ test_started_flame(struct check_state *st, const char *root)
         struct ppd_accum_stacks snap;
         CHECK_EQ_INT(st, ppd_accum_new(2, ty, NULL, &a, &err), PPD_OK);
         CHECK_EQ_INT(st, ppd_accum_add(a, 1, ps[1], &err), PPD_OK);
-        CHECK_EQ_INT(st, ppd_accum_reserve_for(a, ps[0], &err), PPD_OK);
+        uint64_t most = 0, frames = ppd_profile_frames(ps[0], &most);
+        CHECK(st, frames > 0 && most > 0 && most <= frames);
+        CHECK_EQ_INT(st, ppd_accum_reserve_for(a, ps[0], frames, most, &err),
+                     PPD_OK);
         ppd_accum_stacks_now(a, &snap);
         CHECK_EQ_INT(st, ppd_flame_start(&snap, &started, &err), PPD_OK);
         CHECK_EQ_INT(st, ppd_accum_add(a, 0, ps[0], &err), PPD_OK);
