@@ -513,17 +513,25 @@ reserve_stacks(struct ppd_accum *a, size_t more)
     return true;
 }
 
+/* Room for n more stacks of bytes frame-id bytes in all; false when
+ * out of memory (or n rows of values would overflow). */
+static bool
+reserve_rows(struct ppd_accum *a, size_t n, size_t bytes)
+{
+    return n <= SIZE_MAX / a->ncols && PPD_VEC_RESERVE(a->pool, bytes, NULL) &&
+           PPD_VEC_RESERVE(a->off, n, NULL) &&
+           PPD_VEC_RESERVE(a->depth, n, NULL) &&
+           PPD_VEC_RESERVE(a->hash, n, NULL) &&
+           PPD_VEC_RESERVE(a->vals, n * a->ncols, NULL);
+}
+
 /* A new stack of the n frames of buf; SIZE_MAX when out of memory. */
 static size_t
 new_stack(struct ppd_accum *a, uint64_t h, const uint32_t *buf, uint32_t n)
 {
     if (a->off.n >= UINT32_MAX - 1 ||
         a->pool.n + (size_t)n * 5 > UINT32_MAX ||
-        !PPD_VEC_RESERVE(a->pool, (size_t)n * 5, NULL) ||
-        !PPD_VEC_RESERVE(a->off, 1, NULL) ||
-        !PPD_VEC_RESERVE(a->depth, 1, NULL) ||
-        !PPD_VEC_RESERVE(a->hash, 1, NULL) ||
-        !PPD_VEC_RESERVE(a->vals, a->ncols, NULL))
+        !reserve_rows(a, 1, (size_t)n * 5))
         return SIZE_MAX;
     size_t s = a->off.n;
     a->off.v[a->off.n++] = (uint32_t)a->pool.n;
@@ -1126,12 +1134,7 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
             live++;
             bytes += p->samples[i].stack_len;
         }
-    if (a->off.n == 0 &&
-        (!PPD_VEC_RESERVE(a->off, live, NULL) ||
-         !PPD_VEC_RESERVE(a->depth, live, NULL) ||
-         !PPD_VEC_RESERVE(a->hash, live, NULL) ||
-         !PPD_VEC_RESERVE(a->vals, live * a->ncols, NULL) ||
-         !PPD_VEC_RESERVE(a->pool, bytes + 64, NULL)))
+    if (a->off.n == 0 && !reserve_rows(a, live, bytes + 64))
         goto oom;
     if (!reserve_stacks(a, a->off.n == 0 ? live + 1 : 1))
         goto oom;
@@ -1372,14 +1375,8 @@ ppd_accum_reserve_for(struct ppd_accum *a, const struct ppd_profile *p,
     while (width < 5 && ids >= (uint64_t)1 << (7 * width))
         width++;
     uint64_t bytes = frames * width + most * 5 + 64;
-    size_t n = p->nsamples;
     if (frames > UINT32_MAX || bytes > UINT32_MAX ||
-        n > SIZE_MAX / (a->ncols ? a->ncols : 1) ||
-        !PPD_VEC_RESERVE(a->off, n, NULL) ||
-        !PPD_VEC_RESERVE(a->depth, n, NULL) ||
-        !PPD_VEC_RESERVE(a->hash, n, NULL) ||
-        !PPD_VEC_RESERVE(a->vals, n * a->ncols, NULL) ||
-        !PPD_VEC_RESERVE(a->pool, (size_t)bytes, NULL))
+        !reserve_rows(a, p->nsamples, (size_t)bytes))
         return ppd_error_set(err, PPD_ENOMEM, p->name, "out of memory");
     return PPD_OK;
 }

@@ -1738,19 +1738,9 @@ ppd__fetch_save_in(const char *path, const void *data, size_t len,
         tmp = NULL;
         goto out;
     }
-    const unsigned char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            st = ppd_error_set(err, PPD_EIO, path, "write: %s",
-                               w < 0 ? strerror(errno) : "no progress");
-            goto out;
-        }
-        p += w;
-        left -= (size_t)w;
+    if (!write_all(fd, data, len)) {
+        st = ppd_error_set(err, PPD_EIO, path, "write: %s", strerror(errno));
+        goto out;
     }
     if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
         st = ppd_error_set(err, PPD_EIO, path, "fsync: %s", strerror(errno));

@@ -93,10 +93,15 @@ slots_grow(struct slots *t)
     return true;
 }
 
-/* The child of parent for frame, made when new; UINT32_MAX: no memory. */
+/*
+ * The id of (parent, frame) in sl: the one it has, or when new, id (then
+ * *added). UINT32_MAX when out of memory.
+ */
 static uint32_t
-child_of(struct tree *t, struct slots *sl, uint32_t parent, uint32_t frame)
+pair_put(struct slots *sl, uint32_t parent, uint32_t frame, uint32_t id,
+         bool *added)
 {
+    *added = false;
     if ((sl->n + 1) * 2 > sl->size && !slots_grow(sl))
         return UINT32_MAX;
     uint64_t key = (uint64_t)parent << 32 | frame;
@@ -106,12 +111,36 @@ child_of(struct tree *t, struct slots *sl, uint32_t parent, uint32_t frame)
             return sl->v[j].id - 1;
         j = (j + 1) & (sl->size - 1);
     }
-    if (t->v.n >= UINT32_MAX - 1 ||
+    sl->v[j] = (struct slot){key, id + 1};
+    sl->n++;
+    *added = true;
+    return id;
+}
+
+/* The id of (parent, frame) in sl, or UINT32_MAX. */
+static uint32_t
+pair_get(const struct slots *sl, uint32_t parent, uint32_t frame)
+{
+    uint64_t key = (uint64_t)parent << 32 | frame;
+    size_t j = ppd__hash_u64(key) & (sl->size - 1);
+    for (; sl->v[j].id != 0; j = (j + 1) & (sl->size - 1))
+        if (sl->v[j].key == key)
+            return sl->v[j].id - 1;
+    return UINT32_MAX;
+}
+
+/* The child of parent for frame, made when new; UINT32_MAX: no memory. */
+static uint32_t
+child_of(struct tree *t, struct slots *sl, uint32_t parent, uint32_t frame)
+{
+    bool added;
+    if (t->v.n >= UINT32_MAX - 1)
+        return UINT32_MAX;
+    uint32_t id = pair_put(sl, parent, frame, (uint32_t)t->v.n, &added);
+    if (added &&
         !PPD_VEC_PUSH(t->v, ((struct node){frame, parent, 0, 0}), NULL))
         return UINT32_MAX;
-    sl->v[j] = (struct slot){key, (uint32_t)t->v.n};
-    sl->n++;
-    return (uint32_t)(t->v.n - 1);
+    return id;
 }
 
 static double
@@ -553,39 +582,6 @@ fail:
     return ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
 }
 
-/* A set of (parent, frame) pairs, and nodes by them. */
-static bool
-pair_put(struct slots *sl, uint32_t parent, uint32_t frame, uint32_t id,
-         bool *added)
-{
-    if ((sl->n + 1) * 2 > sl->size && !slots_grow(sl))
-        return false;
-    uint64_t key = (uint64_t)parent << 32 | frame;
-    size_t j = ppd__hash_u64(key) & (sl->size - 1);
-    while (sl->v[j].id != 0) {
-        if (sl->v[j].key == key) {
-            *added = false;
-            return true;
-        }
-        j = (j + 1) & (sl->size - 1);
-    }
-    sl->v[j] = (struct slot){key, id + 1};
-    sl->n++;
-    *added = true;
-    return true;
-}
-
-static uint32_t
-pair_get(const struct slots *sl, uint32_t parent, uint32_t frame)
-{
-    uint64_t key = (uint64_t)parent << 32 | frame;
-    size_t j = ppd__hash_u64(key) & (sl->size - 1);
-    for (; sl->v[j].id != 0; j = (j + 1) & (sl->size - 1))
-        if (sl->v[j].key == key)
-            return sl->v[j].id - 1;
-    return UINT32_MAX;
-}
-
 enum ppd_status
 ppd_flame_finish(struct ppd_flame *fl, const struct ppd_accum *a,
                  struct ppd_error *err)
@@ -616,8 +612,8 @@ ppd_flame_finish(struct ppd_flame *fl, const struct ppd_accum *a,
         if (!slots_reset(&nodes) || !slots_reset(&missing))
             goto out;
         for (size_t id = 1; id < nn; id++)
-            if (!pair_put(&nodes, t->v.v[id].parent, t->v.v[id].frame,
-                          (uint32_t)id, &added))
+            if (pair_put(&nodes, t->v.v[id].parent, t->v.v[id].frame,
+                         (uint32_t)id, &added) == UINT32_MAX)
                 goto out;
         for (size_t s = fl->nstacks; s < ns; s++) {
             const unsigned char *p, *end;
@@ -626,7 +622,7 @@ ppd_flame_finish(struct ppd_flame *fl, const struct ppd_accum *a,
             while (t->w[node] >= 0 && ppd_uvarint32_next(&p, end, &f)) {
                 uint32_t c = pair_get(&nodes, node, f);
                 if (c == UINT32_MAX) {
-                    if (!pair_put(&missing, node, f, 0, &added))
+                    if (pair_put(&missing, node, f, 0, &added) == UINT32_MAX)
                         goto out;
                     t->hidden += added;
                     break;

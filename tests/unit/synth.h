@@ -6,6 +6,8 @@
 #ifndef PPD_TEST_SYNTH_H
 #define PPD_TEST_SYNTH_H
 
+#include <stdio.h>
+
 #include "pbwrite.h"
 
 #include "pprofdiff/decode.h"
@@ -135,6 +137,33 @@ synth_decode(const struct pb *b, const char *name, struct ppd_error *err)
     struct ppd_profile *p = NULL;
     if (ppd_decode_buffer(b->buf, b->len, name, NULL, &p, err) != PPD_OK)
         return NULL;
+    return p;
+}
+
+/* Finish sy and decode it as name; NULL (saying why) on failure. */
+static inline struct ppd_profile *
+synth_profile(struct synth *sy, const char *name)
+{
+    struct pb b = synth_finish(sy);
+    struct ppd_error err = {0};
+    struct ppd_profile *p = synth_decode(&b, name, &err);
+    if (p == NULL)
+        fprintf(stderr, "%s: %s\n", name, err.msg);
+    free(b.buf);
+    return p;
+}
+
+/* testdata/leak/NAME.pb.gz under root, decoded; NULL (saying why) on
+ * failure. */
+static inline struct ppd_profile *
+leak_fixture(const char *root, const char *name)
+{
+    char path[4096];
+    struct ppd_error err = {0};
+    struct ppd_profile *p = NULL;
+    snprintf(path, sizeof path, "%s/testdata/leak/%s.pb.gz", root, name);
+    if (ppd_decode_file(path, NULL, &p, &err) != PPD_OK)
+        fprintf(stderr, "%s\n", err.msg);
     return p;
 }
 

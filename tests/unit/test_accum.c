@@ -33,11 +33,7 @@ two_stacks(const char *name, int64_t n, int64_t m)
         synth_sample(&sy, 2, s1, 1, &n);
     if (m)
         synth_sample(&sy, 2, s2, 1, &m);
-    struct pb b = synth_finish(&sy);
-    struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, name, &err);
-    free(b.buf);
-    return p;
+    return synth_profile(&sy, name);
 }
 
 /* The column values of the stack whose leaf is named leaf; NULL if none. */
@@ -181,10 +177,8 @@ test_nul_names(struct check_state *st)
     synth_location(&sy, 1, 0, 0x10, 1, f);
     int64_t one = 1;
     synth_sample(&sy, 1, loc, 1, &one);
-    struct pb b = synth_finish(&sy);
     struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, "odd.pb", &err);
-    free(b.buf);
+    struct ppd_profile *p = synth_profile(&sy, "odd.pb");
     CHECK(st, p != NULL);
     if (p == NULL)
         return;

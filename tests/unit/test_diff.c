@@ -44,13 +44,7 @@ leak_profile(uint64_t id0, uint64_t addr0, int64_t reaper, int64_t opener,
         synth_sample(&sy, 4, w, 1, &worker);
     if (nostack)
         synth_sample(&sy, 0, NULL, 1, &nostack);
-    struct pb b = synth_finish(&sy);
-    struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, "leak.pb", &err);
-    free(b.buf);
-    if (p == NULL)
-        fprintf(stderr, "synth: %s\n", err.msg);
-    return p;
+    return synth_profile(&sy, "leak.pb");
 }
 
 /* The frames of row r joined leaf first with ' < '. */
@@ -179,10 +173,8 @@ test_ties(struct check_state *st)
     synth_sample(&sy, 2, s2, 1, v);
     synth_sample(&sy, 3, s3, 1, v);
     synth_sample(&sy, 2, s4, 1, v);
-    struct pb b = synth_finish(&sy);
     struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, "ties.pb", &err);
-    free(b.buf);
+    struct ppd_profile *p = synth_profile(&sy, "ties.pb");
     CHECK(st, p != NULL);
     if (p == NULL)
         return;
@@ -220,10 +212,8 @@ test_frames(struct check_state *st)
     uint64_t s[] = {2, 1, 3};
     int64_t v[] = {10};
     synth_sample(&sy, 3, s, 1, v);
-    struct pb b = synth_finish(&sy);
     struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, "cpu.pb", &err);
-    free(b.buf);
+    struct ppd_profile *p = synth_profile(&sy, "cpu.pb");
     CHECK(st, p != NULL);
     if (p == NULL)
         return;
@@ -250,10 +240,8 @@ test_sample_choice(struct check_state *st)
     synth_init(&sy);
     synth_sample_type(&sy, "alloc_objects", "count");
     synth_sample_type(&sy, "inuse_space", "bytes");
-    struct pb b = synth_finish(&sy);
     struct ppd_error err = {0};
-    struct ppd_profile *h = synth_decode(&b, "heap.pb", &err);
-    free(b.buf);
+    struct ppd_profile *h = synth_profile(&sy, "heap.pb");
     CHECK(st, g != NULL && h != NULL);
     if (g == NULL || h == NULL)
         return;
@@ -295,11 +283,7 @@ twin_types(const char *dflt)
     synth_sample(&sy, 1, f, 2, v);
     if (dflt != NULL)
         pb_uint(&sy.body, 14, (uint64_t)S(&sy, dflt));
-    struct pb b = synth_finish(&sy);
-    struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, "twin.pb", &err);
-    free(b.buf);
-    return p;
+    return synth_profile(&sy, "twin.pb");
 }
 
 static void
@@ -376,10 +360,8 @@ test_many_ties(struct check_state *st)
         }
         synth_sample(&sy, depth, locs, 1, v);
     }
-    struct pb b = synth_finish(&sy);
     struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, "many.pb", &err);
-    free(b.buf);
+    struct ppd_profile *p = synth_profile(&sy, "many.pb");
     CHECK(st, p != NULL);
     if (p == NULL)
         return;

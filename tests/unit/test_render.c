@@ -68,11 +68,7 @@ profile(const char *name, int64_t t, int64_t a, int64_t b)
     synth_sample(&sy, 3, s1, 1, &a);
     synth_sample(&sy, 2, s2, 1, &b);
     pb_uint(&sy.body, 9, (uint64_t)t);
-    struct pb buf = synth_finish(&sy);
-    struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&buf, name, &err);
-    free(buf.buf);
-    return p;
+    return synth_profile(&sy, name);
 }
 
 static char *
@@ -347,15 +343,9 @@ test_started_flame(struct check_state *st, const char *root)
     };
     size_t hidden_pairs = 0;
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        struct ppd_profile *ps[2] = {NULL, NULL};
+        struct ppd_profile *ps[2] = {leak_fixture(root, pairs[i][0]),
+                                     leak_fixture(root, pairs[i][1])};
         struct ppd_error err = {0};
-        for (size_t k = 0; k < 2; k++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/testdata/leak/%s.pb.gz", root,
-                     pairs[i][k]);
-            if (ppd_decode_file(path, NULL, &ps[k], &err) != PPD_OK)
-                fprintf(stderr, "%s\n", err.msg);
-        }
         CHECK(st, ps[0] != NULL && ps[1] != NULL);
         if (ps[0] == NULL || ps[1] == NULL) {
             ppd_profile_free(ps[0]);

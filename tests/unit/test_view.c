@@ -85,15 +85,8 @@ test_fixtures(struct check_state *st, const char *root)
     static const enum ppd_grain grains[] = {
         PPD_GRAIN_STACK, PPD_GRAIN_FUNCTION, PPD_GRAIN_LINE, PPD_GRAIN_FILE};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        struct ppd_profile *ps[2] = {NULL, NULL};
-        for (size_t k = 0; k < 2; k++) {
-            char path[4096];
-            struct ppd_error err = {0};
-            snprintf(path, sizeof path, "%s/testdata/leak/%s.pb.gz", root,
-                     pairs[i][k]);
-            if (ppd_decode_file(path, NULL, &ps[k], &err) != PPD_OK)
-                fprintf(stderr, "%s\n", err.msg);
-        }
+        struct ppd_profile *ps[2] = {leak_fixture(root, pairs[i][0]),
+                                     leak_fixture(root, pairs[i][1])};
         CHECK(st, ps[0] != NULL && ps[1] != NULL);
         for (size_t g = 0; ps[0] && ps[1] && g < 4; g++) {
             struct ppd_accum *a = accum_of(ps, 2, grains[g]);
@@ -153,13 +146,7 @@ random_profile(size_t n, uint64_t seed, int64_t mul, uint64_t lo,
         int64_t v = (int64_t)(1 + next(&x) % 100) * mul;
         synth_sample(&sy, depth, locs, 1, &v);
     }
-    struct pb b = synth_finish(&sy);
-    struct ppd_error err = {0};
-    struct ppd_profile *p = synth_decode(&b, "random.pb", &err);
-    if (p == NULL)
-        fprintf(stderr, "synth: %s\n", err.msg);
-    free(b.buf);
-    return p;
+    return synth_profile(&sy, "random.pb");
 }
 
 /*
