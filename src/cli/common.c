@@ -106,6 +106,36 @@ const struct ppd__opt ppd__cli_input_opts[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+const struct ppd__opt ppd__cli_jobs_opts[] = {
+    {"jobs", 'j', PPD_CLI_OPT_JOBS, "N",
+     "decode N inputs at once (default: the\n"
+     "CPUs, at most 8); each decoded input\n"
+     "is held until it is added, in order"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+int
+ppd__cli_jobs_flag(const char *cmd, long *jobs, int code, const char *arg)
+{
+    if (code != PPD_CLI_OPT_JOBS)
+        return 0;
+    if (!ppd__cli_parse_long(arg, 1, PPD_CLI_MAX_JOBS, jobs))
+        return ppd__cli_usage_error(cmd,
+                                    "invalid --jobs value '%s' (1 to %d)",
+                                    arg, PPD_CLI_MAX_JOBS),
+               -1;
+    return 1;
+}
+
+size_t
+ppd__cli_jobs(long jobs)
+{
+    if (jobs > 0)
+        return (size_t)jobs;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+}
+
 int
 ppd__cli_input_flag(const char *cmd, struct ppd_decode_options *d, int code,
                     const char *arg)
@@ -352,5 +382,7 @@ ppd__cli_groups_flag(const char *cmd, const struct ppd__cli_groups *g,
         r = ppd__cli_layout_flag(g->layout, code, arg);
     if (r == 0)
         r = ppd__cli_fetch_flag(g->net, code, arg);
+    if (r == 0)
+        r = ppd__cli_jobs_flag(cmd, g->jobs, code, arg);
     return r;
 }

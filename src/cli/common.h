@@ -35,6 +35,22 @@ extern const struct ppd__opt ppd__cli_input_opts[];
 int ppd__cli_input_flag(const char *cmd, struct ppd_decode_options *d,
                         int code, const char *arg);
 
+/* -j/--jobs N: inputs decoded at once (diff and trend). */
+enum { PPD_CLI_OPT_JOBS = 'j' };
+#define PPD_CLI_MAX_JOBS 16
+extern const struct ppd__opt ppd__cli_jobs_opts[];
+
+/*
+ * ppd__cli_jobs_flag - parse --jobs into *jobs. Returns 1 when code is
+ * it, 0 when not, -1 after printing a usage error (cmd as below).
+ */
+int ppd__cli_jobs_flag(const char *cmd, long *jobs, int code,
+                       const char *arg);
+
+/* ppd__cli_jobs - the decoding threads for --jobs (0: the online CPUs,
+ * at most 8; at least 1). */
+size_t ppd__cli_jobs(long jobs);
+
 /*
  * ppd__cli_usage_error - print a usage error as one line on stderr,
  * "pprofdiff: MESSAGE (see 'pprofdiff [CMD] --help')", and return
@@ -147,6 +163,7 @@ struct ppd__cli_groups {
     struct ppd__cli_leak *leak;         /* --fail-if, --signatures, ... */
     struct ppd__cli_layout *layout;     /* --wide, --stacks */
     struct ppd__cli_net *net;           /* the network flags */
+    long *jobs;                         /* --jobs */
 };
 
 /*

@@ -3,9 +3,10 @@
  * inputs, add them to an accumulator, rank, print.
  *
  * Inputs are decoded on threads (decoding dominates the run time and the
- * inputs are independent); each decoded profile is added to the
- * accumulator and freed at once, the last input first, because its
- * default sample type is the one compared (as pprof does).
+ * inputs are independent), at most --jobs at once; each decoded profile
+ * is added to the accumulator and freed at once. The last input is
+ * decoded first, because its default sample type is the one compared
+ * (as pprof does).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,11 +36,11 @@
 #define DEFAULT_TEXT_TOP 20
 #define DEFAULT_HTML_TOP 100
 #define BIG_INPUT ((uint64_t)32 << 20) /* files this big say they load */
-#define MAX_INPUTS 64 /* profiles per run, both sides */
 
 struct cli_options {
-    const char *inputs[MAX_INPUTS]; /* point into argv: --base ones first */
+    const char **inputs; /* point into argv: --base ones first; owned */
     size_t ninputs;
+    long jobs;    /* --jobs: 0, the CPUs */
     size_t nbase; /* given with --base: the base side, merged */
     const char *sample;
     long top; /* -1 = format default */
@@ -225,6 +226,7 @@ usage(FILE *out)
     ppd__opts_help(out, ppd__cli_leak_opts);
     ppd__opts_help(out, ppd__cli_layout_opts);
     ppd__opts_help(out, ppd__cli_input_opts);
+    ppd__opts_help(out, ppd__cli_jobs_opts);
     ppd__opts_help(out, info_opts);
     fputc('\n', out);
     ppd__cli_fetch_usage(out);
@@ -251,14 +253,20 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
 {
     static const struct ppd__opt *const tables[] = {
         diff_opts,           ppd__cli_filter_opts, ppd__cli_leak_opts,
-        ppd__cli_layout_opts, ppd__cli_input_opts, info_opts,
-        ppd__cli_net_opts,   NULL};
+        ppd__cli_layout_opts, ppd__cli_input_opts, ppd__cli_jobs_opts,
+        info_opts,           ppd__cli_net_opts,   NULL};
     struct option longopts[PPD_OPTS_MAX + 1];
     char shortopts[3 * PPD_OPTS_MAX + 2];
     ppd__opts_getopt(tables, longopts, shortopts);
     o->top = -1;
     o->color = -1;
     o->layout.stacks = -1;
+    /* Every input is one of argv's words. */
+    o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
+    if (o->inputs == NULL) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        return PPD_EXIT_ERROR;
+    }
     opterr = 0;
     optind = 1;
     int c;
@@ -281,9 +289,6 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
             o->peek = optarg;
             break;
         case 'b':
-            if (o->nbase == MAX_INPUTS)
-                return ppd__cli_usage_error(NULL, "more than %d inputs",
-                                            MAX_INPUTS);
             o->inputs[o->nbase++] = optarg;
             break;
         case OPT_COLOR:
@@ -399,8 +404,9 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
         default: {
             /* The shared groups (input limits, filters, leak options,
              * layout, network flags) parse their own options. */
-            const struct ppd__cli_groups g = {&o->dopt, &o->filter,
-                                              &o->leak, &o->layout, &o->net};
+            const struct ppd__cli_groups g = {&o->dopt,   &o->filter,
+                                              &o->leak,   &o->layout,
+                                              &o->net,    &o->jobs};
             int r = ppd__cli_groups_flag(NULL, &g, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
@@ -461,9 +467,6 @@ parse_args(int argc, char **argv, struct cli_options *o, bool *done)
                                     "the base side with --base), first "
                                     "extra: '%s'",
                                     argv[optind + 2]);
-    if (o->nbase + (size_t)rest > MAX_INPUTS)
-        return ppd__cli_usage_error(NULL, "more than %d inputs",
-                                    MAX_INPUTS);
     for (int i = 0; i < rest; i++)
         o->inputs[o->nbase + (size_t)i] = argv[optind + i];
     /* A backend URL that cannot be asked is a usage error, said before
@@ -526,39 +529,6 @@ load_thread(void *arg)
     return NULL;
 }
 
-/* Decode every input, all but the last on helper threads. */
-static bool
-load_all(struct load_job *jobs, size_t n)
-{
-    pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
-    bool started[MAX_INPUTS] = {false};
-    /* stdin cannot be shared, and one input needs no thread. */
-    for (size_t i = 0; i + 1 < n; i++)
-        if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
-            started[i] =
-                pthread_create(&th[i], NULL, load_thread, &jobs[i]) == 0;
-    for (size_t i = 0; i < n; i++)
-        if (!started[i])
-            load_thread(&jobs[i]);
-    for (size_t i = 0; i < n; i++)
-        if (started[i])
-            pthread_join(th[i], NULL);
-    bool ok = true;
-    for (size_t i = 0; i < n; i++)
-        if (jobs[i].st != PPD_OK) {
-            ppd__cli_print_error(&jobs[i].err);
-            ok = false;
-        }
-    return ok;
-}
-
-/*
- * Add the decoded inputs to a new accumulator, the last first: the
- * caller has the last one decoded while the others may still be
- * decoding on threads (th[i] when started[i]), so adding overlaps their
- * decoding, and each profile is freed as soon as it is added. Returns an
- * exit status after printing any error.
- */
 /* Label keys to add as frames (--tagroot, --tagleaf), split on ','. */
 struct label_keys {
     const char *root[64], *leaf[64];
@@ -653,39 +623,79 @@ add_drawing(struct ppd_accum *a, const struct load_job *j,
     return st;
 }
 
+/* How the decoded inputs become the accumulator. */
+struct add_plan {
+    const char *spec; /* -s */
+    enum ppd_grain by;
+    const struct ppd_filter *filter;
+    const struct label_keys *labels;
+    bool normalize;
+    size_t width; /* merged sides: inputs decoded at once (--jobs) */
+    struct flame_plan *fp;
+};
+
+/* A new accumulator for sample type idx of the last input, set up as
+ * the plan says. */
+static enum ppd_status
+accum_for(const struct load_job *last, long idx, const struct add_plan *ap,
+          struct ppd_accum **out, struct ppd_error *err)
+{
+    bool chosen = ap->spec != NULL && ap->spec[0] != '\0';
+    const struct label_keys *labels = ap->labels;
+    enum ppd_status st =
+        ppd_accum_new(last->col + 1, &last->profile->sample_types[idx],
+                      chosen ? NULL : last->profile->name, out, err);
+    if (st == PPD_OK)
+        st = ppd_accum_set_grain(*out, ap->by, err);
+    if (st == PPD_OK)
+        st = ppd_accum_set_filter(*out, ap->filter, err);
+    if (st == PPD_OK)
+        st = ppd_accum_set_label_frames(*out, labels->root, labels->nroot,
+                                        labels->leaf, labels->nleaf, err);
+    if (st == PPD_OK && labels->only)
+        st = ppd_accum_set_labels_only(*out, err);
+    return st;
+}
+
+/* The sample type is missing from the last input: say what it and the
+ * first input (both still held) offer. Returns an exit status. */
+static int
+type_missing(const struct load_job *first, const struct load_job *last,
+             const char *spec, struct ppd_accum **out)
+{
+    struct ppd_error err = {0};
+    size_t ncols = last->col + 1;
+    const struct ppd_profile *ps[2] = {first->profile, last->profile};
+    if (ppd_accum_profiles(ncols == 1 ? ps + 1 : ps, ncols, spec, out,
+                           &err) == PPD_OK)
+        return PPD_EXIT_OK;
+    ppd__cli_print_error(&err);
+    return PPD_EXIT_ERROR;
+}
+
+/*
+ * One input per side, or --normalize: every input but the last is
+ * decoding on a thread (th[i] when started[i]). With one input per side
+ * the last is added first, while the other may still be decoding; the
+ * flame graph can start while the base is added. Returns an exit status
+ * after printing any error.
+ */
 static int
 add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
-             bool *started, const char *spec, enum ppd_grain by,
-             const struct ppd_filter *filter,
-             const struct label_keys *labels, bool normalize,
-             struct flame_plan *fp, struct ppd_accum **out)
+             bool *started, const struct add_plan *ap,
+             struct ppd_accum **out)
 {
     struct ppd_error err = {0};
     struct load_job *last = &jobs[n - 1];
     long idx = last->st == PPD_OK ? ppd_profile_sample_index(last->profile,
-                                                             spec)
+                                                             ap->spec)
                                   : -1;
-    bool chosen = spec != NULL && spec[0] != '\0';
     enum ppd_status st = PPD_OK;
     size_t ncols = last->col + 1;
-    /* One input per side: the last is added while the others may still
-     * be decoding. Merged sides go in argument order, as their names
-     * read. */
-    bool last_first = n == ncols && !normalize;
+    bool last_first = n == ncols && !ap->normalize;
     if (idx >= 0) {
-        st = ppd_accum_new(ncols, &last->profile->sample_types[idx],
-                           chosen ? NULL : last->profile->name, out, &err);
-        if (st == PPD_OK)
-            st = ppd_accum_set_grain(*out, by, &err);
-        if (st == PPD_OK)
-            st = ppd_accum_set_filter(*out, filter, &err);
-        if (st == PPD_OK)
-            st = ppd_accum_set_label_frames(*out, labels->root,
-                                            labels->nroot, labels->leaf,
-                                            labels->nleaf, &err);
-        if (st == PPD_OK && labels->only)
-            st = ppd_accum_set_labels_only(*out, &err);
-        if (st == PPD_OK && normalize && ncols == 2)
+        st = accum_for(last, idx, ap, out, &err);
+        if (st == PPD_OK && ap->normalize && ncols == 2)
             st = set_normalize(*out, jobs, n, th, started, &err);
         if (st == PPD_OK && last_first)
             st = ppd_accum_add(*out, last->col, last->profile, &err);
@@ -703,7 +713,7 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
         /* One input per side, the current one in: the base is the last
          * to come, and the flame graph can start. */
         bool draw = last_first && n == 2 && ncols == 2;
-        st = add_drawing(*out, &jobs[i], draw ? fp : NULL, &err);
+        st = add_drawing(*out, &jobs[i], draw ? ap->fp : NULL, &err);
         if (st == PPD_OK) {
             ppd_profile_free(jobs[i].profile);
             jobs[i].profile = NULL;
@@ -716,16 +726,75 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
         }
     if (!loaded)
         return PPD_EXIT_ERROR;
-    if (idx < 0) {
-        /* The type is missing from the last input: every input is still
-         * here to say what each offers. */
-        const struct ppd_profile *ps[2] = {jobs[0].profile,
-                                           last->profile};
-        if (ppd_accum_profiles(ncols == 1 ? ps + 1 : ps, ncols, spec, out,
-                               &err) == PPD_OK)
-            return PPD_EXIT_OK;
-        st = err.code;
+    if (idx < 0)
+        return type_missing(&jobs[0], last, ap->spec, out);
+    if (st != PPD_OK) {
+        ppd__cli_print_error(&err);
+        return PPD_EXIT_ERROR;
     }
+    return PPD_EXIT_OK;
+}
+
+/*
+ * Merged sides (several inputs on a side): at most ap->width inputs are
+ * decoded at once, on threads, and each is added in argument order (as
+ * the column's name reads) as soon as it and those before it are in,
+ * then freed. Memory follows the accumulator and the inputs in flight,
+ * not the number of inputs. The last input, whose sample type is the
+ * one compared, is decoded first. Every input is decoded even after a
+ * failure, so that every bad one is named. th and started have room
+ * for n. Returns an exit status after printing any error.
+ */
+static int
+add_in_order(struct load_job *jobs, size_t n, pthread_t *th, bool *started,
+             const struct add_plan *ap, struct ppd_accum **out)
+{
+    struct load_job *last = &jobs[n - 1];
+    struct ppd_error err = {0};
+    enum ppd_status st = PPD_OK;
+    load_thread(last);
+    long idx = last->st == PPD_OK ? ppd_profile_sample_index(last->profile,
+                                                             ap->spec)
+                                  : -1;
+    if (idx >= 0)
+        st = accum_for(last, idx, ap, out, &err);
+    bool loaded = true;
+    size_t next = 0; /* the next input to start */
+    for (size_t i = 0; i + 1 < n; i++) {
+        /* stdin is read here, in its turn. */
+        for (; next + 1 < n && next < i + ap->width; next++)
+            if (strcmp(jobs[next].path, "-") != 0)
+                started[next] = pthread_create(&th[next], NULL, load_thread,
+                                               &jobs[next]) == 0;
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            load_thread(&jobs[i]);
+        if (jobs[i].st != PPD_OK) {
+            ppd__cli_print_error(&jobs[i].err);
+            loaded = false;
+            continue;
+        }
+        /* Without the type, the first input stays to say what it has. */
+        if (idx < 0 && i == 0)
+            continue;
+        if (loaded && idx >= 0 && st == PPD_OK)
+            st = ppd_accum_add(*out, jobs[i].col, jobs[i].profile, &err);
+        ppd_profile_free(jobs[i].profile);
+        jobs[i].profile = NULL;
+    }
+    if (last->st != PPD_OK) {
+        ppd__cli_print_error(&last->err);
+        loaded = false;
+    }
+    if (!loaded)
+        return PPD_EXIT_ERROR;
+    if (idx < 0)
+        return type_missing(&jobs[0], last, ap->spec, out);
+    if (st == PPD_OK)
+        st = ppd_accum_add(*out, last->col, last->profile, &err);
+    ppd_profile_free(last->profile);
+    last->profile = NULL;
     if (st != PPD_OK) {
         ppd__cli_print_error(&err);
         return PPD_EXIT_ERROR;
@@ -793,23 +862,33 @@ rank_and_draw(const struct ppd_accum *acc,
 
 /* Decode the inputs on threads and accumulate them as they are ready. */
 static int
-load_and_add(struct load_job *jobs, size_t n, const char *spec,
-             enum ppd_grain by, const struct ppd_filter *filter,
-             const struct label_keys *labels, bool normalize,
-             struct flame_plan *fp, struct ppd_accum **out)
+load_and_add(struct load_job *jobs, size_t n, const struct add_plan *ap,
+             struct ppd_accum **out)
 {
-    pthread_t th[MAX_INPUTS] = {0}; /* zeroed for -Wmaybe-uninitialized */
-    bool started[MAX_INPUTS] = {false};
-    /* stdin cannot be shared, and one input needs no thread. */
-    for (size_t i = 0; i + 1 < n; i++)
-        if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
-            started[i] =
-                pthread_create(&th[i], NULL, load_thread, &jobs[i]) == 0;
-    for (size_t i = 0; i < n; i++)
-        if (!started[i])
-            load_thread(&jobs[i]);
-    return add_as_ready(jobs, n, th, started, spec, by, filter, labels,
-                        normalize, fp, out);
+    pthread_t *th = calloc(n, sizeof *th);
+    bool *started = calloc(n, sizeof *started);
+    int rc;
+    if (th == NULL || started == NULL) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        rc = PPD_EXIT_ERROR;
+    } else if (n > 2 && !ap->normalize) {
+        rc = add_in_order(jobs, n, th, started, ap, out);
+    } else {
+        /* One input per side, or --normalize (which needs every total
+         * before the first add): all are decoded at once. stdin cannot
+         * be shared, and one input needs no thread. */
+        for (size_t i = 0; i + 1 < n; i++)
+            if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
+                started[i] = pthread_create(&th[i], NULL, load_thread,
+                                            &jobs[i]) == 0;
+        for (size_t i = 0; i < n; i++)
+            if (!started[i])
+                load_thread(&jobs[i]);
+        rc = add_as_ready(jobs, n, th, started, ap, out);
+    }
+    free(th);
+    free(started);
+    return rc;
 }
 
 int
@@ -817,16 +896,21 @@ ppd__cli_diff_main(int argc, char **argv)
 {
     struct cli_options o = {0};
     bool done = false;
-    struct load_job jobs[MAX_INPUTS];
+    struct load_job *jobs = NULL;
     struct ppd_accum *acc = NULL;
     struct ppd_diff *diff = NULL;
     struct ppd_filter *filter = NULL;
     struct ppd_signatures *sigs = NULL;
     struct ppd_flame *flame = NULL;
     int rc = parse_args(argc, argv, &o, &done);
-    memset(jobs, 0, sizeof jobs);
     if (rc != PPD_EXIT_OK || done)
         goto out;
+    jobs = calloc(o.ninputs, sizeof *jobs);
+    if (jobs == NULL) {
+        fputs("pprofdiff: out of memory\n", stderr);
+        rc = PPD_EXIT_ERROR;
+        goto out;
+    }
     rc = ppd__cli_net_finish(&o.net);
     if (rc != PPD_EXIT_OK)
         goto out;
@@ -864,25 +948,25 @@ ppd__cli_diff_main(int argc, char **argv)
     /* Two fetches at once would fight over one progress line. */
     if (nremote > 1)
         o.net.opt.progress = false;
-    /* Without -t a URL fetches the kind of its file partner: files first. */
+    /* Without -t a URL fetches the kind of its file partner: the first
+     * file first, kept to be added in its turn. */
     if (nremote > 0 && nremote < o.ninputs && o.net.opt.type == NULL) {
-        for (size_t i = 0; i < o.ninputs; i++)
-            jobs[i].skip = jobs[i].remote;
-        if (!load_all(jobs, o.ninputs)) {
+        size_t f = 0;
+        while (jobs[f].remote)
+            f++;
+        load_thread(&jobs[f]);
+        if (jobs[f].st != PPD_OK) {
+            ppd__cli_print_error(&jobs[f].err);
             rc = PPD_EXIT_ERROR;
             goto out;
         }
-        const char *hint = NULL;
+        jobs[f].skip = true;
+        const char *hint =
+            ppd_fetch_type_for_kind(ppd_profile_kind(jobs[f].profile));
         for (size_t i = 0; i < o.ninputs; i++)
-            if (!jobs[i].remote && hint == NULL)
-                hint = ppd_fetch_type_for_kind(
-                    ppd_profile_kind(jobs[i].profile));
-        for (size_t i = 0; i < o.ninputs; i++) {
-            jobs[i].skip = !jobs[i].remote;
             jobs[i].hint = hint;
-        }
     }
-    /* Inputs loaded in the first round are skipped now. */
+    /* An input loaded in the first round is skipped now. */
     struct label_keys labels;
     split_keys(o.tagroot, labels.root, &labels.nroot);
     split_keys(o.tagleaf, labels.leaf, &labels.nleaf);
@@ -906,8 +990,14 @@ ppd__cli_diff_main(int argc, char **argv)
                 o.flame_width == PPD_FLAME_CUR && o.by == PPD_GRAIN_STACK};
     if (plan.want && o.ninputs == 2)
         jobs[0].count_frames = true;
-    rc = load_and_add(jobs, o.ninputs, o.sample, o.by, filter, &labels,
-                      o.normalize, &plan, &acc);
+    struct add_plan ap = {.spec = o.sample,
+                          .by = o.by,
+                          .filter = filter,
+                          .labels = &labels,
+                          .normalize = o.normalize,
+                          .width = ppd__cli_jobs(o.jobs),
+                          .fp = &plan};
+    rc = load_and_add(jobs, o.ninputs, &ap, &acc);
     flame = plan.flame;
     if (say)
         fputs("\r\033[K", stderr);
@@ -1033,8 +1123,10 @@ out:
     ppd_filter_free(filter);
     free(o.tagroot);
     free(o.tagleaf);
-    for (size_t i = 0; i < o.ninputs; i++)
+    for (size_t i = 0; jobs != NULL && i < o.ninputs; i++)
         ppd_profile_free(jobs[i].profile);
+    free(jobs);
+    free(o.inputs);
     free(o.runtime_prefixes);
     ppd__cli_net_free(&o.net);
     return rc;

@@ -35,7 +35,6 @@
 #define CMD "trend"
 #define DEFAULT_TEXT_TOP 20
 #define DEFAULT_HTML_TOP 10 /* a chart each */
-#define MAX_JOBS 16
 
 struct trend_options {
     const char *sample;
@@ -91,9 +90,6 @@ static const struct ppd__opt trend_opts[] = {
      "sparklines in ASCII (the default when\n"
      "the locale's charset is not UTF-8)"},
     {"color", 0, OPT_COLOR, "WHEN", "auto (default), always or never"},
-    {"jobs", 'j', 'j', "N",
-     "decode N snapshots at once (default:\n"
-     "the CPUs, at most 8)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -127,6 +123,7 @@ usage(FILE *out)
     ppd__opts_help(out, ppd__cli_leak_opts);
     ppd__opts_help(out, ppd__cli_layout_opts);
     ppd__opts_help(out, ppd__cli_input_opts);
+    ppd__opts_help(out, ppd__cli_jobs_opts);
     ppd__opts_help(out, info_opts);
     fputc('\n', out);
     ppd__cli_fetch_usage(out);
@@ -243,8 +240,8 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
 {
     static const struct ppd__opt *const tables[] = {
         trend_opts,           ppd__cli_filter_opts, ppd__cli_leak_opts,
-        ppd__cli_layout_opts, ppd__cli_input_opts,  info_opts,
-        ppd__cli_net_opts,    NULL};
+        ppd__cli_layout_opts, ppd__cli_input_opts,  ppd__cli_jobs_opts,
+        info_opts,            ppd__cli_net_opts,    NULL};
     struct option longopts[PPD_OPTS_MAX + 1];
     char shortopts[3 * PPD_OPTS_MAX + 2];
     ppd__opts_getopt(tables, longopts, shortopts);
@@ -263,13 +260,6 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
             if (!ppd__cli_parse_long(optarg, 0, 1000000000L, &o->top))
                 return ppd__cli_usage_error(CMD, "invalid --top value '%s'",
                                             optarg);
-            break;
-        case 'j':
-            if (!ppd__cli_parse_long(optarg, 1, MAX_JOBS, &o->jobs))
-                return ppd__cli_usage_error(CMD,
-                                            "invalid --jobs value '%s' (1 "
-                                            "to %d)",
-                                            optarg, MAX_JOBS);
             break;
         case OPT_FORMAT:
             if (!ppd_format_parse(optarg, &o->format) ||
@@ -312,8 +302,9 @@ parse_args(int argc, char **argv, struct trend_options *o, bool *done)
             return ppd__cli_usage_error(CMD, "option '%s' needs a value",
                                         argv[optind - 1]);
         default: {
-            const struct ppd__cli_groups g = {&o->dopt, &o->filter,
-                                              &o->leak, &o->layout, &o->net};
+            const struct ppd__cli_groups g = {&o->dopt,   &o->filter,
+                                              &o->leak,   &o->layout,
+                                              &o->net,    &o->jobs};
             int r = ppd__cli_groups_flag(CMD, &g, c, optarg);
             if (r < 0)
                 return PPD_EXIT_USAGE;
@@ -435,11 +426,7 @@ load_all(const struct trend_options *o, const struct ppd_filter *filter,
          struct ppd_accum **out)
 {
     size_t n = o->ninputs;
-    size_t jobs = o->jobs > 0 ? (size_t)o->jobs : 0;
-    if (jobs == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
-    }
+    size_t jobs = ppd__cli_jobs(o->jobs);
     /* Remote inputs are fetched on threads: libcurl first. */
     for (size_t i = 0; i < n; i++)
         if (ppd_fetch_is_remote(o->inputs[i])) {

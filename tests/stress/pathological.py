@@ -4,8 +4,11 @@
 Builds, with a tiny protobuf writer, (1) a profile whose one sample has a
 stack 200,000 frames deep, (2) a profile of 1,000,000 samples over 1,000
 distinct stacks (so merging does real work), and (3) 300,000 distinct
-samples against a base holding half of them. Each runs under a time
-limit; the numbers printed must be the ones the inputs imply.
+samples against a base holding half of them, then (4) merges 50 copies
+of each side of (3) (100 inputs): the totals must be 50 times theirs,
+and the peak memory that of a few inputs, not of a hundred. Each runs
+under a time limit; the numbers printed must be the ones the inputs
+imply.
 
 Usage: pathological.py PPROFDIFF WORKDIR
 """
@@ -37,6 +40,26 @@ def profile(nfuncs, samples):
 def run(binary, args, limit):
     return subprocess.run([binary] + args, capture_output=True, text=True,
                           timeout=limit)
+
+
+# Runs a command and prints its exit status and peak RSS (KiB): a child's
+# ru_maxrss, measured in a fresh process so no earlier child counts.
+PEAK = """
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE,
+                   stderr=subprocess.DEVNULL)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stdout.write(r.stdout.decode())
+"""
+
+
+def run_peak(binary, args, limit):
+    """(exit status, peak RSS in KiB, stdout lines) of binary args."""
+    out = subprocess.run([sys.executable, "-c", PEAK, binary] + args,
+                         capture_output=True, text=True, timeout=limit)
+    head, _, rest = out.stdout.partition("\n")
+    rc, peak = head.split()
+    return int(rc), int(peak), rest.splitlines()
 
 
 def main():
@@ -93,6 +116,30 @@ def main():
     total = sum(int(row[0]) for row in rows)
     check("300k diff: total delta", total == 3 * 300000 - 2 * 150000,
           str(total))
+
+    # Merged sides: 100 inputs, more than any fixed cap, two decoded at
+    # once (-j 2). Each is added and freed in turn, so the peak is about
+    # that of the plain diff (the accumulator, and the inputs in flight
+    # and held), not 50 times it.
+    args = ["-j", "2", "--format", "tsv", "--show-unchanged"]
+    rc2, peak2, _ = run_peak(binary, args + [base, cur], 120)
+    many = sum((["--base", base] for _ in range(50)), []) + [cur] * 50
+    rc, peak, rows = run_peak(binary, args + many, 300)
+    rows = [row.split("\t") for row in rows[1:]]
+    check("100 inputs: exit 0", rc == 0 and rc2 == 0, "%d %d" % (rc, rc2))
+    check("100 inputs: base total",
+          sum(int(row[1]) for row in rows) == 50 * 2 * 150000,
+          str(sum(int(row[1]) for row in rows)))
+    check("100 inputs: cur total",
+          sum(int(row[2]) for row in rows) == 50 * 3 * 300000,
+          str(sum(int(row[2]) for row in rows)))
+    if os.environ.get("PPD_SANITIZE") == "1":
+        print("100 inputs: peak %d KiB, 2 inputs %d KiB (not checked: "
+              "sanitizer build)" % (peak, peak2))
+    else:
+        check("100 inputs: peak memory of a few inputs",
+              peak < 2 * peak2 + 16384,
+              "%d KiB with 100 inputs, %d KiB with 2" % (peak, peak2))
 
     print("pathological: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
