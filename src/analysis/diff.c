@@ -3,9 +3,10 @@
  *
  * The one non-obvious decision: when only the first rows of each section
  * will be shown, they are selected with a bounded heap instead of sorting
- * every stack. A diff of two big heap profiles has half a million stacks
- * and the reader wants twenty; the heap costs n log 20 comparisons, and
- * ties (which need the stacks' text) are rare among the leaders.
+ * every stack, in the one pass over the stacks, with no row made for the
+ * others. A diff of two big heap profiles has half a million stacks and
+ * the reader wants twenty; the heap costs n log 20 comparisons, and ties
+ * (which need the stacks' text) are rare among the leaders.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,54 @@ row_of(const struct ppd_accum *a, size_t s, const struct ppd_diff_options *o,
     return 0;
 }
 
+/*
+ * The first opt->top rows of each section of a's stacks, ranked, in a
+ * new array of the arena (*rows, *nrows), in one pass: a bounded heap
+ * per section keeps the best so far. Sets d's counts. False when out of
+ * memory.
+ */
+static bool
+rank_top(const struct ppd_accum *a, const struct ppd_diff_options *opt,
+         struct rank_ctx *c, struct ppd_diff *d, struct ppd_arena *arena,
+         struct ppd_diff_row **rows, size_t *nrows)
+{
+    size_t top = opt->top, nstacks = ppd_accum_nstacks(a);
+    struct ppd_diff_row *heap = malloc(3 * top * sizeof *heap);
+    if (heap == NULL)
+        return false;
+    size_t n[3] = {0, 0, 0};
+    for (size_t s = 0; s < nstacks; s++) {
+        struct ppd_diff_row r;
+        int kept = row_of(a, s, opt, &r);
+        d->nunchanged += kept != 0 && r.section == PPD_UNCHANGED;
+        d->nfloor += kept == -2;
+        if (kept <= 0)
+            continue;
+        d->nsection[r.section]++;
+        struct ppd_diff_row *h = heap + (size_t)r.section * top;
+        size_t *k = &n[r.section];
+        if (*k < top) {
+            h[*k] = r;
+            sift_up(h, (*k)++, c);
+        } else if (cmp_rows(&r, &h[0], c) < 0) {
+            h[0] = r;
+            sift_down(h, top, 0, c);
+        }
+    }
+    *rows = ppd__arena_calloc(arena, n[0] + n[1] + n[2] + 1, sizeof **rows);
+    bool ok = *rows != NULL;
+    *nrows = 0;
+    for (int s = 0; s < 3 && ok; s++) {
+        struct ppd_diff_row *h = heap + (size_t)s * top;
+        ok = ppd__sort(h, n[s], sizeof *h, cmp_rows, c);
+        memcpy(*rows + *nrows, h, n[s] * sizeof *h);
+        d->nkept[s] = n[s];
+        *nrows += n[s];
+    }
+    free(heap);
+    return ok;
+}
+
 size_t
 ppd_diff_section_start(const struct ppd_diff *d, enum ppd_diff_section s)
 {
@@ -188,8 +237,20 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
         return PPD_OK;
     }
 
-    /* Rows by section, in stack order: count, then place. */
+    struct rank_ctx c = {a, name_rank, opt->rank ? opt->rank : by_delta,
+                         opt->rank_ctx};
+    struct ppd_diff_row *rows = NULL;
+    size_t nrows = 0;
     size_t count[3] = {0, 0, 0};
+    if (opt->top > 0 && opt->top < nstacks / 4) {
+        /* A few rows of many: each section's first top rows are kept in
+         * a bounded heap as the stacks go by, in one pass. */
+        if (!rank_top(a, opt, &c, d, arena, &rows, &nrows))
+            goto oom;
+        goto culprits;
+    }
+
+    /* Rows by section, in stack order: count, then place. */
     for (size_t s = 0; s < nstacks; s++) {
         struct ppd_diff_row r;
         int kept = row_of(a, s, opt, &r);
@@ -209,13 +270,10 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
     }
 
     /* Rank each section, keeping its first opt->top rows. */
-    struct rank_ctx c = {a, name_rank, opt->rank ? opt->rank : by_delta,
-                         opt->rank_ctx};
-    struct ppd_diff_row *rows =
-        ppd__arena_calloc(arena, total ? total : 1, sizeof *rows);
+    rows = ppd__arena_calloc(arena, total ? total : 1, sizeof *rows);
     if (rows == NULL)
         goto oom;
-    size_t nrows = 0, start = 0;
+    size_t start = 0;
     for (int s = 0; s < 3; s++) {
         d->nsection[s] = count[s];
         size_t k = select_top(all + start, count[s], opt->top, &c);
@@ -227,7 +285,10 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
         start += count[s];
     }
 
+culprits:
     /* The culprit of each kept row. */
+    free(all);
+    all = NULL;
     size_t fcap = 0;
     for (size_t i = 0; i < nrows; i++) {
         struct ppd_diff_row *r = &rows[i];
@@ -245,7 +306,6 @@ ppd_diff_compute(const struct ppd_accum *a, const struct ppd_diff_options *opt,
     }
     d->rows = rows;
     d->nrows = nrows;
-    free(all);
     free(frames);
     free(name_rank);
     *out = d;

@@ -390,6 +390,22 @@ test_many_ties(struct check_state *st)
     CHECK(st, d != NULL && d->nrows > 2000);
     CHECK_EQ_INT(st, bad, 0);
     CHECK(st, prefix > 0);
+    /* The first 50 rows alone (kept in a bounded heap as the stacks go
+     * by) are the full ranking's first 50, and every row is counted. */
+    struct ppd_diff *t = NULL;
+    struct ppd_diff_options top = {.top = 50};
+    if (d != NULL)
+        CHECK_EQ_INT(st, ppd_diff_compute(d->accum, &top, &t, &err), PPD_OK);
+    CHECK(st, t != NULL && t->nrows == 50);
+    for (size_t i = 0; t != NULL && i < t->nrows && i < d->nrows; i++) {
+        CHECK_EQ_INT(st, t->rows[i].stack, d->rows[i].stack);
+        CHECK_EQ_INT(st, t->rows[i].culprit, d->rows[i].culprit);
+    }
+    if (t != NULL) {
+        CHECK_EQ_INT(st, t->nsection[PPD_GROWING], d->nsection[PPD_GROWING]);
+        CHECK_EQ_INT(st, t->nkept[PPD_GROWING], 50);
+    }
+    ppd_diff_free(t);
     test_diff_free(d);
     ppd_profile_free(p);
 }
