@@ -1129,14 +1129,14 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
     /* The first profile's stacks are all new: room for them at once (a
      * later profile mostly repeats them, and the tables grow if not). */
     size_t live = 0, bytes = 0;
-    for (size_t i = 0; i < p->nsamples; i++)
+    for (size_t i = 0; a->off.n == 0 && i < p->nsamples; i++)
         if (ppd_sample_values(p, i)[idx] != 0) {
             live++;
             bytes += p->samples[i].stack_len;
         }
     if (a->off.n == 0 && !reserve_rows(a, live, bytes + 64))
         goto oom;
-    if (!reserve_stacks(a, a->off.n == 0 ? live + 1 : 1))
+    if (!reserve_stacks(a, live + 1))
         goto oom;
     size_t n = p->nsamples;
     uint64_t sum = 0, abs = 0;

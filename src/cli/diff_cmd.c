@@ -507,6 +507,8 @@ struct load_job {
      * thread, for the room the flame graph's start needs. */
     bool count_frames;
     uint64_t frames, most;
+    pthread_t dropper; /* freeing the profile, when dropping */
+    bool dropping;
     const struct ppd_decode_options *dopt;
     struct ppd_profile *profile;
     struct ppd_error err;
@@ -527,6 +529,26 @@ load_thread(void *arg)
     if (j->st == PPD_OK && j->count_frames)
         j->frames = ppd_profile_frames(j->profile, &j->most);
     return NULL;
+}
+
+static void *
+free_thread(void *arg)
+{
+    ppd_profile_free(arg);
+    return NULL;
+}
+
+/* Free j's profile, added: a big one takes milliseconds, so on a
+ * thread, while the run goes on (joined at the end of the run). */
+static void
+drop_profile(struct load_job *j)
+{
+    j->dropping = j->profile != NULL &&
+                  pthread_create(&j->dropper, NULL, free_thread,
+                                 j->profile) == 0;
+    if (!j->dropping)
+        ppd_profile_free(j->profile);
+    j->profile = NULL;
 }
 
 /* Label keys to add as frames (--tagroot, --tagleaf), split on ','. */
@@ -699,10 +721,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
             st = set_normalize(*out, jobs, n, th, started, &err);
         if (st == PPD_OK && last_first)
             st = ppd_accum_add(*out, last->col, last->profile, &err);
-        if (st == PPD_OK && last_first) {
-            ppd_profile_free(last->profile);
-            last->profile = NULL;
-        }
+        if (st == PPD_OK && last_first)
+            drop_profile(last);
     }
     bool loaded = true;
     for (size_t i = 0; i + last_first < n; i++) {
@@ -714,10 +734,8 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
          * to come, and the flame graph can start. */
         bool draw = last_first && n == 2 && ncols == 2;
         st = add_drawing(*out, &jobs[i], draw ? ap->fp : NULL, &err);
-        if (st == PPD_OK) {
-            ppd_profile_free(jobs[i].profile);
-            jobs[i].profile = NULL;
-        }
+        if (st == PPD_OK)
+            drop_profile(&jobs[i]);
     }
     for (size_t i = 0; i < n; i++)
         if (jobs[i].st != PPD_OK) {
@@ -1123,8 +1141,11 @@ out:
     ppd_filter_free(filter);
     free(o.tagroot);
     free(o.tagleaf);
-    for (size_t i = 0; jobs != NULL && i < o.ninputs; i++)
+    for (size_t i = 0; jobs != NULL && i < o.ninputs; i++) {
+        if (jobs[i].dropping)
+            pthread_join(jobs[i].dropper, NULL);
         ppd_profile_free(jobs[i].profile);
+    }
     free(jobs);
     free(o.inputs);
     free(o.runtime_prefixes);
