@@ -209,6 +209,14 @@ const int64_t *ppd_accum_values(const struct ppd_accum *a, size_t s);
 uint32_t ppd_accum_depth(const struct ppd_accum *a, size_t s);
 
 /*
+ * ppd_accum_prefetch - a hint that stack s will be read soon: with
+ * bytes false, its place in the tables; with bytes true (later, once
+ * that is in the cache), its frames. For walks over stacks in an order
+ * of their own, such as ranked rows; does nothing else.
+ */
+void ppd_accum_prefetch(const struct ppd_accum *a, size_t s, bool bytes);
+
+/*
  * ppd_accum_stack - write up to cap frame ids of stack s, leaf first,
  * into out. Returns the stack's depth.
  */

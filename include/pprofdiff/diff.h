@@ -64,7 +64,9 @@ struct ppd_diff_options {
     /* A noise floor: stacks that changed by less than this (either
      * sign) are counted in nfloor, not ranked. 0: none. */
     uint64_t min_change;
-    /* The ranking; NULL: by delta, largest change first. */
+    /* The ranking; NULL: by delta, largest change first. It may be
+     * called from two threads at once (a big section is sorted in two
+     * halves), so it must only read. */
     ppd_diff_rank_fn rank;
     void *rank_ctx;
     /* No rows at all, nor their counts: only the columns' totals (what

@@ -1328,6 +1328,19 @@ ppd_accum_depth(const struct ppd_accum *a, size_t s)
     return a->depth.v[s];
 }
 
+void
+ppd_accum_prefetch(const struct ppd_accum *a, size_t s, bool bytes)
+{
+    if (s >= a->off.n)
+        return;
+    if (bytes) {
+        ppd__prefetch(a->pool.v + a->off.v[s]);
+    } else {
+        ppd__prefetch(&a->off.v[s]);
+        ppd__prefetch(&a->depth.v[s]);
+    }
+}
+
 size_t
 ppd_accum_stack(const struct ppd_accum *a, size_t s, uint32_t *out,
                 size_t cap)

@@ -292,6 +292,11 @@ culprits:
     size_t fcap = 0;
     for (size_t i = 0; i < nrows; i++) {
         struct ppd_diff_row *r = &rows[i];
+        /* Ranked rows visit the stacks in no order of the tables. */
+        if (i + 16 < nrows)
+            ppd_accum_prefetch(a, rows[i + 16].stack, false);
+        if (i + 8 < nrows)
+            ppd_accum_prefetch(a, rows[i + 8].stack, true);
         if (r->nframes == 0)
             continue;
         if (r->nframes > fcap) {

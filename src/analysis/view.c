@@ -11,15 +11,13 @@
  * accumulator's stacks are passed over in two halves on two threads,
  * each with sums and calls of its own, added together after.
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "analysis/filter.h"
 #include "model/arena.h"
+#include "model/cpus.h"
 #include "model/hash.h"
 #include "model/sort.h"
 #include "pprofdiff/view.h"
@@ -459,28 +457,6 @@ pass_merge(struct pass_out *to, const struct pass_out *from, size_t ne,
 /* Below this many stacks one thread makes a view as fast as two. */
 #define SPLIT_MIN 65536
 
-static pthread_once_t cpus_once = PTHREAD_ONCE_INIT;
-static bool cpus_two;
-
-/* May this process run on two CPUs (its affinity, which taskset and
- * cgroup cpusets narrow)? */
-static void
-count_cpus(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        cpus_two = CPU_COUNT(&set) > 1;
-    else
-        cpus_two = sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
-static bool
-two_cpus(void)
-{
-    pthread_once(&cpus_once, count_cpus);
-    return cpus_two;
-}
-
 enum ppd_status
 ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
                  struct ppd_view **out, struct ppd_error *err)
@@ -551,7 +527,7 @@ ppd_view_compute(const struct ppd_accum *a, const struct ppd_view_options *opt,
     struct pass_out side = {0};
     calls = (struct calls){0}; /* mine.calls holds them now */
     bool split = peeked == NULL && opt->threads != 1 &&
-                 (opt->threads >= 2 || (ns >= SPLIT_MIN && two_cpus()));
+                 (opt->threads >= 2 || (ns >= SPLIT_MIN && ppd__two_cpus()));
     if (split) {
         size_t cells = ne * ncols > 0 ? ne * ncols : 1;
         side.flat = calloc(cells, sizeof *side.flat);

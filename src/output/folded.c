@@ -5,8 +5,7 @@
  * form differential flame graph scripts read). Every stack with a value
  * is written, whatever -n says.
  */
-#include <inttypes.h>
-
+#include "output/obuf.h"
 #include "output/output.h"
 
 bool
@@ -15,8 +14,17 @@ ppd__render_folded(FILE *out, const struct ppd_diff *d,
 {
     size_t last = d->ncolumns - 1;
     bool both = d->ncolumns > 1 && o->folded_value == PPD_FOLDED_BOTH;
-    for (size_t i = 0; i < d->nrows; i++) {
+    char buf[1 << 16];
+    struct ppd__obuf b = {out, buf, 0, sizeof buf};
+    struct ppd__texts t = {0};
+    bool ok = true;
+    for (size_t i = 0; i < d->nrows && ok; i++) {
         const struct ppd_diff_row *r = &d->rows[i];
+        /* Ranked rows visit the stacks in no order of the tables. */
+        if (i + 16 < d->nrows)
+            ppd_accum_prefetch(d->accum, r[16].stack, false);
+        if (i + 8 < d->nrows)
+            ppd_accum_prefetch(d->accum, r[8].stack, true);
         if (r->nframes == 0)
             continue; /* no stack, no flame */
         int64_t v = d->ncolumns == 1                       ? r->values[0]
@@ -25,14 +33,20 @@ ppd__render_folded(FILE *out, const struct ppd_diff *d,
                                                          : r->delta;
         if (!both && v == 0)
             continue;
-        if (!ppd__row_frames(d, r, f))
-            return false;
-        ppd__put_folded(out, d, f);
-        if (both)
-            fprintf(out, " %" PRId64 " %" PRId64 "\n", r->values[0],
-                    r->values[last]);
-        else
-            fprintf(out, " %" PRId64 "\n", v);
+        ok = ppd__row_frames(d, r, f) && ppd__texts_stack(&t, d->accum, f);
+        if (!ok)
+            break;
+        ppd__obuf_put(&b, t.buf, t.n);
+        PPD__OBUF_LIT(&b, " ");
+        if (both) {
+            ppd__obuf_int(&b, r->values[0]);
+            PPD__OBUF_LIT(&b, " ");
+            v = r->values[last];
+        }
+        ppd__obuf_int(&b, v);
+        PPD__OBUF_LIT(&b, "\n");
     }
-    return true;
+    ppd__obuf_flush(&b);
+    ppd__texts_free(&t);
+    return ok;
 }

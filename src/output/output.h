@@ -77,6 +77,32 @@ void ppd__put_folded_frames(FILE *out, const struct ppd_accum *a,
                             const struct ppd__frames *f);
 
 /*
+ * A stack's folded text (as ppd__put_folded writes it) built in memory,
+ * for writers of many rows: each frame's escaped name is made once and
+ * copied after. Zero-initialize; ppd__texts_free releases it.
+ */
+struct ppd__texts {
+    uint32_t *off, *len; /* by frame id, into pool; len UINT32_MAX: not
+                            made yet */
+    size_t nframes;
+    char *pool;
+    size_t npool, cappool;
+    char *buf; /* the last text made, buf[0..n) */
+    size_t n, cap;
+};
+
+/* ppd__texts_stack - f's folded text into t->buf; false when out of
+ * memory. */
+bool ppd__texts_stack(struct ppd__texts *t, const struct ppd_accum *a,
+                      const struct ppd__frames *f);
+
+/* ppd__texts_name - s as ppd__put_name writes it, into t->buf; false
+ * when out of memory. */
+bool ppd__texts_name(struct ppd__texts *t, struct ppd_str s);
+
+void ppd__texts_free(struct ppd__texts *t);
+
+/*
  * ppd__trend_frames - load a trend row's frames into f (a stack, leaf
  * first, or the one entry); false when out of memory.
  */

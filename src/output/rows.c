@@ -3,6 +3,7 @@
  * and how many rows of a section are shown.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "output/output.h"
 
@@ -70,6 +71,136 @@ ppd__put_folded_frames(FILE *out, const struct ppd_accum *a,
             fputc(';', out);
         put_folded_name(out, ppd_accum_frame(a, f->v[f->n - 1 - k])->name);
     }
+}
+
+/* Room for n more bytes at t->buf + t->n. */
+static bool
+texts_room(struct ppd__texts *t, size_t n)
+{
+    if (n <= t->cap - t->n)
+        return true;
+    size_t cap = t->cap ? t->cap : 256;
+    while (cap - t->n < n)
+        cap *= 2;
+    char *nb = realloc(t->buf, cap);
+    if (nb == NULL)
+        return false;
+    t->buf = nb;
+    t->cap = cap;
+    return true;
+}
+
+/* Append s, escaped as ppd__put_name does; in a folded stack (folded) a
+ * ';' is written ':'. */
+static bool
+texts_put_name(struct ppd__texts *t, struct ppd_str s, bool folded)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (!texts_room(t, 4 * s.len))
+        return false;
+    char *w = t->buf + t->n;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c == ';' && folded) {
+            *w++ = ':';
+        } else if (c == '\t' || c == '\n' || c == '\r') {
+            *w++ = ' ';
+        } else if (c < 0x20 || c == 0x7f) {
+            *w++ = '\\';
+            *w++ = 'x';
+            *w++ = hex[c >> 4];
+            *w++ = hex[c & 15];
+        } else {
+            *w++ = (char)c;
+        }
+    }
+    t->n = (size_t)(w - t->buf);
+    return true;
+}
+
+/* Frame id's folded text in the pool, made on first use. */
+static bool
+texts_frame(struct ppd__texts *t, const struct ppd_accum *a, uint32_t id)
+{
+    size_t nf = ppd_accum_nframes(a);
+    if (nf > t->nframes) {
+        uint32_t *no = realloc(t->off, nf * sizeof *no);
+        if (no != NULL)
+            t->off = no;
+        uint32_t *nl = no ? realloc(t->len, nf * sizeof *nl) : NULL;
+        if (nl == NULL)
+            return false;
+        t->len = nl;
+        memset(t->len + t->nframes, 0xff, (nf - t->nframes) * sizeof *nl);
+        t->nframes = nf;
+    }
+    if (t->len[id] != UINT32_MAX)
+        return true;
+    /* Made in buf, then kept in the pool. */
+    size_t mark = t->n;
+    if (!texts_put_name(t, ppd_accum_frame(a, id)->name, true))
+        return false;
+    size_t len = t->n - mark;
+    if (len > t->cappool - t->npool) {
+        size_t cap = t->cappool ? t->cappool : 4096;
+        while (cap - t->npool < len)
+            cap *= 2;
+        char *np = realloc(t->pool, cap);
+        if (np == NULL || cap > UINT32_MAX) {
+            if (np != NULL)
+                t->pool = np;
+            return false;
+        }
+        t->pool = np;
+        t->cappool = cap;
+    }
+    memcpy(t->pool + t->npool, t->buf + mark, len);
+    t->off[id] = (uint32_t)t->npool;
+    t->len[id] = (uint32_t)len;
+    t->npool += len;
+    t->n = mark;
+    return true;
+}
+
+bool
+ppd__texts_stack(struct ppd__texts *t, const struct ppd_accum *a,
+                 const struct ppd__frames *f)
+{
+    t->n = 0;
+    if (f->n == 0) {
+        if (!texts_room(t, 10))
+            return false;
+        memcpy(t->buf, "(no stack)", 10);
+        t->n = 10;
+        return true;
+    }
+    for (size_t k = 0; k < f->n; k++) {
+        uint32_t id = f->v[f->n - 1 - k];
+        if (!texts_frame(t, a, id) || !texts_room(t, t->len[id] + 1))
+            return false;
+        if (k > 0)
+            t->buf[t->n++] = ';';
+        memcpy(t->buf + t->n, t->pool + t->off[id], t->len[id]);
+        t->n += t->len[id];
+    }
+    return true;
+}
+
+bool
+ppd__texts_name(struct ppd__texts *t, struct ppd_str s)
+{
+    t->n = 0;
+    return texts_put_name(t, s, false);
+}
+
+void
+ppd__texts_free(struct ppd__texts *t)
+{
+    free(t->off);
+    free(t->len);
+    free(t->pool);
+    free(t->buf);
+    memset(t, 0, sizeof *t);
 }
 
 void

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/obuf.h"
 #include "output/output.h"
 
 /* Write text[0..n) as one CSV field. */
@@ -55,12 +56,6 @@ put_text(FILE *out, char sep, void (*fn)(FILE *, const void *, const void *),
     put_quoted(out, buf, len);
     free(buf);
     return true;
-}
-
-static void
-folded_fn(FILE *out, const void *d, const void *f)
-{
-    ppd__put_folded(out, d, f);
 }
 
 static void
@@ -124,6 +119,43 @@ put_ints(FILE *out, char sep, const int64_t *v, size_t n)
         fprintf(out, "%" PRId64 "%c", v[i], sep);
 }
 
+/* Write s[0..n) as a field: as it is in tsv; in csv quoted (quotes
+ * doubled) when it holds a comma or a quote. */
+static void
+put_field(struct ppd__obuf *b, char sep, const char *s, size_t n)
+{
+    if (sep == '\t' ||
+        (memchr(s, ',', n) == NULL && memchr(s, '"', n) == NULL)) {
+        ppd__obuf_put(b, s, n);
+        return;
+    }
+    PPD__OBUF_LIT(b, "\"");
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '"') {
+            ppd__obuf_put(b, s + start, i + 1 - start);
+            start = i; /* the quote again */
+        }
+    ppd__obuf_put(b, s + start, n - start);
+    PPD__OBUF_LIT(b, "\"");
+}
+
+/* A name as a field, escaped (ppd__put_name) then as put_field. */
+static bool
+put_name_field(struct ppd__obuf *b, char sep, struct ppd__texts *t,
+               struct ppd_str s)
+{
+    if (!ppd__texts_name(t, s))
+        return false;
+    put_field(b, sep, t->buf, t->n);
+    return true;
+}
+
+/*
+ * The stack rows: every piece goes through one output buffer, and each
+ * frame's name is escaped once (ppd__texts), since tsv is the format
+ * for every row of a diff of half a million stacks.
+ */
 static bool
 render_stacks(FILE *out, const struct ppd_diff *d,
               const struct ppd_render_options *o, struct ppd__frames *f,
@@ -140,39 +172,59 @@ render_stacks(FILE *out, const struct ppd_diff *d,
     size_t last = d->ncolumns - 1;
     put_header(out, sep, single ? one : ids ? with_ids : two,
                o->hints != NULL);
-    for (int s = PPD_GROWING; s <= PPD_SHRINKING; s++) {
+    char buf[1 << 16];
+    struct ppd__obuf b = {out, buf, 0, sizeof buf};
+    struct ppd__texts t = {0}, name = {0};
+    bool ok = true;
+    for (int s = PPD_GROWING; s <= PPD_SHRINKING && ok; s++) {
         if (s == PPD_SHRINKING && o->hide_shrinking)
             continue;
         size_t at = ppd_diff_section_start(d, (enum ppd_diff_section)s);
         size_t n = ppd__shown(d, (enum ppd_diff_section)s, o->top);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && ok; i++) {
             const struct ppd_diff_row *r = &d->rows[at + i];
-            if (!ppd__row_frames(d, r, f))
-                return false;
+            if (i + 16 < n)
+                ppd_accum_prefetch(d->accum, r[16].stack, false);
+            if (i + 8 < n)
+                ppd_accum_prefetch(d->accum, r[8].stack, true);
+            ok = ppd__row_frames(d, r, f) &&
+                 ppd__texts_stack(&t, d->accum, f);
+            if (!ok)
+                break;
             int64_t nums[3] = {r->delta, r->values[0], r->values[last]};
             if (single)
                 nums[0] = r->values[0];
-            put_ints(out, sep, nums, single ? 1 : 3);
-            struct ppd_str culprit = ppd__culprit(d, r);
-            if (!put_text(out, sep, folded_fn, d, f))
-                return false;
-            fputc(sep, out);
-            if (!put_text(out, sep, name_fn, &culprit, NULL))
-                return false;
+            for (size_t k = 0; k < (single ? 1u : 3u); k++) {
+                ppd__obuf_int(&b, nums[k]);
+                ppd__obuf_put(&b, &sep, 1);
+            }
+            put_field(&b, sep, t.buf, t.n);
+            ppd__obuf_put(&b, &sep, 1);
+            ok = put_name_field(&b, sep, &name, ppd__culprit(d, r));
             if (!single) {
                 char g[32];
                 ppd__growth_text(g, sizeof g, r->values[0], r->values[last]);
-                fprintf(out, "%c%s", sep, g);
+                ppd__obuf_put(&b, &sep, 1);
+                ppd__obuf_str(&b, g);
             }
-            if (ids && !single)
-                fprintf(out, "%c%" PRId64, sep,
-                        ppd_accum_survivors(d->accum, r->stack));
-            if (!put_hint(out, sep, o, ppd__diff_hint(d, r, f, o)))
-                return false;
-            fputc('\n', out);
+            if (ids && !single) {
+                ppd__obuf_put(&b, &sep, 1);
+                ppd__obuf_int(&b, ppd_accum_survivors(d->accum, r->stack));
+            }
+            if (o->hints != NULL) {
+                const char *hint = ppd__diff_hint(d, r, f, o);
+                ppd__obuf_put(&b, &sep, 1);
+                if (hint != NULL && ok)
+                    ok = put_name_field(&b, sep, &name,
+                                        (struct ppd_str){hint, strlen(hint)});
+            }
+            PPD__OBUF_LIT(&b, "\n");
         }
     }
-    return true;
+    ppd__obuf_flush(&b);
+    ppd__texts_free(&t);
+    ppd__texts_free(&name);
+    return ok;
 }
 
 static bool

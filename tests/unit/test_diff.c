@@ -9,6 +9,7 @@
 #include "check.h"
 #include "synth.h"
 
+#include "model/sort.h"
 #include "pprofdiff/diff.h"
 #include "compat.h"
 
@@ -410,6 +411,47 @@ test_many_ties(struct check_state *st)
     ppd_profile_free(p);
 }
 
+struct keyed {
+    uint32_t key, seq;
+};
+
+static int
+cmp_key(const void *x, const void *y, void *ctx)
+{
+    const struct keyed *a = x, *b = y;
+    (void)ctx;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* A big array (sorted in two halves on two threads, then merged, when
+ * there are two CPUs) comes out in the one stable order. */
+static void
+test_big_sort(struct check_state *st)
+{
+    size_t n = 200000;
+    struct keyed *v = malloc(n * sizeof *v);
+    CHECK(st, v != NULL);
+    if (v == NULL)
+        return;
+    uint64_t x = 7;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        v[i].key = (uint32_t)((x >> 33) % 1000);
+        v[i].seq = (uint32_t)i;
+    }
+    CHECK(st, ppd__sort(v, n, sizeof *v, cmp_key, NULL));
+    size_t bad = 0;
+    uint64_t seqs = v[n - 1].seq;
+    for (size_t i = 0; i + 1 < n; i++) {
+        bad += v[i].key > v[i + 1].key ||
+               (v[i].key == v[i + 1].key && v[i].seq > v[i + 1].seq);
+        seqs += v[i].seq;
+    }
+    CHECK_EQ_INT(st, bad, 0);
+    CHECK(st, seqs == (uint64_t)n * (n - 1) / 2);
+    free(v);
+}
+
 int
 main(void)
 {
@@ -417,6 +459,7 @@ main(void)
     test_match_and_rank(&st);
     test_ties(&st);
     test_many_ties(&st);
+    test_big_sort(&st);
     test_frames(&st);
     test_sample_choice(&st);
     test_type_choice(&st);
