@@ -1,43 +1,64 @@
 /*
  * json.c - JSON strings from arbitrary bytes.
  */
+#include <string.h>
+
 #include "output/json.h"
 #include "output/output.h"
 
-void
-ppd__json_string(FILE *out, const char *str, size_t n)
+size_t
+ppd__json_quote_some(char *dst, size_t room, const char *str, size_t n,
+                     size_t *used)
 {
+    static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
-    fputc('"', out);
-    for (size_t i = 0; i < n;) {
+    size_t i = 0, w = 0;
+    /* Every character takes at most 6 bytes written. */
+    while (i < n && room - w >= 6) {
         unsigned char c = s[i];
         if (c == '"' || c == '\\') {
-            fputc('\\', out);
-            fputc(c, out);
+            dst[w++] = '\\';
+            dst[w++] = (char)c;
             i++;
-        } else if (c == '\n') {
-            fputs("\\n", out);
-            i++;
-        } else if (c == '\t') {
-            fputs("\\t", out);
+        } else if (c == '\n' || c == '\t') {
+            dst[w++] = '\\';
+            dst[w++] = c == '\n' ? 'n' : 't';
             i++;
         } else if (c < 0x20 || c == 0x7f) {
-            fprintf(out, "\\u%04x", c);
+            memcpy(dst + w, "\\u00", 4);
+            dst[w + 4] = hex[c >> 4];
+            dst[w + 5] = hex[c & 15];
+            w += 6;
             i++;
         } else if (c < 0x80) {
-            fputc(c, out);
+            dst[w++] = (char)c;
             i++;
         } else {
             size_t len = ppd__utf8_len(s + i, n - i);
             if (len == 0) {
-                fputs("\\ufffd", out);
+                memcpy(dst + w, "\\ufffd", 6);
+                w += 6;
                 i++;
             } else {
-                fwrite(s + i, 1, len, out);
+                memcpy(dst + w, s + i, len);
+                w += len;
                 i += len;
             }
         }
     }
+    *used = i;
+    return w;
+}
+
+void
+ppd__json_string(FILE *out, const char *str, size_t n)
+{
+    char buf[512];
+    fputc('"', out);
+    for (size_t i = 0, used; i < n; i += used)
+        fwrite(buf, 1, ppd__json_quote_some(buf, sizeof buf, str + i, n - i,
+                                            &used),
+               out);
     fputc('"', out);
 }
 
@@ -49,6 +70,7 @@ ppd__json_string(FILE *out, const char *str, size_t n)
 #include <string.h>
 #include <time.h>
 
+#include "output/obuf.h"
 #include "output/output.h"
 
 static void
@@ -112,12 +134,27 @@ put_hint(FILE *out, const struct ppd_render_options *o, const char *hint)
         ppd__json_string(out, hint, strlen(hint));
 }
 
+/* s[0..n) as a JSON string, into b. */
+static void
+put_json(struct ppd__obuf *b, const char *s, size_t n)
+{
+    PPD__OBUF_LIT(b, "\"");
+    for (size_t i = 0, used; i < n; i += used) {
+        if (b->cap - b->n < 6)
+            ppd__obuf_flush(b);
+        b->n += ppd__json_quote_some(b->buf + b->n, b->cap - b->n, s + i,
+                                     n - i, &used);
+    }
+    PPD__OBUF_LIT(b, "\"");
+}
+
 bool
 ppd__render_json(FILE *out, const struct ppd_diff *d,
                  const struct ppd_render_options *o, struct ppd__frames *f)
 {
     static const char *const sname[] = {"growing", "unchanged", "shrinking"};
     size_t last = d->ncolumns - 1;
+    bool ids = ppd_accum_has_survivors(d->accum) && d->ncolumns > 1;
     put_head(out, d->accum);
     fprintf(out, "  \"total_delta\": %" PRId64 ",\n", d->total_delta);
     fprintf(out,
@@ -125,52 +162,77 @@ ppd__render_json(FILE *out, const struct ppd_diff *d,
             "\"unchanged\": %zu},\n  \"rows\": [",
             d->nsection[PPD_GROWING], d->nsection[PPD_SHRINKING],
             d->nunchanged);
-    bool first = true;
-    for (int s = PPD_GROWING; s <= PPD_SHRINKING; s++) {
+    /* The rows, many for a big diff, through one buffer; each frame's
+     * string is quoted once (ppd__texts). */
+    char buf[1 << 16];
+    struct ppd__obuf b = {out, buf, 0, sizeof buf};
+    struct ppd__texts t = {.json = true};
+    bool first = true, ok = true;
+    for (int s = PPD_GROWING; s <= PPD_SHRINKING && ok; s++) {
         if (s == PPD_SHRINKING && o->hide_shrinking)
             continue;
         size_t at = ppd_diff_section_start(d, (enum ppd_diff_section)s);
         size_t n = ppd__shown(d, (enum ppd_diff_section)s, o->top);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && ok; i++) {
             const struct ppd_diff_row *r = &d->rows[at + i];
-            if (!ppd__row_frames(d, r, f))
-                return false;
-            fputs(first ? "\n    {\"section\": " : ",\n    {\"section\": ",
-                  out);
+            if (i + 16 < n)
+                ppd_accum_prefetch(d->accum, r[16].stack, false);
+            if (i + 8 < n)
+                ppd_accum_prefetch(d->accum, r[8].stack, true);
+            ok = ppd__row_frames(d, r, f) &&
+                 ppd__texts_json_stack(&t, d->accum, f);
+            if (!ok)
+                break;
+            if (first)
+                PPD__OBUF_LIT(&b, "\n    {\"section\": ");
+            else
+                PPD__OBUF_LIT(&b, ",\n    {\"section\": ");
             first = false;
-            put_cstr(out, sname[s]);
-            fprintf(out, ", \"delta\": %" PRId64 ", \"values\": ", r->delta);
-            put_values(out, r->values, d->ncolumns);
+            put_json(&b, sname[s], strlen(sname[s]));
+            PPD__OBUF_LIT(&b, ", \"delta\": ");
+            ppd__obuf_int(&b, r->delta);
+            PPD__OBUF_LIT(&b, ", \"values\": [");
+            for (size_t k = 0; k < d->ncolumns; k++) {
+                if (k > 0)
+                    PPD__OBUF_LIT(&b, ", ");
+                ppd__obuf_int(&b, r->values[k]);
+            }
+            PPD__OBUF_LIT(&b, "]");
             if (d->ncolumns > 1) {
                 char g[32];
                 ppd__growth_text(g, sizeof g, r->values[0], r->values[last]);
-                fputs(", \"growth\": ", out);
-                put_cstr(out, g);
+                PPD__OBUF_LIT(&b, ", \"growth\": ");
+                put_json(&b, g, strlen(g));
             }
-            if (ppd_accum_has_survivors(d->accum) && d->ncolumns > 1)
-                fprintf(out, ", \"survived\": %" PRId64,
-                        ppd_accum_survivors(d->accum, r->stack));
-            fputs(", \"culprit\": ", out);
+            if (ids) {
+                PPD__OBUF_LIT(&b, ", \"survived\": ");
+                ppd__obuf_int(&b, ppd_accum_survivors(d->accum, r->stack));
+            }
+            PPD__OBUF_LIT(&b, ", \"culprit\": ");
             if (r->culprit == PPD_NO_FRAME) {
-                fputs("null", out);
+                PPD__OBUF_LIT(&b, "null");
             } else {
                 struct ppd_str c = ppd__culprit(d, r);
-                ppd__json_string(out, c.ptr, c.len);
+                put_json(&b, c.ptr, c.len);
             }
-            fputs(", \"stack\": [", out);
-            for (size_t k = 0; k < f->n; k++) {
-                struct ppd_str nm = ppd__frame_name(d, f->v[k]);
-                if (k > 0)
-                    fputs(", ", out);
-                ppd__json_string(out, nm.ptr, nm.len);
+            PPD__OBUF_LIT(&b, ", \"stack\": ");
+            ppd__obuf_put(&b, t.buf, t.n);
+            if (o->hints != NULL) {
+                const char *hint = ppd__diff_hint(d, r, f, o);
+                PPD__OBUF_LIT(&b, ", \"hint\": ");
+                if (hint == NULL)
+                    PPD__OBUF_LIT(&b, "null");
+                else
+                    put_json(&b, hint, strlen(hint));
             }
-            fputc(']', out);
-            put_hint(out, o, ppd__diff_hint(d, r, f, o));
-            fputc('}', out);
+            PPD__OBUF_LIT(&b, "}");
         }
     }
-    fputs(first ? "]\n}\n" : "\n  ]\n}\n", out);
-    return true;
+    ppd__obuf_flush(&b);
+    ppd__texts_free(&t);
+    if (ok)
+        fputs(first ? "]\n}\n" : "\n  ]\n}\n", out);
+    return ok;
 }
 
 bool

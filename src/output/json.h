@@ -14,4 +14,13 @@
  */
 void ppd__json_string(FILE *out, const char *s, size_t n);
 
+/*
+ * ppd__json_quote_some - the inside of that string (no quotes) for as
+ * many whole characters of s[0..n) as fit in dst[0..room) (room >= 6
+ * takes at least one): returns the bytes written, *used the bytes of s
+ * read. 6 x n bytes of room always take all of s.
+ */
+size_t ppd__json_quote_some(char *dst, size_t room, const char *s, size_t n,
+                            size_t *used);
+
 #endif

@@ -82,6 +82,8 @@ void ppd__put_folded_frames(FILE *out, const struct ppd_accum *a,
  * copied after. Zero-initialize; ppd__texts_free releases it.
  */
 struct ppd__texts {
+    bool json; /* set before use: frames as JSON strings
+                  (ppd__texts_json_stack) */
     uint32_t *off, *len; /* by frame id, into pool; len UINT32_MAX: not
                             made yet */
     size_t nframes;
@@ -95,6 +97,12 @@ struct ppd__texts {
  * memory. */
 bool ppd__texts_stack(struct ppd__texts *t, const struct ppd_accum *a,
                       const struct ppd__frames *f);
+
+/* ppd__texts_json_stack - f's frames, leaf first, as a JSON array of
+ * strings (ppd__json_string), into t->buf (t->json set); false when out
+ * of memory. */
+bool ppd__texts_json_stack(struct ppd__texts *t, const struct ppd_accum *a,
+                           const struct ppd__frames *f);
 
 /* ppd__texts_name - s as ppd__put_name writes it, into t->buf; false
  * when out of memory. */

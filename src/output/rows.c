@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/json.h"
 #include "output/output.h"
 
 bool
@@ -138,8 +139,18 @@ texts_frame(struct ppd__texts *t, const struct ppd_accum *a, uint32_t id)
         return true;
     /* Made in buf, then kept in the pool. */
     size_t mark = t->n;
-    if (!texts_put_name(t, ppd_accum_frame(a, id)->name, true))
+    struct ppd_str name = ppd_accum_frame(a, id)->name;
+    if (t->json) {
+        if (!texts_room(t, 6 * name.len + 2))
+            return false;
+        size_t used;
+        t->buf[t->n++] = '"';
+        t->n += ppd__json_quote_some(t->buf + t->n, 6 * name.len, name.ptr,
+                                     name.len, &used);
+        t->buf[t->n++] = '"';
+    } else if (!texts_put_name(t, name, true)) {
         return false;
+    }
     size_t len = t->n - mark;
     if (len > t->cappool - t->npool) {
         size_t cap = t->cappool ? t->cappool : 4096;
@@ -183,6 +194,29 @@ ppd__texts_stack(struct ppd__texts *t, const struct ppd_accum *a,
         memcpy(t->buf + t->n, t->pool + t->off[id], t->len[id]);
         t->n += t->len[id];
     }
+    return true;
+}
+
+bool
+ppd__texts_json_stack(struct ppd__texts *t, const struct ppd_accum *a,
+                      const struct ppd__frames *f)
+{
+    t->n = 0;
+    if (!texts_room(t, 2))
+        return false;
+    t->buf[t->n++] = '[';
+    for (size_t k = 0; k < f->n; k++) {
+        uint32_t id = f->v[k];
+        if (!texts_frame(t, a, id) || !texts_room(t, t->len[id] + 3))
+            return false;
+        if (k > 0) {
+            t->buf[t->n++] = ',';
+            t->buf[t->n++] = ' ';
+        }
+        memcpy(t->buf + t->n, t->pool + t->off[id], t->len[id]);
+        t->n += t->len[id];
+    }
+    t->buf[t->n++] = ']';
     return true;
 }
 
