@@ -1074,9 +1074,10 @@ ppd__cli_diff_main(int argc, char **argv)
         .keep_unchanged = o.show_unchanged,
         .top = ropt.top,
         .min_change = floor,
-        /* The flame graph draws every stack from the accumulator, not
-         * the ranked rows. */
-        .totals_only = o.format == PPD_FORMAT_SVG,
+        /* The flame graph and the pprof profile take every stack from
+         * the accumulator, not the ranked rows. */
+        .totals_only = o.format == PPD_FORMAT_SVG ||
+                       o.format == PPD_FORMAT_PPROF,
     };
     struct ppd_error err = {0};
     rc = ppd__cli_alerts_check_diff(&o.leak.alerts, acc, &diffopt, NULL);

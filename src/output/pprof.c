@@ -9,105 +9,120 @@
  * single line, so inlining is not kept; stacks, names and values are.
  * Unchanged stacks are written too (they cancel, as in pprof); shrinking
  * ones unless --hide-shrinking, and none under a noise floor.
+ *
+ * The message is encoded here, field by field in field-number order as
+ * protobuf-c packs it, straight into the gzip stream: a diff of a
+ * million stacks needs no message objects (hundreds of MiB) nor the
+ * packed bytes in memory.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "model/varint.h"
 #include "output/output.h"
-#include "profile.pb-c.h"
 
-typedef Perftools__Profiles__Profile Profile;
-typedef Perftools__Profiles__Sample Sample;
-typedef Perftools__Profiles__Location Location;
-typedef Perftools__Profiles__Line Line;
-typedef Perftools__Profiles__Function Function;
-typedef Perftools__Profiles__Label Label;
-typedef Perftools__Profiles__ValueType ValueType;
+/* Wire types. */
+enum { VARINT = 0, BYTES = 2 };
 
-/* Everything the message points at, freed together. */
-struct build {
-    char **strings;
-    size_t nstrings;
-    Function *funcs;
-    Function **funcp;
-    Location *locs;
-    Location **locp;
-    Line *lines;
-    Line **linep;
-    Sample *samples;
-    Sample **samplep;
-    uint64_t *ids;     /* every sample's location ids, one block */
-    int64_t *values;   /* one per sample */
-    Label base_label;
-    Label *base_labelp;
+/* Field numbers of profile.proto used here. */
+enum {
+    PROFILE_SAMPLE_TYPE = 1, PROFILE_SAMPLE = 2, PROFILE_LOCATION = 4,
+    PROFILE_FUNCTION = 5, PROFILE_STRING_TABLE = 6, PROFILE_TIME_NANOS = 9,
+    PROFILE_DURATION_NANOS = 10,
+    VALUE_TYPE_TYPE = 1, VALUE_TYPE_UNIT = 2,
+    SAMPLE_LOCATION_ID = 1, SAMPLE_VALUE = 2, SAMPLE_LABEL = 3,
+    LABEL_KEY = 1, LABEL_STR = 2,
+    LOCATION_ID = 1, LOCATION_LINE = 4,
+    LINE_FUNCTION_ID = 1, LINE_LINE = 2,
+    FUNCTION_ID = 1, FUNCTION_NAME = 2, FUNCTION_SYSTEM_NAME = 3,
+    FUNCTION_FILENAME = 4
+};
+
+/*
+ * Bytes into a gzip stream (deflate's fastest level, as Go's runtime
+ * writes its profiles), through two fixed buffers. ok turns false on a
+ * zlib or write failure and stays so.
+ */
+struct zout {
+    z_stream z;
+    FILE *out;
+    bool ok;
+    size_t n;
+    unsigned char in[1 << 16], buf[1 << 16];
 };
 
 static void
-build_free(struct build *b)
+z_deflate(struct zout *w, int flush)
 {
-    for (size_t i = 0; i < b->nstrings; i++)
-        free(b->strings[i]);
-    free(b->strings);
-    free(b->funcs);
-    free(b->funcp);
-    free(b->locs);
-    free(b->locp);
-    free(b->lines);
-    free(b->linep);
-    free(b->samples);
-    free(b->samplep);
-    free(b->ids);
-    free(b->values);
-}
-
-/* Append a copy of s to the string table; its index, or -1. */
-static int64_t
-add_string(struct build *b, const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c == NULL)
-        return -1;
-    if (n > 0)
-        memcpy(c, s, n);
-    c[n] = '\0';
-    b->strings[b->nstrings] = c;
-    return (int64_t)b->nstrings++;
-}
-
-/* Gzip data[0..n) to out; false on a zlib or write failure. The fastest
- * level, as Go's runtime writes its profiles: half the time of zlib's
- * default for a file a third bigger. */
-static bool
-put_gzip(FILE *out, const uint8_t *data, size_t n)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
-        return false;
-    unsigned char buf[1 << 16];
-    z.next_in = (Bytef *)(uintptr_t)data;
-    bool ok = true;
+    w->z.next_in = w->in;
+    w->z.avail_in = (uInt)w->n;
     int rc;
-    size_t left = n;
     do {
-        uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
-        z.avail_in = chunk;
-        left -= chunk;
-        int flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
-        do {
-            z.next_out = buf;
-            z.avail_out = sizeof buf;
-            rc = deflate(&z, flush);
-            size_t have = sizeof buf - z.avail_out;
-            if (rc == Z_STREAM_ERROR || fwrite(buf, 1, have, out) != have)
-                ok = false;
-        } while (ok && z.avail_out == 0);
-    } while (ok && left > 0);
-    deflateEnd(&z);
-    return ok && rc == Z_STREAM_END;
+        w->z.next_out = w->buf;
+        w->z.avail_out = sizeof w->buf;
+        rc = deflate(&w->z, flush);
+        size_t have = sizeof w->buf - w->z.avail_out;
+        if (rc == Z_STREAM_ERROR || fwrite(w->buf, 1, have, w->out) != have)
+            w->ok = false;
+    } while (w->ok && w->z.avail_out == 0);
+    if (flush == Z_FINISH && rc != Z_STREAM_END)
+        w->ok = false;
+    w->n = 0;
+}
+
+static void
+z_put(struct zout *w, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    while (n > 0 && w->ok) {
+        if (w->n == sizeof w->in)
+            z_deflate(w, Z_NO_FLUSH);
+        size_t k = sizeof w->in - w->n < n ? sizeof w->in - w->n : n;
+        memcpy(w->in + w->n, s, k);
+        w->n += k;
+        s += k;
+        n -= k;
+    }
+}
+
+static void
+put_varint(struct zout *w, uint64_t v)
+{
+    if (sizeof w->in - w->n < 10)
+        z_deflate(w, Z_NO_FLUSH);
+    w->n += ppd__varint_put(w->in + w->n, v);
+}
+
+static void
+put_tag(struct zout *w, unsigned field, unsigned wire)
+{
+    put_varint(w, (uint64_t)field << 3 | wire);
+}
+
+/* A varint field's length; 0 for a zero (proto3 leaves it out). */
+static size_t
+field_len(uint64_t v)
+{
+    return v == 0 ? 0 : 1 + ppd__varint_len(v);
+}
+
+static void
+put_field(struct zout *w, unsigned field, uint64_t v)
+{
+    if (v == 0)
+        return;
+    put_tag(w, field, VARINT);
+    put_varint(w, v);
+}
+
+/* The tag and length of an embedded message of len bytes. */
+static void
+put_head(struct zout *w, unsigned field, size_t len)
+{
+    put_tag(w, field, BYTES);
+    put_varint(w, len);
 }
 
 /*
@@ -127,143 +142,139 @@ wanted(const struct ppd_diff *d, const struct ppd_render_options *o,
     return delta == 0 || m >= d->min_change;
 }
 
+/* The string table: "", the type and unit, the base label's key and
+ * value, then each frame's name and file (indices 5 + 2i, 6 + 2i). */
+#define STR_TYPE 1
+#define STR_UNIT 2
+#define STR_BASE_KEY 3
+#define STR_BASE_TRUE 4
+#define STR_FRAMES 5
+
+static void
+put_string(struct zout *w, const char *s, size_t n)
+{
+    put_head(w, PROFILE_STRING_TABLE, n);
+    z_put(w, s, n);
+}
+
+/* One sample: stack s's frames (ids), value x, the base label or not. */
+static void
+put_sample(struct zout *w, const uint32_t *ids, uint32_t depth, int64_t x,
+           bool base)
+{
+    size_t idlen = 0;
+    for (uint32_t j = 0; j < depth; j++)
+        idlen += ppd__varint_len((uint64_t)ids[j] + 1);
+    size_t vlen = ppd__varint_len((uint64_t)x);
+    size_t llen = field_len(STR_BASE_KEY) + field_len(STR_BASE_TRUE);
+    size_t len = (depth > 0 ? 1 + ppd__varint_len(idlen) + idlen : 0) + 1 +
+                 ppd__varint_len(vlen) + vlen +
+                 (base ? 1 + ppd__varint_len(llen) + llen : 0);
+    put_head(w, PROFILE_SAMPLE, len);
+    if (depth > 0) {
+        put_head(w, SAMPLE_LOCATION_ID, idlen);
+        for (uint32_t j = 0; j < depth; j++)
+            put_varint(w, (uint64_t)ids[j] + 1);
+    }
+    put_head(w, SAMPLE_VALUE, vlen);
+    put_varint(w, (uint64_t)x);
+    if (base) {
+        put_head(w, SAMPLE_LABEL, llen);
+        put_field(w, LABEL_KEY, STR_BASE_KEY);
+        put_field(w, LABEL_STR, STR_BASE_TRUE);
+    }
+}
+
 bool
 ppd__render_pprof(FILE *out, const struct ppd_diff *d,
                   const struct ppd_render_options *o, struct ppd__frames *f)
 {
-    (void)f;
     const struct ppd_accum *a = d->accum;
     size_t nf = ppd_accum_nframes(a), ns = ppd_accum_nstacks(a);
     size_t ncols = ppd_accum_ncolumns(a);
     size_t last = ncols - 1;
-    struct build b = {0};
-    bool ok = false;
-    uint8_t *packed = NULL;
-    uint32_t *scratch = NULL; /* one stack's frame ids */
-
-    /* Samples: one per non-zero value of each side; their ids, in one
-     * block. */
-    size_t nsamples = 0, nids = 0;
-    uint32_t maxdepth = 1;
-    for (size_t s = 0; s < ns; s++) {
-        const int64_t *v = ppd_accum_values(a, s);
-        if (!wanted(d, o, v))
-            continue;
-        size_t k = (v[last] != 0) + (ncols > 1 && v[0] != 0);
-        nsamples += k;
-        nids += k * ppd_accum_depth(a, s);
-        if (ppd_accum_depth(a, s) > maxdepth)
-            maxdepth = ppd_accum_depth(a, s);
+    struct zout *w = malloc(sizeof *w);
+    if (w == NULL)
+        return false;
+    memset(&w->z, 0, sizeof w->z);
+    w->out = out;
+    w->n = 0;
+    if (deflateInit2(&w->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(w);
+        return false;
     }
-    scratch = malloc(maxdepth * sizeof *scratch);
-    b.strings = malloc((2 * nf + 8) * sizeof *b.strings);
-    b.funcs = calloc(nf ? nf : 1, sizeof *b.funcs);
-    b.funcp = malloc((nf ? nf : 1) * sizeof *b.funcp);
-    b.locs = calloc(nf ? nf : 1, sizeof *b.locs);
-    b.locp = malloc((nf ? nf : 1) * sizeof *b.locp);
-    b.lines = calloc(nf ? nf : 1, sizeof *b.lines);
-    b.linep = malloc((nf ? nf : 1) * sizeof *b.linep);
-    b.samples = calloc(nsamples ? nsamples : 1, sizeof *b.samples);
-    b.samplep = malloc((nsamples ? nsamples : 1) * sizeof *b.samplep);
-    b.ids = malloc((nids ? nids : 1) * sizeof *b.ids);
-    b.values = malloc((nsamples ? nsamples : 1) * sizeof *b.values);
-    if (b.strings == NULL || b.funcs == NULL || b.funcp == NULL ||
-        b.locs == NULL || b.locp == NULL || b.lines == NULL ||
-        b.linep == NULL || b.samples == NULL || b.samplep == NULL ||
-        b.ids == NULL || b.values == NULL || scratch == NULL)
-        goto out;
+    w->ok = true;
+    bool ok = true;
 
     const struct ppd_value_type *t = ppd_accum_type(a);
-    if (add_string(&b, "", 0) < 0)
-        goto out;
-    ValueType type = PERFTOOLS__PROFILES__VALUE_TYPE__INIT;
-    ValueType *typep = &type;
-    type.type = add_string(&b, t->type, strlen(t->type));
-    type.unit = add_string(&b, t->unit, strlen(t->unit));
-    int64_t key = add_string(&b, "pprof::base", 11);
-    int64_t yes = add_string(&b, "true", 4);
-    if (type.type < 0 || type.unit < 0 || key < 0 || yes < 0)
-        goto out;
-    perftools__profiles__label__init(&b.base_label);
-    b.base_label.key = key;
-    b.base_label.str = yes;
-    b.base_labelp = &b.base_label;
-
-    /* Frame i: function and location i + 1, with one line. */
-    for (size_t i = 0; i < nf; i++) {
-        const struct ppd_frame *fr = ppd_accum_frame(a, (uint32_t)i);
-        Function *fn = &b.funcs[i];
-        perftools__profiles__function__init(fn);
-        fn->id = i + 1;
-        fn->name = add_string(&b, fr->name.ptr, fr->name.len);
-        fn->system_name = fn->name;
-        fn->filename = add_string(&b, fr->file.ptr, fr->file.len);
-        if (fn->name < 0 || fn->filename < 0)
-            goto out;
-        b.funcp[i] = fn;
-        Line *ln = &b.lines[i];
-        perftools__profiles__line__init(ln);
-        ln->function_id = i + 1;
-        ln->line = fr->line;
-        b.linep[i] = ln;
-        Location *loc = &b.locs[i];
-        perftools__profiles__location__init(loc);
-        loc->id = i + 1;
-        loc->n_line = 1;
-        loc->line = &b.linep[i];
-        b.locp[i] = loc;
-    }
+    put_head(w, PROFILE_SAMPLE_TYPE,
+             field_len(STR_TYPE) + field_len(STR_UNIT));
+    put_field(w, VALUE_TYPE_TYPE, STR_TYPE);
+    put_field(w, VALUE_TYPE_UNIT, STR_UNIT);
 
     /* Samples, current side first, then the base negated and labelled:
      * pprof's own -diff_base profile. */
-    size_t k = 0, at = 0;
-    for (int side = 0; side < (ncols > 1 ? 2 : 1); side++)
-        for (size_t s = 0; s < ns; s++) {
+    for (int side = 0; side < (ncols > 1 ? 2 : 1) && ok; side++)
+        for (size_t s = 0; s < ns && ok && w->ok; s++) {
             const int64_t *v = ppd_accum_values(a, s);
             int64_t x = side == 0 ? v[last] : v[0];
             if (x == 0 || !wanted(d, o, v))
                 continue;
             uint32_t depth = ppd_accum_depth(a, s);
-            ppd_accum_stack(a, s, scratch, depth);
-            for (size_t j = 0; j < depth; j++)
-                b.ids[at + j] = (uint64_t)scratch[j] + 1;
-            Sample *sm = &b.samples[k];
-            perftools__profiles__sample__init(sm);
-            sm->n_location_id = depth;
-            sm->location_id = b.ids + at;
-            b.values[k] = side == 0 ? x : (int64_t)(0 - (uint64_t)x);
-            sm->n_value = 1;
-            sm->value = &b.values[k];
-            if (side == 1) {
-                sm->n_label = 1;
-                sm->label = &b.base_labelp;
+            if (depth > f->cap) {
+                uint32_t *nv = realloc(f->v, depth * sizeof *nv);
+                if (nv == NULL) {
+                    ok = false;
+                    break;
+                }
+                f->v = nv;
+                f->cap = depth;
             }
-            b.samplep[k++] = sm;
-            at += depth;
+            ppd_accum_stack(a, s, f->v, depth);
+            put_sample(w, f->v, depth,
+                       side == 0 ? x : (int64_t)(0 - (uint64_t)x), side == 1);
         }
 
-    Profile p = PERFTOOLS__PROFILES__PROFILE__INIT;
-    p.n_sample_type = 1;
-    p.sample_type = &typep;
-    p.n_sample = k;
-    p.sample = b.samplep;
-    p.n_location = nf;
-    p.location = b.locp;
-    p.n_function = nf;
-    p.function = b.funcp;
-    p.n_string_table = b.nstrings;
-    p.string_table = b.strings;
-    p.time_nanos = ppd_accum_column(a, last)->time_nanos;
-    p.duration_nanos = ppd_accum_column(a, last)->duration_nanos;
-    size_t size = perftools__profiles__profile__get_packed_size(&p);
-    packed = malloc(size ? size : 1);
-    if (packed == NULL)
-        goto out;
-    perftools__profiles__profile__pack(&p, packed);
-    ok = put_gzip(out, packed, size);
-out:
-    free(packed);
-    free(scratch);
-    build_free(&b);
+    /* Frame i: location and function i + 1, with one line. */
+    for (size_t i = 0; i < nf; i++) {
+        const struct ppd_frame *fr = ppd_accum_frame(a, (uint32_t)i);
+        size_t line = field_len(i + 1) + field_len((uint64_t)fr->line);
+        put_head(w, PROFILE_LOCATION,
+                 field_len(i + 1) + 1 + ppd__varint_len(line) + line);
+        put_field(w, LOCATION_ID, i + 1);
+        put_head(w, LOCATION_LINE, line);
+        put_field(w, LINE_FUNCTION_ID, i + 1);
+        put_field(w, LINE_LINE, (uint64_t)fr->line);
+    }
+    for (size_t i = 0; i < nf; i++) {
+        uint64_t name = STR_FRAMES + 2 * i, file = name + 1;
+        put_head(w, PROFILE_FUNCTION,
+                 field_len(i + 1) + 2 * field_len(name) + field_len(file));
+        put_field(w, FUNCTION_ID, i + 1);
+        put_field(w, FUNCTION_NAME, name);
+        put_field(w, FUNCTION_SYSTEM_NAME, name);
+        put_field(w, FUNCTION_FILENAME, file);
+    }
+
+    put_string(w, "", 0);
+    put_string(w, t->type, strlen(t->type));
+    put_string(w, t->unit, strlen(t->unit));
+    put_string(w, "pprof::base", 11);
+    put_string(w, "true", 4);
+    for (size_t i = 0; i < nf; i++) {
+        const struct ppd_frame *fr = ppd_accum_frame(a, (uint32_t)i);
+        put_string(w, fr->name.ptr, fr->name.len);
+        put_string(w, fr->file.ptr, fr->file.len);
+    }
+    put_field(w, PROFILE_TIME_NANOS,
+              (uint64_t)ppd_accum_column(a, last)->time_nanos);
+    put_field(w, PROFILE_DURATION_NANOS,
+              (uint64_t)ppd_accum_column(a, last)->duration_nanos);
+    if (w->ok)
+        z_deflate(w, Z_FINISH);
+    ok = ok && w->ok;
+    deflateEnd(&w->z);
+    free(w);
     return ok;
 }

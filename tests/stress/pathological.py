@@ -4,7 +4,8 @@
 Builds, with a tiny protobuf writer, (1) a profile whose one sample has a
 stack 200,000 frames deep, (2) a profile of 1,000,000 samples over 1,000
 distinct stacks (so merging does real work), and (3) 300,000 distinct
-samples against a base holding half of them, then (4) merges 50 copies
+samples against a base holding half of them (also written as a pprof
+profile, in the memory of the diff alone), then (4) merges 50 copies
 of each side of (3) (100 inputs): the totals must be 50 times theirs,
 and the peak memory that of a few inputs, not of a hundred. Each runs
 under a time limit; the numbers printed must be the ones the inputs
@@ -116,6 +117,23 @@ def main():
     total = sum(int(row[0]) for row in rows)
     check("300k diff: total delta", total == 3 * 300000 - 2 * 150000,
           str(total))
+
+    # --format pprof is encoded straight into the gzip stream: its peak is
+    # the diff's own, not that plus a message of every stack. Read back,
+    # the profile holds the delta.
+    out = os.path.join(work, "diff.pb.gz")
+    rc0, peak0, _ = run_peak(binary, [base, cur], 120)
+    rc1, peak1, _ = run_peak(binary, ["--format", "pprof", "-o", out, base,
+                                      cur], 120)
+    check("300k pprof: exit 0", rc0 == 0 and rc1 == 0, "%d %d" % (rc0, rc1))
+    r = run(binary, ["--format", "tsv", out], 60)
+    total = sum(int(row.split("\t")[0]) for row in r.stdout.splitlines()[1:])
+    check("300k pprof: delta read back", total == 3 * 300000 - 2 * 150000,
+          str(total))
+    if os.environ.get("PPD_SANITIZE") != "1":
+        check("300k pprof: peak memory of the diff",
+              peak1 < peak0 * 5 // 4 + 8192,
+              "%d KiB with --format pprof, %d KiB without" % (peak1, peak0))
 
     # Merged sides: 100 inputs, more than any fixed cap, two decoded at
     # once (-j 2). Each is added and freed in turn, so the peak is about
