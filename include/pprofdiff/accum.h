@@ -117,6 +117,59 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
               struct ppd_error *err);
 
 /*
+ * Adding a profile in three steps, so that the part that reads only the
+ * profile runs on another thread while a profile before it is added:
+ *
+ *   ppd_accum_prepare()          on the accumulator's thread, in the
+ *                                order the profiles are to be added:
+ *                                takes the column's facts and the
+ *                                profile's frame names (what makes the
+ *                                order of frames);
+ *   ppd_accum_prepared_expand()  on any thread, at any time: every
+ *                                sample's frames and hash, after which
+ *                                the profile may be freed;
+ *   ppd_accum_add_prepared()     on the accumulator's thread, in the
+ *                                order prepared: the stacks and values.
+ *
+ * The result is the same as ppd_accum_add()'s. Only a plain add can be
+ * prepared: no filter, no label frames, no goroutine identities (a
+ * "goid" label, as in debug=2 dumps) (ppd_accum_can_prepare()).
+ */
+struct ppd_accum_prep;
+
+/* ppd_accum_can_prepare - may p be added to a in three steps? */
+bool ppd_accum_can_prepare(const struct ppd_accum *a,
+                           const struct ppd_profile *p);
+
+/*
+ * ppd_accum_prepare - the first step for p into column col: errors as
+ * ppd_accum_add's (PPD_ESAMPLE when p lacks the type). *out (free with
+ * ppd_accum_prep_free) keeps reading p until it is expanded.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_prepare(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+                  struct ppd_accum_prep **out, struct ppd_error *err);
+
+/*
+ * ppd_accum_prepared_expand - the second step; p is no longer read after
+ * it. With consume, the memory of p's samples is given back to the
+ * system as they are read (so that p and its expansion never take room
+ * together): p may then only be freed. Out of memory is reported by
+ * ppd_accum_add_prepared.
+ */
+void ppd_accum_prepared_expand(struct ppd_accum_prep *pr, bool consume);
+
+/* ppd_accum_add_prepared - the last step; when the second was not
+ * taken, each sample is expanded as it is added (as ppd_accum_add does).
+ * On failure the accumulator may have taken part of it. */
+PPD_NODISCARD enum ppd_status
+ppd_accum_add_prepared(struct ppd_accum *a, struct ppd_accum_prep *pr,
+                       struct ppd_error *err);
+
+/* ppd_accum_prep_free - release pr. Accepts NULL. */
+void ppd_accum_prep_free(struct ppd_accum_prep *pr);
+
+/*
  * ppd_accum_profiles - an accumulator of n >= 1 profiles, column i from
  * ps[i], for the sample type spec (name or index) as pprof chooses it:
  * on the last profile, its default when spec is NULL or "", then found

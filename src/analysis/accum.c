@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "model/arena.h"
+#include "model/bigmem.h"
 #include "model/hash.h"
 #include "model/sort.h"
 #include "model/vec.h"
@@ -525,21 +526,11 @@ reserve_rows(struct ppd_accum *a, size_t n, size_t bytes)
            PPD_VEC_RESERVE(a->vals, n * a->ncols, NULL);
 }
 
-/* A new stack of the n frames of buf; SIZE_MAX when out of memory. */
-static size_t
-new_stack(struct ppd_accum *a, uint64_t h, const uint32_t *buf, uint32_t n)
+/* Write the n frames of buf (leaf first) at w as the pool keeps them:
+ * varints, root first (at most 5 bytes each). The end of what it wrote. */
+static unsigned char *
+encode_frames(unsigned char *w, const uint32_t *buf, uint32_t n)
 {
-    if (a->off.n >= UINT32_MAX - 1 ||
-        a->pool.n + (size_t)n * 5 > UINT32_MAX ||
-        !reserve_rows(a, 1, (size_t)n * 5))
-        return SIZE_MAX;
-    size_t s = a->off.n;
-    a->off.v[a->off.n++] = (uint32_t)a->pool.n;
-    a->depth.v[a->depth.n++] = n;
-    a->hash.v[a->hash.n++] = h;
-    memset(a->vals.v + a->vals.n, 0, a->ncols * sizeof *a->vals.v);
-    a->vals.n += a->ncols;
-    unsigned char *w = a->pool.v + a->pool.n;
     for (uint32_t k = n; k > 0; k--) {
         uint32_t v = buf[k - 1];
         while (v >= 0x80) {
@@ -548,7 +539,35 @@ new_stack(struct ppd_accum *a, uint64_t h, const uint32_t *buf, uint32_t n)
         }
         *w++ = (unsigned char)v;
     }
-    a->pool.n = (size_t)(w - a->pool.v);
+    return w;
+}
+
+/* A new row for a stack of n frames in at most bytes pool bytes, to be
+ * written at the pool's end; SIZE_MAX when out of memory. */
+static size_t
+new_row(struct ppd_accum *a, uint64_t h, uint32_t n, size_t bytes)
+{
+    if (a->off.n >= UINT32_MAX - 1 || a->pool.n + bytes > UINT32_MAX ||
+        !reserve_rows(a, 1, bytes))
+        return SIZE_MAX;
+    size_t s = a->off.n;
+    a->off.v[a->off.n++] = (uint32_t)a->pool.n;
+    a->depth.v[a->depth.n++] = n;
+    a->hash.v[a->hash.n++] = h;
+    memset(a->vals.v + a->vals.n, 0, a->ncols * sizeof *a->vals.v);
+    a->vals.n += a->ncols;
+    return s;
+}
+
+/* A new stack of the n frames of buf; SIZE_MAX when out of memory. */
+static size_t
+new_stack(struct ppd_accum *a, uint64_t h, const uint32_t *buf, uint32_t n)
+{
+    size_t s = new_row(a, h, n, (size_t)n * 5);
+    if (s == SIZE_MAX)
+        return s;
+    a->pool.n = (size_t)(encode_frames(a->pool.v + a->pool.n, buf, n) -
+                         a->pool.v);
     return s;
 }
 
@@ -574,6 +593,22 @@ prefetch_stack(const struct ppd_accum *a, const struct framebuf *fb,
     }
 }
 
+/* A stack of hash h is new and *j the empty slot its probe ended on: if
+ * the table is full, grow it and find the stack's slot there. False
+ * when out of memory. */
+static bool
+room_for_one(struct ppd_accum *a, uint64_t h, size_t *j)
+{
+    if (!ppd__table_full(a->off.n, a->stab_size))
+        return true;
+    if (!reserve_stacks(a, 1))
+        return false;
+    size_t mask = a->stab_size - 1;
+    for (*j = h & mask; a->stab[*j] != 0; *j = (*j + 1) & mask)
+        ;
+    return true;
+}
+
 /* The stack of the frames in fb; SIZE_MAX when out of memory. */
 static size_t
 stack_for(struct ppd_accum *a, const struct framebuf *fb)
@@ -590,13 +625,8 @@ stack_for(struct ppd_accum *a, const struct framebuf *fb)
             return SLOT_INDEX(sl);
         j = (j + 1) & mask;
     }
-    if (ppd__table_full(a->off.n, a->stab_size)) {
-        if (!reserve_stacks(a, 1))
-            return SIZE_MAX;
-        mask = a->stab_size - 1;
-        for (j = h & mask; a->stab[j] != 0; j = (j + 1) & mask)
-            ;
-    }
+    if (!room_for_one(a, h, &j))
+        return SIZE_MAX;
     size_t s = new_stack(a, h, fb->v, n);
     if (s != SIZE_MAX)
         a->stab[j] = SLOT(h, s);
@@ -1107,27 +1137,12 @@ merge_column(struct ppd_accum *a, size_t col, const struct ppd_profile *p)
     return true;
 }
 
-enum ppd_status
-ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
-              struct ppd_error *err)
+/* Room in a's tables before p is added: the first profile's stacks are
+ * all new, so room for them at once (a later profile mostly repeats
+ * them, and the tables grow if not). False when out of memory. */
+static bool
+reserve_for_add(struct ppd_accum *a, const struct ppd_profile *p, long idx)
 {
-    struct locframes lf = {0};
-    struct framebuf ring[PREFETCH_AHEAD];
-    memset(ring, 0, sizeof ring);
-    enum ppd_status st = PPD_ENOMEM;
-    if (col >= a->ncols)
-        return ppd_error_set(err, PPD_EINVAL, p->name, "no column %zu", col);
-    struct ppd_column *c = &a->cols[col];
-    if (!merge_column(a, col, p))
-        goto oom;
-    long idx = same_type(p, &a->type);
-    if (idx < 0)
-        return missing_type(a, col, err);
-
-    if (!locframes_build(a, p, &lf))
-        goto oom;
-    /* The first profile's stacks are all new: room for them at once (a
-     * later profile mostly repeats them, and the tables grow if not). */
     size_t live = 0, bytes = 0;
     for (size_t i = 0; a->off.n == 0 && i < p->nsamples; i++)
         if (ppd_sample_values(p, i)[idx] != 0) {
@@ -1135,23 +1150,26 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
             bytes += p->samples[i].stack_len;
         }
     if (a->off.n == 0 && !reserve_rows(a, live, bytes + 64))
-        goto oom;
-    if (!reserve_stacks(a, live + 1))
-        goto oom;
+        return false;
+    return reserve_stacks(a, live + 1);
+}
+
+/*
+ * Add p's samples to column col without a filter, summing into *sum and
+ * *abs. Each sample is expanded and hashed a little ahead of its lookup,
+ * and the slot it points at prefetched, so the table's random accesses
+ * overlap instead of each waiting for memory. False when out of memory.
+ */
+static bool
+add_plain(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+          long idx, const struct locframes *lf, struct framebuf *ring,
+          uint64_t *sum, uint64_t *abs)
+{
     size_t n = p->nsamples;
-    uint64_t sum = 0, abs = 0;
-    if (a->filter != NULL || a->nroot > 0 || a->nleaf > 0) {
-        if (!add_filtered(a, col, p, idx, &lf, &ring[0], &sum, &abs))
-            goto oom;
-        goto done;
-    }
-    /* Each sample is expanded and hashed a little ahead of its lookup,
-     * and the slot it points at prefetched, so the table's random
-     * accesses overlap instead of each waiting for memory. */
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
         const struct ppd_sample *x = &p->samples[i];
-        if (!expand_hash(&lf, ppd_sample_stack(p, x), x->stack_len, &ring[i]))
-            goto oom;
+        if (!expand_hash(lf, ppd_sample_stack(p, x), x->stack_len, &ring[i]))
+            return false;
         ppd__prefetch(&a->stab[ring[i].h & (a->stab_size - 1)]);
     }
     for (size_t i = 0; i < n; i++) {
@@ -1168,23 +1186,58 @@ ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
             if (s == SIZE_MAX ||
                 (p->nlabelsets > 0 &&
                  !note_goid(a, col, goid_of(p, &p->samples[i]), s, v)))
-                goto oom;
+                return false;
             int64_t *cell = &a->vals.v[s * a->ncols + col];
             *cell = (int64_t)((uint64_t)*cell + (uint64_t)v);
-            sum += (uint64_t)v;
-            abs += v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+            *sum += (uint64_t)v;
+            *abs += v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
         }
         if (i + PREFETCH_AHEAD < n) {
             const struct ppd_sample *x = &p->samples[i + PREFETCH_AHEAD];
-            if (!expand_hash(&lf, ppd_sample_stack(p, x), x->stack_len, fb))
-                goto oom;
+            if (!expand_hash(lf, ppd_sample_stack(p, x), x->stack_len, fb))
+                return false;
             ppd__prefetch(&a->stab[fb->h & (a->stab_size - 1)]);
         }
     }
-done:
+    return true;
+}
+
+/* Column c's totals after an add, and the goroutines that survived. */
+static bool
+add_done(struct ppd_accum *a, struct ppd_column *c, uint64_t sum,
+         uint64_t abs)
+{
     c->total = (int64_t)((uint64_t)c->total + sum);
     c->abs_total = (int64_t)((uint64_t)c->abs_total + abs);
-    if (!count_survivors(a))
+    return count_survivors(a);
+}
+
+enum ppd_status
+ppd_accum_add(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+              struct ppd_error *err)
+{
+    struct locframes lf = {0};
+    struct framebuf ring[PREFETCH_AHEAD];
+    memset(ring, 0, sizeof ring);
+    enum ppd_status st = PPD_ENOMEM;
+    if (col >= a->ncols)
+        return ppd_error_set(err, PPD_EINVAL, p->name, "no column %zu", col);
+    struct ppd_column *c = &a->cols[col];
+    if (!merge_column(a, col, p))
+        goto oom;
+    long idx = same_type(p, &a->type);
+    if (idx < 0)
+        return missing_type(a, col, err);
+    uint64_t sum = 0, abs = 0;
+    if (!locframes_build(a, p, &lf) || !reserve_for_add(a, p, idx))
+        goto oom;
+    if (a->filter != NULL || a->nroot > 0 || a->nleaf > 0) {
+        if (!add_filtered(a, col, p, idx, &lf, &ring[0], &sum, &abs))
+            goto oom;
+    } else if (!add_plain(a, col, p, idx, &lf, ring, &sum, &abs)) {
+        goto oom;
+    }
+    if (!add_done(a, c, sum, abs))
         goto oom;
     st = PPD_OK;
     goto out;
@@ -1195,6 +1248,244 @@ out:
     for (size_t i = 0; i < PREFETCH_AHEAD; i++)
         free(ring[i].v);
     return st;
+}
+
+/* ---- Adding in three steps (accum.h). ---- */
+
+struct ppd_accum_prep {
+    const struct ppd_profile *p; /* until expanded */
+    char *name;                  /* p's, for errors */
+    size_t col;
+    long idx;
+    double scale;
+    struct locframes lf;
+    bool expanded, oom;
+    bool release; /* expanding, give p's memory back as it is read */
+    /* Expanded: the samples with a value, n of them: their hash, value,
+     * depth, and frames as the pool keeps them, bytes[end[i - 1] ..
+     * end[i]). */
+    size_t n;
+    uint64_t *hash;
+    int64_t *val;
+    uint32_t *depth;
+    size_t *end;
+    unsigned char *bytes;
+    size_t nbytes, capbytes;
+    uint64_t sum, abs;
+};
+
+/* Does any sample of p carry a goroutine id (goid_of())? */
+static bool
+has_goids(const struct ppd_profile *p)
+{
+    for (size_t i = 0; i < p->nlabelsets; i++)
+        for (uint32_t k = 0; k < p->labelsets[i].nlabels; k++) {
+            const struct ppd_label *l = &p->labelsets[i].labels[k];
+            if (l->key.len == 4 && memcmp(l->key.ptr, "goid", 4) == 0 &&
+                l->str.len == 0)
+                return true;
+        }
+    return false;
+}
+
+bool
+ppd_accum_can_prepare(const struct ppd_accum *a, const struct ppd_profile *p)
+{
+    return a->filter == NULL && a->nroot == 0 && a->nleaf == 0 &&
+           !a->labels_only && !has_goids(p);
+}
+
+enum ppd_status
+ppd_accum_prepare(struct ppd_accum *a, size_t col, const struct ppd_profile *p,
+                  struct ppd_accum_prep **out, struct ppd_error *err)
+{
+    *out = NULL;
+    if (col >= a->ncols)
+        return ppd_error_set(err, PPD_EINVAL, p->name, "no column %zu", col);
+    if (!ppd_accum_can_prepare(a, p))
+        return ppd_error_set(err, PPD_EINVAL, p->name,
+                             "a filtered or labelled add cannot be "
+                             "prepared");
+    struct ppd_accum_prep *pr = calloc(1, sizeof *pr);
+    if (pr == NULL || (pr->name = strdup(p->name)) == NULL ||
+        !merge_column(a, col, p))
+        goto oom;
+    pr->idx = same_type(p, &a->type);
+    if (pr->idx < 0) {
+        ppd_accum_prep_free(pr);
+        return missing_type(a, col, err);
+    }
+    if (!locframes_build(a, p, &pr->lf))
+        goto oom;
+    pr->p = p;
+    pr->col = col;
+    pr->scale = a->scale[col];
+    *out = pr;
+    return PPD_OK;
+oom:
+    ppd_accum_prep_free(pr);
+    return ppd_error_set(err, PPD_ENOMEM, p->name, "out of memory");
+}
+
+/* Give back the memory of p's samples before sample i (bigmem.h). */
+static void
+release_samples(const struct ppd_profile *p, size_t i)
+{
+    ppd__big_release(p->samples, i * sizeof *p->samples);
+    ppd__big_release(p->values, i * p->nsample_types * sizeof *p->values);
+    ppd__big_release(p->stacks, p->samples[i].stack_off);
+}
+
+void
+ppd_accum_prepared_expand(struct ppd_accum_prep *pr, bool consume)
+{
+    if (pr->expanded)
+        return;
+    pr->release = consume;
+    pr->expanded = true;
+    const struct ppd_profile *p = pr->p;
+    size_t ns = p->nsamples;
+    struct framebuf fb = {0};
+    pr->hash = malloc((ns ? ns : 1) * sizeof *pr->hash);
+    pr->val = malloc((ns ? ns : 1) * sizeof *pr->val);
+    pr->depth = malloc((ns ? ns : 1) * sizeof *pr->depth);
+    pr->end = malloc((ns ? ns : 1) * sizeof *pr->end);
+    if (pr->hash == NULL || pr->val == NULL || pr->depth == NULL ||
+        pr->end == NULL)
+        goto oom;
+    for (size_t i = 0; i < ns; i++) {
+        /* The profile is read once, front to back, and is done with
+         * after: its samples read so far go back to the system as the
+         * expanded ones take memory, so the two never add up. */
+        if (pr->release && i > 0 && i % 65536 == 0)
+            release_samples(p, i);
+        int64_t v = scaled(ppd_sample_values(p, i)[pr->idx], pr->scale);
+        if (v == 0)
+            continue;
+        const struct ppd_sample *x = &p->samples[i];
+        if (!expand_hash(&pr->lf, ppd_sample_stack(p, x), x->stack_len, &fb) ||
+            !ppd__grow((void **)&pr->bytes, &pr->capbytes, 1,
+                       pr->nbytes + (size_t)fb.n * 5, NULL))
+            goto oom;
+        size_t k = pr->n++;
+        pr->hash[k] = fb.h;
+        pr->val[k] = v;
+        pr->depth[k] = fb.n;
+        pr->nbytes = (size_t)(encode_frames(pr->bytes + pr->nbytes, fb.v,
+                                            fb.n) -
+                              pr->bytes);
+        pr->end[k] = pr->nbytes;
+        pr->sum += (uint64_t)v;
+        pr->abs += v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    }
+    free(fb.v);
+    pr->p = NULL;
+    return;
+oom:
+    free(fb.v);
+    pr->oom = true;
+    pr->p = NULL;
+}
+
+/* The stack of prepared sample k; SIZE_MAX when out of memory. */
+static size_t
+stack_for_prepared(struct ppd_accum *a, const struct ppd_accum_prep *pr,
+                   size_t k)
+{
+    uint64_t h = pr->hash[k];
+    size_t start = k > 0 ? pr->end[k - 1] : 0, len = pr->end[k] - start;
+    const unsigned char *bytes = pr->bytes + start;
+    size_t mask = a->stab_size - 1;
+    size_t j = h & mask;
+    uint64_t sl;
+    while ((sl = a->stab[j]) != 0) {
+        /* The same frames are the same bytes (canonical varints). */
+        size_t s = SLOT_INDEX(sl);
+        if (SLOT_MATCH(sl, h) && a->depth.v[s] == pr->depth[k] &&
+            (size_t)(stack_end(a, s) - (a->pool.v + a->off.v[s])) == len &&
+            memcmp(a->pool.v + a->off.v[s], bytes, len) == 0)
+            return s;
+        j = (j + 1) & mask;
+    }
+    if (!room_for_one(a, h, &j))
+        return SIZE_MAX;
+    size_t s = new_row(a, h, pr->depth[k], len);
+    if (s == SIZE_MAX)
+        return s;
+    if (len > 0)
+        memcpy(a->pool.v + a->pool.n, bytes, len);
+    a->pool.n += len;
+    a->stab[j] = SLOT(h, s);
+    return s;
+}
+
+enum ppd_status
+ppd_accum_add_prepared(struct ppd_accum *a, struct ppd_accum_prep *pr,
+                       struct ppd_error *err)
+{
+    size_t n = pr->n, col = pr->col;
+    struct ppd_column *c = &a->cols[col];
+    if (!pr->expanded) {
+        /* Not expanded: as ppd_accum_add does, a sample at a time. */
+        struct framebuf ring[PREFETCH_AHEAD];
+        memset(ring, 0, sizeof ring);
+        uint64_t sum = 0, abs = 0;
+        bool ok = reserve_for_add(a, pr->p, pr->idx) &&
+                  add_plain(a, col, pr->p, pr->idx, &pr->lf, ring, &sum,
+                            &abs) &&
+                  add_done(a, c, sum, abs);
+        for (size_t i = 0; i < PREFETCH_AHEAD; i++)
+            free(ring[i].v);
+        if (!ok)
+            goto oom;
+        return PPD_OK;
+    }
+    if (pr->oom)
+        goto oom;
+    if (a->off.n == 0 && !reserve_rows(a, n, pr->nbytes + 64))
+        goto oom;
+    if (!reserve_stacks(a, a->off.n == 0 ? n + 1 : 1))
+        goto oom;
+    /* Slots a little ahead, then the stacks they name (as in
+     * ppd_accum_add). */
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            ppd__prefetch(&a->stab[pr->hash[i + PREFETCH_AHEAD] &
+                                   (a->stab_size - 1)]);
+        if (i + PREFETCH_AHEAD / 2 < n) {
+            uint64_t h = pr->hash[i + PREFETCH_AHEAD / 2];
+            uint64_t sl = a->stab[h & (a->stab_size - 1)];
+            if (sl != 0 && SLOT_MATCH(sl, h)) {
+                ppd__prefetch(&a->off.v[SLOT_INDEX(sl)]);
+                ppd__prefetch(&a->vals.v[SLOT_INDEX(sl) * a->ncols + col]);
+            }
+        }
+        size_t s = stack_for_prepared(a, pr, i);
+        if (s == SIZE_MAX)
+            goto oom;
+        int64_t *cell = &a->vals.v[s * a->ncols + col];
+        *cell = (int64_t)((uint64_t)*cell + (uint64_t)pr->val[i]);
+    }
+    if (!add_done(a, c, pr->sum, pr->abs))
+        goto oom;
+    return PPD_OK;
+oom:
+    return ppd_error_set(err, PPD_ENOMEM, pr->name, "out of memory");
+}
+
+void
+ppd_accum_prep_free(struct ppd_accum_prep *pr)
+{
+    if (pr == NULL)
+        return;
+    locframes_free(&pr->lf);
+    free(pr->name);
+    free(pr->hash);
+    free(pr->val);
+    free(pr->depth);
+    free(pr->end);
+    free(pr->bytes);
+    free(pr);
 }
 
 enum ppd_status

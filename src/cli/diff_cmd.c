@@ -551,6 +551,67 @@ drop_profile(struct load_job *j)
     j->profile = NULL;
 }
 
+struct expand_job {
+    struct ppd_accum_prep *prep;
+    struct load_job *job;
+};
+
+/* The base's samples expanded for its add; then its profile is freed. */
+static void *
+expand_thread(void *arg)
+{
+    struct expand_job *x = arg;
+    ppd_accum_prepared_expand(x->prep, true);
+    ppd_profile_free(x->job->profile);
+    x->job->profile = NULL;
+    return NULL;
+}
+
+/*
+ * One input per side: the base (decoding on *th when *started) and the
+ * current profile cur, decoded. Once the base is in, both are prepared
+ * (ppd_accum_prepare: the current one's frames first, as a plain add
+ * orders them), the base's samples are expanded on a thread while the
+ * current profile is added, and the base is added after: the same
+ * accumulator as two adds, in less time. *paired tells whether it was
+ * done (not when the base failed to load or either cannot be prepared;
+ * then the caller adds them as usual).
+ */
+static enum ppd_status
+add_pair(struct ppd_accum *a, struct load_job *base, pthread_t *th,
+         bool *started, struct load_job *cur, bool *paired,
+         struct ppd_error *err)
+{
+    *paired = false;
+    if (*started)
+        pthread_join(*th, NULL);
+    *started = false;
+    if (base->st != PPD_OK || !ppd_accum_can_prepare(a, cur->profile) ||
+        !ppd_accum_can_prepare(a, base->profile))
+        return PPD_OK;
+    *paired = true;
+    struct ppd_accum_prep *pc = NULL, *pb = NULL;
+    enum ppd_status st =
+        ppd_accum_prepare(a, cur->col, cur->profile, &pc, err);
+    if (st == PPD_OK)
+        st = ppd_accum_prepare(a, base->col, base->profile, &pb, err);
+    struct expand_job x = {pb, base};
+    pthread_t xt;
+    bool expanding = st == PPD_OK &&
+                     pthread_create(&xt, NULL, expand_thread, &x) == 0;
+    if (st == PPD_OK)
+        st = ppd_accum_add_prepared(a, pc, err);
+    if (expanding)
+        pthread_join(xt, NULL);
+    if (st == PPD_OK)
+        st = ppd_accum_add_prepared(a, pb, err);
+    ppd_accum_prep_free(pc);
+    ppd_accum_prep_free(pb);
+    if (st == PPD_OK)
+        drop_profile(base);
+    return st;
+}
+
 /* Label keys to add as frames (--tagroot, --tagleaf), split on ','. */
 struct label_keys {
     const char *root[64], *leaf[64];
@@ -715,11 +776,18 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
     enum ppd_status st = PPD_OK;
     size_t ncols = last->col + 1;
     bool last_first = n == ncols && !ap->normalize;
+    bool paired = false;
     if (idx >= 0) {
         st = accum_for(last, idx, ap, out, &err);
         if (st == PPD_OK && ap->normalize && ncols == 2)
             st = set_normalize(*out, jobs, n, th, started, &err);
-        if (st == PPD_OK && last_first)
+        /* Without a flame graph to start while the base is added, the
+         * base's part of its add runs beside the current one's. */
+        if (st == PPD_OK && last_first && n == 2 &&
+            (ap->fp == NULL || !ap->fp->want))
+            st = add_pair(*out, &jobs[0], &th[0], &started[0], last, &paired,
+                          &err);
+        if (st == PPD_OK && last_first && !paired)
             st = ppd_accum_add(*out, last->col, last->profile, &err);
         if (st == PPD_OK && last_first)
             drop_profile(last);
@@ -728,7 +796,7 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
     for (size_t i = 0; i + last_first < n; i++) {
         if (i + 1 < n && started[i])
             pthread_join(th[i], NULL);
-        if (jobs[i].st != PPD_OK || idx < 0 || st != PPD_OK)
+        if (jobs[i].st != PPD_OK || idx < 0 || st != PPD_OK || paired)
             continue;
         /* One input per side, the current one in: the base is the last
          * to come, and the flame graph can start. */
@@ -763,6 +831,65 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
  * failure, so that every bad one is named. th and started have room
  * for n. Returns an exit status after printing any error.
  */
+/* Inputs up to i + width (but the last) decoding, then input i in (its
+ * thread joined, or decoded here: stdin is read in its turn). *next is
+ * the next input to start. */
+static void
+await_input(struct load_job *jobs, size_t n, pthread_t *th, bool *started,
+            size_t width, size_t i, size_t *next)
+{
+    for (; *next + 1 < n && *next < i + width; (*next)++)
+        if (strcmp(jobs[*next].path, "-") != 0)
+            started[*next] = pthread_create(&th[*next], NULL, load_thread,
+                                            &jobs[*next]) == 0;
+    if (started[i])
+        pthread_join(th[i], NULL);
+    else
+        load_thread(&jobs[i]);
+    started[i] = false;
+}
+
+/*
+ * --normalize with merged sides: the scale needs both sides' totals
+ * before the first add, so a first pass decodes every input but the
+ * last (decoded already), at most width at once, takes its total and
+ * frees it again when it is a file, to be read again when it is added;
+ * stdin and URLs are kept. False after a failure (*loaded false when an
+ * input failed to load; its error printed).
+ */
+static enum ppd_status
+normalize_first(struct load_job *jobs, size_t n, pthread_t *th,
+                bool *started, size_t width, struct ppd_accum *a,
+                bool *loaded, struct ppd_error *err)
+{
+    int64_t total[2] = {0, 0};
+    size_t next = 0;
+    enum ppd_status st = PPD_OK;
+    for (size_t i = 0; i < n && st == PPD_OK; i++) {
+        struct load_job *j = &jobs[i];
+        if (i + 1 < n)
+            await_input(jobs, n, th, started, width, i, &next);
+        if (j->st != PPD_OK) {
+            ppd__cli_print_error(&j->err);
+            *loaded = false;
+            continue;
+        }
+        int64_t t = 0;
+        st = ppd_accum_profile_total(a, j->profile, &t, err);
+        total[j->col] += t;
+        if (i + 1 == n || j->remote || strcmp(j->path, "-") == 0) {
+            j->skip = true;
+        } else {
+            ppd_profile_free(j->profile);
+            j->profile = NULL;
+        }
+    }
+    if (st != PPD_OK || !*loaded)
+        return st;
+    double ratio = total[1] == 0 ? 0 : (double)total[0] / (double)total[1];
+    return ppd_accum_set_scale(a, 1, ratio, err);
+}
+
 static int
 add_in_order(struct load_job *jobs, size_t n, pthread_t *th, bool *started,
              const struct add_plan *ap, struct ppd_accum **out)
@@ -777,17 +904,15 @@ add_in_order(struct load_job *jobs, size_t n, pthread_t *th, bool *started,
     if (idx >= 0)
         st = accum_for(last, idx, ap, out, &err);
     bool loaded = true;
-    size_t next = 0; /* the next input to start */
+    if (idx >= 0 && st == PPD_OK && ap->normalize) {
+        st = normalize_first(jobs, n, th, started, ap->width, *out, &loaded,
+                             &err);
+        if (!loaded)
+            return PPD_EXIT_ERROR;
+    }
+    size_t next = 0;
     for (size_t i = 0; i + 1 < n; i++) {
-        /* stdin is read here, in its turn. */
-        for (; next + 1 < n && next < i + ap->width; next++)
-            if (strcmp(jobs[next].path, "-") != 0)
-                started[next] = pthread_create(&th[next], NULL, load_thread,
-                                               &jobs[next]) == 0;
-        if (started[i])
-            pthread_join(th[i], NULL);
-        else
-            load_thread(&jobs[i]);
+        await_input(jobs, n, th, started, ap->width, i, &next);
         if (jobs[i].st != PPD_OK) {
             ppd__cli_print_error(&jobs[i].err);
             loaded = false;
@@ -889,13 +1014,12 @@ load_and_add(struct load_job *jobs, size_t n, const struct add_plan *ap,
     if (th == NULL || started == NULL) {
         fputs("pprofdiff: out of memory\n", stderr);
         rc = PPD_EXIT_ERROR;
-    } else if (n > 2 && !ap->normalize) {
+    } else if (n > 2) {
         rc = add_in_order(jobs, n, th, started, ap, out);
     } else {
-        /* One input per side, or --normalize (which needs every total
-         * before the first add): all are decoded at once. stdin cannot
-         * be shared, and one input needs no thread. */
-        for (size_t i = 0; i + 1 < n; i++)
+        /* One input per side: both are decoded at once (but with -j 1).
+         * stdin cannot be shared, and one input needs no thread. */
+        for (size_t i = 0; i + 1 < n && ap->width > 1; i++)
             if (strcmp(jobs[i].path, "-") != 0 && !jobs[i].skip)
                 started[i] = pthread_create(&th[i], NULL, load_thread,
                                             &jobs[i]) == 0;
@@ -966,21 +1090,30 @@ ppd__cli_diff_main(int argc, char **argv)
     /* Two fetches at once would fight over one progress line. */
     if (nremote > 1)
         o.net.opt.progress = false;
-    /* Without -t a URL fetches the kind of its file partner: the first
-     * file first, kept to be added in its turn. */
+    /* Without -t a URL fetches the kind of its file partner: the files
+     * first, so that a bad one stops the run before any fetch. The first
+     * is kept to be added in its turn; the others, checked, are read
+     * again then (holding them all would cost the memory of all). */
     if (nremote > 0 && nremote < o.ninputs && o.net.opt.type == NULL) {
-        size_t f = 0;
-        while (jobs[f].remote)
-            f++;
-        load_thread(&jobs[f]);
-        if (jobs[f].st != PPD_OK) {
-            ppd__cli_print_error(&jobs[f].err);
-            rc = PPD_EXIT_ERROR;
-            goto out;
+        const struct ppd_profile *first = NULL;
+        for (size_t i = 0; i < o.ninputs; i++) {
+            if (jobs[i].remote)
+                continue;
+            load_thread(&jobs[i]);
+            if (jobs[i].st != PPD_OK) {
+                ppd__cli_print_error(&jobs[i].err);
+                rc = PPD_EXIT_ERROR;
+            } else if (first == NULL) {
+                first = jobs[i].profile;
+                jobs[i].skip = true;
+            } else {
+                ppd_profile_free(jobs[i].profile);
+                jobs[i].profile = NULL;
+            }
         }
-        jobs[f].skip = true;
-        const char *hint =
-            ppd_fetch_type_for_kind(ppd_profile_kind(jobs[f].profile));
+        if (rc != PPD_EXIT_OK)
+            goto out;
+        const char *hint = ppd_fetch_type_for_kind(ppd_profile_kind(first));
         for (size_t i = 0; i < o.ninputs; i++)
             jobs[i].hint = hint;
     }

@@ -31,6 +31,21 @@ ppd__big_advise(void *p, size_t n)
 #endif
 }
 
+void
+ppd__big_release(const void *p, size_t n)
+{
+#ifdef MADV_DONTNEED
+    uintptr_t page = 4096;
+    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(page - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_DONTNEED);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 void *
 ppd__big_zalloc(size_t n)
 {

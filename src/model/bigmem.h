@@ -21,4 +21,12 @@ void *ppd__big_zalloc(size_t n);
  */
 void ppd__big_advise(void *p, size_t n);
 
+/*
+ * ppd__big_release - give the whole pages inside [p, p + n) back to the
+ * system: the block stays allocated (free() it as usual) but those bytes
+ * read as zeros after. For a big block read once, front to back, whose
+ * head is done with while its tail is still read.
+ */
+void ppd__big_release(const void *p, size_t n);
+
 #endif

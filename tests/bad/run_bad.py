@@ -219,6 +219,15 @@ def mode_cli(r):
          None, 2,
          ["pprofdiff: --peek shows calls in text or tsv, not csv, json or "
           "folded " + HELP]),
+        # A URL takes its type from the files: every bad file is named
+        # before anything is fetched (port 1 would fail to connect).
+        ("bad files before a URL",
+         ["-b", LEAK, "-b", "nosuch-1.pb.gz", "nosuch-2.pb.gz",
+          "http://127.0.0.1:1/debug/pprof/heap"], None, 1,
+         ["pprofdiff: nosuch-1.pb.gz: cannot open: No such file or "
+          "directory",
+          "pprofdiff: nosuch-2.pb.gz: cannot open: No such file or "
+          "directory"]),
     ]
     for name, args, stdin, code, lines in cases:
         r.check(name, args, code, lines, stdin_path=stdin)

@@ -151,13 +151,24 @@ def main():
     check("100 inputs: cur total",
           sum(int(row[2]) for row in rows) == 50 * 3 * 300000,
           str(sum(int(row[2]) for row in rows)))
+    # --normalize takes every total in a first pass, in the same bound:
+    # the current side scaled to the base's total (a third).
+    rcn, peakn, rowsn = run_peak(binary, args + ["--normalize"] + many, 300)
+    rowsn = [row.split("\t") for row in rowsn[1:]]
+    check("100 inputs --normalize: exit 0", rcn == 0, str(rcn))
+    check("100 inputs --normalize: cur scaled to the base",
+          sum(int(row[2]) for row in rowsn) == 50 * 300000,
+          str(sum(int(row[2]) for row in rowsn)))
     if os.environ.get("PPD_SANITIZE") == "1":
-        print("100 inputs: peak %d KiB, 2 inputs %d KiB (not checked: "
-              "sanitizer build)" % (peak, peak2))
+        print("100 inputs: peak %d KiB (%d KiB with --normalize), 2 inputs "
+              "%d KiB (not checked: sanitizer build)" % (peak, peakn, peak2))
     else:
         check("100 inputs: peak memory of a few inputs",
               peak < 2 * peak2 + 16384,
               "%d KiB with 100 inputs, %d KiB with 2" % (peak, peak2))
+        check("100 inputs --normalize: peak memory of a few inputs",
+              peakn < 2 * peak2 + 16384,
+              "%d KiB with 100 inputs, %d KiB with 2" % (peakn, peak2))
 
     print("pathological: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1

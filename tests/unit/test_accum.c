@@ -241,6 +241,128 @@ test_error_data(struct check_state *st, const char *root)
     }
 }
 
+/* Are the accumulators a and b the same: columns, stacks in order (frame
+ * names and values), totals? */
+static void
+check_same_accum(struct check_state *st, const struct ppd_accum *a,
+                 const struct ppd_accum *b)
+{
+    CHECK_EQ_INT(st, ppd_accum_nstacks(a), ppd_accum_nstacks(b));
+    CHECK_EQ_INT(st, ppd_accum_nframes(a), ppd_accum_nframes(b));
+    size_t bad = 0;
+    for (size_t f = 0; f < ppd_accum_nframes(a) && f < ppd_accum_nframes(b);
+         f++) {
+        struct ppd_str x = ppd_accum_frame(a, (uint32_t)f)->name;
+        struct ppd_str y = ppd_accum_frame(b, (uint32_t)f)->name;
+        bad += x.len != y.len || memcmp(x.ptr, y.ptr, x.len) != 0;
+    }
+    for (size_t s = 0; s < ppd_accum_nstacks(a) && s < ppd_accum_nstacks(b);
+         s++) {
+        const unsigned char *p, *e, *q, *f;
+        ppd_accum_stack_bytes(a, s, &p, &e);
+        ppd_accum_stack_bytes(b, s, &q, &f);
+        bad += e - p != f - q || memcmp(p, q, (size_t)(e - p)) != 0 ||
+               ppd_accum_depth(a, s) != ppd_accum_depth(b, s);
+        for (size_t c = 0; c < ppd_accum_ncolumns(a); c++)
+            bad += ppd_accum_values(a, s)[c] != ppd_accum_values(b, s)[c];
+    }
+    CHECK_EQ_INT(st, bad, 0);
+    for (size_t c = 0; c < ppd_accum_ncolumns(a); c++) {
+        CHECK_EQ_INT(st, ppd_accum_column(a, c)->total,
+                     ppd_accum_column(b, c)->total);
+        CHECK_EQ_INT(st, ppd_accum_column(a, c)->abs_total,
+                     ppd_accum_column(b, c)->abs_total);
+    }
+}
+
+/* cur (column 1) then base (column 0): two plain adds, and the three
+ * steps with the base expanded (consumed: base is freed after) and the
+ * current one added as it is expanded. The same accumulator. */
+static void
+check_prepared(struct check_state *st, struct ppd_profile *base,
+               struct ppd_profile *cur)
+{
+    struct ppd_error err = {0};
+    struct ppd_accum *a = NULL, *b = NULL;
+    const struct ppd_value_type *t = &cur->sample_types[cur->nsample_types - 1];
+    CHECK_EQ_INT(st, ppd_accum_new(2, t, NULL, &a, &err), PPD_OK);
+    CHECK_EQ_INT(st, ppd_accum_new(2, t, NULL, &b, &err), PPD_OK);
+    if (a == NULL || b == NULL)
+        goto out;
+    CHECK_EQ_INT(st, ppd_accum_add(a, 1, cur, &err), PPD_OK);
+    CHECK_EQ_INT(st, ppd_accum_add(a, 0, base, &err), PPD_OK);
+    CHECK(st, ppd_accum_can_prepare(b, cur) && ppd_accum_can_prepare(b, base));
+    struct ppd_accum_prep *pc = NULL, *pb = NULL;
+    CHECK_EQ_INT(st, ppd_accum_prepare(b, 1, cur, &pc, &err), PPD_OK);
+    CHECK_EQ_INT(st, ppd_accum_prepare(b, 0, base, &pb, &err), PPD_OK);
+    if (pc != NULL && pb != NULL) {
+        ppd_accum_prepared_expand(pb, true);
+        CHECK_EQ_INT(st, ppd_accum_add_prepared(b, pc, &err), PPD_OK);
+        CHECK_EQ_INT(st, ppd_accum_add_prepared(b, pb, &err), PPD_OK);
+        check_same_accum(st, a, b);
+    }
+    ppd_accum_prep_free(pc);
+    ppd_accum_prep_free(pb);
+out:
+    ppd_accum_free(a);
+    ppd_accum_free(b);
+}
+
+/* A profile of n samples over distinct 5-frame stacks from 40
+ * functions, the first keep of them (in the order made) with value
+ * base, the others with value 0 (left out). */
+static struct ppd_profile *
+many_stacks(size_t n, size_t keep, int64_t value, const char *name)
+{
+    struct synth sy;
+    synth_init(&sy);
+    synth_sample_type(&sy, "samples", "count");
+    char names[40][8];
+    for (uint64_t i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof names[i], "f%02u", (unsigned)i);
+        synth_function(&sy, i + 1, names[i]);
+        uint64_t f[] = {i + 1};
+        synth_location(&sy, i + 1, 0, 16 * (i + 1), 1, f);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t locs[5];
+        size_t x = i;
+        for (int k = 0; k < 5; k++, x /= 40)
+            locs[k] = 1 + x % 40;
+        int64_t v[] = {i < keep ? value : 0};
+        synth_sample(&sy, 5, locs, 1, v);
+    }
+    return synth_profile(&sy, name);
+}
+
+/* The three-step add (ppd_accum_prepare...) equals two plain adds: on
+ * real pairs, and on 200,000 stacks, enough for the base's memory to be
+ * given back as it is expanded. */
+static void
+test_prepared(struct check_state *st, const char *root)
+{
+    static const char *const kinds[] = {"heap", "goroutine", "allocs"};
+    for (size_t k = 0; k < 3; k++) {
+        char b[64], c[64];
+        snprintf(b, sizeof b, "%s-0", kinds[k]);
+        snprintf(c, sizeof c, "%s-1", kinds[k]);
+        struct ppd_profile *base = leak_fixture(root, b);
+        struct ppd_profile *cur = leak_fixture(root, c);
+        CHECK(st, base != NULL && cur != NULL);
+        if (base != NULL && cur != NULL)
+            check_prepared(st, base, cur);
+        ppd_profile_free(base);
+        ppd_profile_free(cur);
+    }
+    struct ppd_profile *base = many_stacks(200000, 150000, 2, "base.pb");
+    struct ppd_profile *cur = many_stacks(200000, 200000, 3, "cur.pb");
+    CHECK(st, base != NULL && cur != NULL);
+    if (base != NULL && cur != NULL)
+        check_prepared(st, base, cur);
+    ppd_profile_free(base);
+    ppd_profile_free(cur);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -249,5 +371,6 @@ main(int argc, char **argv)
     test_rank_and_top(&st);
     test_nul_names(&st);
     test_error_data(&st, argc > 1 ? argv[1] : ".");
+    test_prepared(&st, argc > 1 ? argv[1] : ".");
     return check_report("test_accum", &st);
 }
