@@ -1365,7 +1365,7 @@ ppd_accum_prepared_expand(struct ppd_accum_prep *pr, bool consume)
         const struct ppd_sample *x = &p->samples[i];
         if (!expand_hash(&pr->lf, ppd_sample_stack(p, x), x->stack_len, &fb) ||
             !ppd__grow((void **)&pr->bytes, &pr->capbytes, 1,
-                       pr->nbytes + (size_t)fb.n * 5, NULL))
+                       pr->nbytes + (size_t)fb.n * 5 + 1, NULL))
             goto oom;
         size_t k = pr->n++;
         pr->hash[k] = fb.h;
