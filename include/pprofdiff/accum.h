@@ -166,6 +166,16 @@ PPD_NODISCARD enum ppd_status
 ppd_accum_add_prepared(struct ppd_accum *a, struct ppd_accum_prep *pr,
                        struct ppd_error *err);
 
+/*
+ * ppd_accum_reserve_prepared - as ppd_accum_reserve_for, for an expanded
+ * pr: room for every stack it could add, so that adding it leaves the
+ * arrays a ppd_accum_stacks names in place. PPD_EINVAL when pr is not
+ * expanded, PPD_ENOMEM when out of memory.
+ */
+PPD_NODISCARD enum ppd_status
+ppd_accum_reserve_prepared(struct ppd_accum *a,
+                           const struct ppd_accum_prep *pr);
+
 /* ppd_accum_prep_free - release pr. Accepts NULL. */
 void ppd_accum_prep_free(struct ppd_accum_prep *pr);
 

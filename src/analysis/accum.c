@@ -1473,6 +1473,17 @@ oom:
     return ppd_error_set(err, PPD_ENOMEM, pr->name, "out of memory");
 }
 
+enum ppd_status
+ppd_accum_reserve_prepared(struct ppd_accum *a,
+                           const struct ppd_accum_prep *pr)
+{
+    if (!pr->expanded || pr->oom)
+        return PPD_EINVAL;
+    if (pr->nbytes > UINT32_MAX || !reserve_rows(a, pr->n, pr->nbytes + 64))
+        return PPD_ENOMEM;
+    return PPD_OK;
+}
+
 void
 ppd_accum_prep_free(struct ppd_accum_prep *pr)
 {

@@ -503,10 +503,6 @@ struct load_job {
                          from the file input before any is freed */
     bool remote;
     bool skip; /* not in this round of loading */
-    /* Count the decoded profile's frames (ppd_profile_frames) on its
-     * thread, for the room the flame graph's start needs. */
-    bool count_frames;
-    uint64_t frames, most;
     pthread_t dropper; /* freeing the profile, when dropping */
     bool dropping;
     const struct ppd_decode_options *dopt;
@@ -526,8 +522,6 @@ load_thread(void *arg)
                                      &j->profile, &j->err);
     else
         j->st = ppd_decode_file(j->path, j->dopt, &j->profile, &j->err);
-    if (j->st == PPD_OK && j->count_frames)
-        j->frames = ppd_profile_frames(j->profile, &j->most);
     return NULL;
 }
 
@@ -549,67 +543,6 @@ drop_profile(struct load_job *j)
     if (!j->dropping)
         ppd_profile_free(j->profile);
     j->profile = NULL;
-}
-
-struct expand_job {
-    struct ppd_accum_prep *prep;
-    struct load_job *job;
-};
-
-/* The base's samples expanded for its add; then its profile is freed. */
-static void *
-expand_thread(void *arg)
-{
-    struct expand_job *x = arg;
-    ppd_accum_prepared_expand(x->prep, true);
-    ppd_profile_free(x->job->profile);
-    x->job->profile = NULL;
-    return NULL;
-}
-
-/*
- * One input per side: the base (decoding on *th when *started) and the
- * current profile cur, decoded. Once the base is in, both are prepared
- * (ppd_accum_prepare: the current one's frames first, as a plain add
- * orders them), the base's samples are expanded on a thread while the
- * current profile is added, and the base is added after: the same
- * accumulator as two adds, in less time. *paired tells whether it was
- * done (not when the base failed to load or either cannot be prepared;
- * then the caller adds them as usual).
- */
-static enum ppd_status
-add_pair(struct ppd_accum *a, struct load_job *base, pthread_t *th,
-         bool *started, struct load_job *cur, bool *paired,
-         struct ppd_error *err)
-{
-    *paired = false;
-    if (*started)
-        pthread_join(*th, NULL);
-    *started = false;
-    if (base->st != PPD_OK || !ppd_accum_can_prepare(a, cur->profile) ||
-        !ppd_accum_can_prepare(a, base->profile))
-        return PPD_OK;
-    *paired = true;
-    struct ppd_accum_prep *pc = NULL, *pb = NULL;
-    enum ppd_status st =
-        ppd_accum_prepare(a, cur->col, cur->profile, &pc, err);
-    if (st == PPD_OK)
-        st = ppd_accum_prepare(a, base->col, base->profile, &pb, err);
-    struct expand_job x = {pb, base};
-    pthread_t xt;
-    bool expanding = st == PPD_OK &&
-                     pthread_create(&xt, NULL, expand_thread, &x) == 0;
-    if (st == PPD_OK)
-        st = ppd_accum_add_prepared(a, pc, err);
-    if (expanding)
-        pthread_join(xt, NULL);
-    if (st == PPD_OK)
-        st = ppd_accum_add_prepared(a, pb, err);
-    ppd_accum_prep_free(pc);
-    ppd_accum_prep_free(pb);
-    if (st == PPD_OK)
-        drop_profile(base);
-    return st;
 }
 
 /* Label keys to add as frames (--tagroot, --tagleaf), split on ','. */
@@ -680,6 +613,27 @@ flame_start_thread(void *arg)
     return NULL;
 }
 
+/* Start the flame graph on a thread (*th) from a's stacks now; a has
+ * room for what is added meanwhile. True when it started. */
+static bool
+start_drawing(const struct ppd_accum *a, struct flame_start_job *fj,
+              pthread_t *th)
+{
+    ppd_accum_stacks_now(a, &fj->st);
+    return pthread_create(th, NULL, flame_start_thread, fj) == 0;
+}
+
+/* The flame graph started, into fp (or dropped if it failed). */
+static void
+end_drawing(struct flame_plan *fp, struct flame_start_job *fj, pthread_t th)
+{
+    pthread_join(th, NULL);
+    if (fj->status == PPD_OK)
+        fp->flame = fj->flame;
+    else
+        ppd_flame_free(fj->flame);
+}
+
 /* Add profile p to column col of a, starting the flame graph meanwhile
  * when fp asks for it and a can make room (else it is built later). */
 static enum ppd_status
@@ -690,19 +644,85 @@ add_drawing(struct ppd_accum *a, const struct load_job *j,
     pthread_t th;
     bool started = false;
     const struct ppd_profile *p = j->profile;
-    if (fp != NULL && fp->want && j->count_frames &&
-        ppd_accum_reserve_for(a, p, j->frames, j->most, NULL) == PPD_OK) {
-        ppd_accum_stacks_now(a, &fj.st);
-        started = pthread_create(&th, NULL, flame_start_thread, &fj) == 0;
+    if (fp != NULL && fp->want) {
+        uint64_t most = 0, frames = ppd_profile_frames(p, &most);
+        started = ppd_accum_reserve_for(a, p, frames, most, NULL) ==
+                      PPD_OK &&
+                  start_drawing(a, &fj, &th);
     }
     enum ppd_status st = ppd_accum_add(a, j->col, p, err);
-    if (started) {
-        pthread_join(th, NULL);
-        if (fj.status == PPD_OK)
-            fp->flame = fj.flame;
-        else
-            ppd_flame_free(fj.flame);
-    }
+    if (started)
+        end_drawing(fp, &fj, th);
+    return st;
+}
+
+struct expand_job {
+    struct ppd_accum_prep *prep;
+    struct load_job *job;
+};
+
+/* The base's samples expanded for its add; then its profile is freed. */
+static void *
+expand_thread(void *arg)
+{
+    struct expand_job *x = arg;
+    ppd_accum_prepared_expand(x->prep, true);
+    ppd_profile_free(x->job->profile);
+    x->job->profile = NULL;
+    return NULL;
+}
+
+/*
+ * One input per side: the base (decoding on *th when *started) and the
+ * current profile cur, decoded. Once the base is in, both are prepared
+ * (ppd_accum_prepare: the current one's frames first, as a plain add
+ * orders them), the base's samples are expanded on a thread while the
+ * current profile is added, and the base is added after: the same
+ * accumulator as two adds, in less time. *paired tells whether it was
+ * done (not when the base failed to load or either cannot be prepared;
+ * then the caller adds them as usual).
+ */
+static enum ppd_status
+add_pair(struct ppd_accum *a, struct load_job *base, pthread_t *th,
+         bool *started, struct load_job *cur, struct flame_plan *fp,
+         bool *paired, struct ppd_error *err)
+{
+    *paired = false;
+    if (*started)
+        pthread_join(*th, NULL);
+    *started = false;
+    if (base->st != PPD_OK || !ppd_accum_can_prepare(a, cur->profile) ||
+        !ppd_accum_can_prepare(a, base->profile))
+        return PPD_OK;
+    *paired = true;
+    struct ppd_accum_prep *pc = NULL, *pb = NULL;
+    enum ppd_status st =
+        ppd_accum_prepare(a, cur->col, cur->profile, &pc, err);
+    if (st == PPD_OK)
+        st = ppd_accum_prepare(a, base->col, base->profile, &pb, err);
+    struct expand_job x = {pb, base};
+    pthread_t xt;
+    bool expanding = st == PPD_OK &&
+                     pthread_create(&xt, NULL, expand_thread, &x) == 0;
+    if (st == PPD_OK)
+        st = ppd_accum_add_prepared(a, pc, err);
+    if (expanding)
+        pthread_join(xt, NULL);
+    /* --flame-width cur: the flame graph starts from the current side
+     * while the base is added. */
+    struct flame_start_job fj = {0};
+    pthread_t ft;
+    bool drawing = st == PPD_OK && fp != NULL && fp->want &&
+                   ppd_accum_reserve_prepared(a, pb) == PPD_OK &&
+                   start_drawing(a, &fj, &ft);
+    if (st == PPD_OK)
+        st = ppd_accum_add_prepared(a, pb, err);
+    if (drawing)
+        end_drawing(fp, &fj, ft);
+    ppd_accum_prep_free(pc);
+    ppd_accum_prep_free(pb);
+    if (st == PPD_OK)
+        drop_profile(base);
     return st;
 }
 
@@ -781,12 +801,11 @@ add_as_ready(struct load_job *jobs, size_t n, pthread_t *th,
         st = accum_for(last, idx, ap, out, &err);
         if (st == PPD_OK && ap->normalize && ncols == 2)
             st = set_normalize(*out, jobs, n, th, started, &err);
-        /* Without a flame graph to start while the base is added, the
-         * base's part of its add runs beside the current one's. */
-        if (st == PPD_OK && last_first && n == 2 &&
-            (ap->fp == NULL || !ap->fp->want))
-            st = add_pair(*out, &jobs[0], &th[0], &started[0], last, &paired,
-                          &err);
+        /* One input per side: the base's part of its add runs beside
+         * the current one's. */
+        if (st == PPD_OK && last_first && n == 2)
+            st = add_pair(*out, &jobs[0], &th[0], &started[0], last, ap->fp,
+                          &paired, &err);
         if (st == PPD_OK && last_first && !paired)
             st = ppd_accum_add(*out, last->col, last->profile, &err);
         if (st == PPD_OK && last_first)
@@ -1139,8 +1158,6 @@ ppd__cli_diff_main(int argc, char **argv)
     struct flame_plan plan = {
         .want = (o.format == PPD_FORMAT_SVG || o.format == PPD_FORMAT_HTML) &&
                 o.flame_width == PPD_FLAME_CUR && o.by == PPD_GRAIN_STACK};
-    if (plan.want && o.ninputs == 2)
-        jobs[0].count_frames = true;
     struct add_plan ap = {.spec = o.sample,
                           .by = o.by,
                           .filter = filter,
