@@ -176,6 +176,16 @@ PPD_NODISCARD enum ppd_status
 ppd_accum_reserve_prepared(struct ppd_accum *a,
                            const struct ppd_accum_prep *pr);
 
+/*
+ * ppd_accum_reserve_pair - before the first of prepared cur and base is
+ * added: room at once for about what both will add, so that the
+ * accumulator's arrays are not grown (and copied) between the two. A
+ * hint: false only when out of memory.
+ */
+bool ppd_accum_reserve_pair(struct ppd_accum *a,
+                            const struct ppd_accum_prep *cur,
+                            const struct ppd_accum_prep *base);
+
 /* ppd_accum_prep_free - release pr. Accepts NULL. */
 void ppd_accum_prep_free(struct ppd_accum_prep *pr);
 

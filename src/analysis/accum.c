@@ -1484,6 +1484,35 @@ ppd_accum_reserve_prepared(struct ppd_accum *a,
     return PPD_OK;
 }
 
+/* The rows and frame bytes p's add may make: one per sample, its
+ * location bytes (a frame id is a byte or two, a location most often one
+ * frame) and a quarter more. The stacks lie end to end: the last one's
+ * end is all their bytes. */
+static void
+add_estimate(const struct ppd_profile *p, size_t *rows, size_t *bytes)
+{
+    if (p->nsamples == 0)
+        return;
+    const struct ppd_sample *x = &p->samples[p->nsamples - 1];
+    size_t all = (size_t)x->stack_off + x->stack_len;
+    *rows += p->nsamples;
+    *bytes += all + all / 4;
+}
+
+bool
+ppd_accum_reserve_pair(struct ppd_accum *a, const struct ppd_accum_prep *cur,
+                       const struct ppd_accum_prep *base)
+{
+    if (a->off.n > 0 || cur->p == NULL || base->p == NULL)
+        return true;
+    size_t rows = 0, bytes = 64;
+    add_estimate(cur->p, &rows, &bytes);
+    add_estimate(base->p, &rows, &bytes);
+    /* Only the arrays: the table is sized by the first add, and grows
+     * little after (most of the second profile's stacks are there). */
+    return reserve_rows(a, rows, bytes);
+}
+
 void
 ppd_accum_prep_free(struct ppd_accum_prep *pr)
 {

@@ -700,6 +700,10 @@ add_pair(struct ppd_accum *a, struct load_job *base, pthread_t *th,
         ppd_accum_prepare(a, cur->col, cur->profile, &pc, err);
     if (st == PPD_OK)
         st = ppd_accum_prepare(a, base->col, base->profile, &pb, err);
+    /* Room for both at once: growing the arrays between the two adds
+     * would copy them. */
+    if (st == PPD_OK && !ppd_accum_reserve_pair(a, pc, pb))
+        st = ppd_error_set(err, PPD_ENOMEM, NULL, "out of memory");
     struct expand_job x = {pb, base};
     pthread_t xt;
     bool expanding = st == PPD_OK &&
