@@ -6,8 +6,14 @@
  * at once. Pointers into a profile (names, samples) stay valid until then.
  *
  * Samples with identical location sequences and labels are merged while
- * decoding (their values are added), so nsamples counts distinct
- * stack+label combinations, while nsamples_read counts records on the wire.
+ * decoding (their values are added) where repeats show: adjacent ones
+ * always, and the rest in batches for as long as the batches find
+ * repeats. A big profile whose samples are all distinct, as Go writes its
+ * heap and goroutine profiles, stops being searched for repeats after its
+ * first batch (65,536 records), so a later sample may repeat another:
+ * add values by stack (as the accumulator does), never assume a sample
+ * is the only one of its stack. nsamples counts the samples kept,
+ * nsamples_read the records on the wire.
  */
 #ifndef PPROFDIFF_PROFILE_H
 #define PPROFDIFF_PROFILE_H
@@ -83,10 +89,11 @@ struct ppd_location {
 };
 
 /*
- * A distinct sample. Its stack is stored compactly as LEB128 varints of
- * location index + 1, leaf first, in the profile's stack pool; read it
- * with ppd_sample_locations() or walk it with ppd_stack_next() from
- * ppd_sample_stack(). Its values are ppd_sample_values().
+ * A sample (merged, see above). Its stack is stored compactly as LEB128
+ * varints of location index + 1, leaf first, in the profile's stack
+ * pool; read it with ppd_sample_locations() or walk it with
+ * ppd_stack_next() from ppd_sample_stack(). Its values are
+ * ppd_sample_values().
  */
 struct ppd_sample {
     uint32_t stack_off; /* stack bytes: profile->stacks + stack_off */

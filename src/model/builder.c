@@ -79,6 +79,7 @@ struct ppd__builder {
     PPD_VEC(int64_t) vals;  /* nvalues_first values per kept record */
     struct slots merge;     /* kept records by key, see merge_batch() */
     size_t merged;          /* records [0, merged) are distinct */
+    size_t window;          /* merge when this many records wait */
     uint64_t held;          /* bytes of the vectors above, for the budget */
     uint64_t budget;        /* cap on held + arena bytes */
     uint64_t max_depth;     /* cap on one sample's locations */
@@ -299,6 +300,8 @@ labelset_for(struct ppd__builder *b, const struct ppd__sample_rec *s,
 
 /* Records merged at a time: enough to keep many probes in flight. */
 #define MERGE_BATCH 65536
+/* Records left waiting, at most, once merging stopped paying. */
+#define MERGE_WINDOW ((size_t)1 << 20)
 
 static bool merge_batch(struct ppd__builder *b);
 static bool merge_rehash(struct ppd__builder *b, size_t kept, size_t want);
@@ -307,7 +310,8 @@ static bool merge_rehash(struct ppd__builder *b, size_t kept, size_t want);
  * Record one sample. Records are appended, and every MERGE_BATCH of them
  * merged into the distinct samples so far (merge_batch()), so memory
  * follows the number of distinct samples while the hash-table probes are
- * still batched.
+ * still batched; once batches stop finding repeats, records wait longer
+ * (b->window) and the last ones are not merged.
  */
 bool
 ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
@@ -421,7 +425,7 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
         !VEC_PUSH(b, b->orig, (uint32_t)index))
         return false;
     b->keys.n += k;
-    if (b->samples.n - b->merged >= MERGE_BATCH)
+    if (b->samples.n - b->merged >= b->window)
         return merge_batch(b);
     return true;
 }
@@ -680,6 +684,15 @@ merge_batch(struct ppd__builder *b)
         kend += len;
         kept++;
     }
+    /* A batch with (almost) nothing to merge, as every batch of a Go
+     * heap or goroutine profile: merging stops paying, and records wait
+     * until there are as many as are kept (or MERGE_WINDOW), so that
+     * memory stays within twice the distinct samples. A batch that
+     * merged puts it back. */
+    size_t batch = n - b->merged, dup = n - kept;
+    b->window = dup * 64 < batch
+                    ? (kept > MERGE_WINDOW ? kept : MERGE_WINDOW)
+                    : MERGE_BATCH;
     b->samples.n = b->orig.n = kept;
     b->vals.n = kept * nv;
     b->keys.n = kend;
@@ -896,7 +909,10 @@ resolve(struct ppd__builder *b)
              b->stypes.n, b->stypes.n == 1 ? "" : "s");
         return false;
     }
-    if (!merge_batch(b))
+    /* The records still waiting are merged, unless merging stopped
+     * paying (then they stay: a repeat is added up by whoever reads the
+     * profile by stack). */
+    if (b->window == MERGE_BATCH && !merge_batch(b))
         return false;
     free(b->merge.v);
     b->merge.v = NULL;
@@ -1095,6 +1111,7 @@ ppd__builder_new(const char *name, uint64_t budget, uint64_t max_depth,
     b->err = err;
     b->budget = budget;
     b->max_depth = max_depth;
+    b->window = MERGE_BATCH;
     b->arena = ppd__arena_new();
     if (b->arena != NULL) {
         b->p = ppd__arena_calloc(b->arena, 1, sizeof *b->p);
@@ -1252,7 +1269,7 @@ ppd__builder_reserve(struct ppd__builder *b, size_t expect)
                   sizeof *b->samples.v, expect, &b->held) &&
         ppd__grow((void **)&b->keys.v, &b->keys.cap, 1, expect * 16,
                   &b->held) &&
-        !merge_rehash(b, 0, expect)) {
+        !merge_rehash(b, 0, expect < MERGE_BATCH ? expect : MERGE_BATCH)) {
         /* Only a hint: running out of memory here is not an error yet. */
         b->st = PPD_OK;
         if (b->err != NULL)

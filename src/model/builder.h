@@ -6,7 +6,8 @@
  * mappings, locations, functions, samples and the scalar fields, all
  * referring to each other by id and to strings by string-table index, in
  * any order. The builder merges samples with the same stack and labels as
- * they arrive, so its memory follows distinct samples. When the input
+ * they arrive, while that finds repeats (see merge_batch()), so its memory
+ * follows distinct samples (within twice). When the input
  * ends, ppd__builder_finish() checks every cross-reference and hands over
  * the model; every violation is an error naming the record.
  *

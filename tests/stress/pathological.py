@@ -3,7 +3,8 @@
 
 Builds, with a tiny protobuf writer, (1) a profile whose one sample has a
 stack 200,000 frames deep, (2) a profile of 1,000,000 samples over 1,000
-distinct stacks (so merging does real work), and (3) 300,000 distinct
+distinct stacks (so merging does real work), and one whose 4,000,000
+repeats only start after 70,000 distinct samples, and (3) 300,000 distinct
 samples against a base holding half of them (also written as a pprof
 profile, in the memory of the diff alone), then (4) merges 50 copies
 of each side of (3) (100 inputs): the totals must be 50 times theirs,
@@ -99,6 +100,32 @@ def main():
     check("1M samples: 1000 stacks", len(rows) == 1000, str(len(rows)))
     check("1M samples: each 1000",
           all(row.split("\t")[0] == "1000" for row in rows))
+
+    # Repeats that start late: 70,000 distinct samples (a first batch
+    # with nothing to merge), then 4,000,000 that alternate between two
+    # of them (appended after the tables: a profile's fields come in any
+    # order). Merging must come back, so memory stays bounded, and the
+    # values must add up.
+    late = os.path.join(work, "late.pb")
+    stacks3 = [[1 + i % 97, 1 + i // 97 % 89, 1 + i // 8633 % 83]
+               for i in range(70000)]
+    pair = b"".join(f_bytes(2, f_packed(1, stacks3[k]) + f_packed(2, [1]))
+                    for k in (0, 1))
+    with open(late, "wb") as f:
+        f.write(profile(97, [(s3, 1) for s3 in stacks3]) + pair * 2000000)
+    rc, peak_late, rows = run_peak(binary, ["--format", "tsv", late], 120)
+    rows = [row.split("\t") for row in rows[1:]]
+    check("late repeats: exit 0", rc == 0, str(rc))
+    check("late repeats: rows", len(rows) == 70000, str(len(rows)))
+    check("late repeats: total",
+          sum(int(row[0]) for row in rows) == 4070000,
+          str(sum(int(row[0]) for row in rows)))
+    check("late repeats: the two stacks",
+          sorted(int(row[0]) for row in rows)[-2:] == [2000001, 2000001],
+          str(sorted(int(row[0]) for row in rows)[-2:]))
+    if os.environ.get("PPD_SANITIZE") != "1":
+        check("late repeats: bounded memory", peak_late < 96 * 1024,
+              "%d KiB" % peak_late)
 
     base = os.path.join(work, "base.pb")
     cur = os.path.join(work, "cur.pb")
