@@ -10,9 +10,9 @@
  * always, and the rest in batches for as long as the batches find
  * repeats. A big profile whose samples are all distinct, as Go writes its
  * heap and goroutine profiles, stops being searched for repeats after its
- * first batch (65,536 records), so a later sample may repeat another:
- * add values by stack (as the accumulator does), never assume a sample
- * is the only one of its stack. nsamples counts the samples kept,
+ * first batch (65,536 records), unless a value is negative, so a later
+ * sample may repeat another: add values by stack (as the accumulator
+ * does), never assume a sample is the only one of its stack. nsamples counts the samples kept,
  * nsamples_read the records on the wire.
  */
 #ifndef PPROFDIFF_PROFILE_H

@@ -721,10 +721,11 @@ add_pair(struct ppd_accum *a, struct load_job *base, pthread_t *th,
                    start_drawing(a, &fj, &ft);
     if (st == PPD_OK)
         st = ppd_accum_add_prepared(a, pb, err);
-    if (drawing)
-        end_drawing(fp, &fj, ft);
+    /* The expanded base is done with: free it while the graph is built. */
     ppd_accum_prep_free(pc);
     ppd_accum_prep_free(pb);
+    if (drawing)
+        end_drawing(fp, &fj, ft);
     if (st == PPD_OK)
         drop_profile(base);
     return st;

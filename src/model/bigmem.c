@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "model/bigmem.h"
 
@@ -35,7 +36,9 @@ void
 ppd__big_release(const void *p, size_t n)
 {
 #ifdef MADV_DONTNEED
-    uintptr_t page = 4096;
+    /* madvise rounds the length up to a page: only whole pages inside. */
+    long ps = sysconf(_SC_PAGESIZE);
+    uintptr_t page = ps > 0 ? (uintptr_t)ps : 65536;
     uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
     uintptr_t end = ((uintptr_t)p + n) & ~(page - 1);
     if (end > start)

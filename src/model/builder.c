@@ -80,6 +80,7 @@ struct ppd__builder {
     struct slots merge;     /* kept records by key, see merge_batch() */
     size_t merged;          /* records [0, merged) are distinct */
     size_t window;          /* merge when this many records wait */
+    bool negative;          /* a value below 0 was read */
     uint64_t held;          /* bytes of the vectors above, for the budget */
     uint64_t budget;        /* cap on held + arena bytes */
     uint64_t max_depth;     /* cap on one sample's locations */
@@ -300,7 +301,8 @@ labelset_for(struct ppd__builder *b, const struct ppd__sample_rec *s,
 
 /* Records merged at a time: enough to keep many probes in flight. */
 #define MERGE_BATCH 65536
-/* Records left waiting, at most, once merging stopped paying. */
+/* Records left waiting once merging stopped paying (more when more
+ * distinct ones are kept). */
 #define MERGE_WINDOW ((size_t)1 << 20)
 
 static bool merge_batch(struct ppd__builder *b);
@@ -394,6 +396,8 @@ ppd__builder_sample(struct ppd__builder *b, const struct ppd__sample_rec *s)
                         ": stacks exceed 4 GiB"),
                false;
     size_t nv = s->nvals;
+    for (size_t j = 0; j < nv; j++)
+        b->negative |= s->vals[j] < 0;
     /* A record like the one before it (runs of identical samples are
      * common in CPU and goroutine profiles) adds its values there. */
     if (b->samples.n > 0) {
@@ -686,11 +690,13 @@ merge_batch(struct ppd__builder *b)
     }
     /* A batch with (almost) nothing to merge, as every batch of a Go
      * heap or goroutine profile: merging stops paying, and records wait
-     * until there are as many as are kept (or MERGE_WINDOW), so that
-     * memory stays within twice the distinct samples. A batch that
-     * merged puts it back. */
+     * until MERGE_WINDOW of them (or as many as are kept, if more) do,
+     * so memory takes at most that many records more than the distinct
+     * samples. A batch that merged puts it back. So does a negative
+     * value: |a| + |b| is not |a + b|, and totals of absolute values
+     * must not depend on where merging stopped. */
     size_t batch = n - b->merged, dup = n - kept;
-    b->window = dup * 64 < batch
+    b->window = dup * 64 < batch && !b->negative
                     ? (kept > MERGE_WINDOW ? kept : MERGE_WINDOW)
                     : MERGE_BATCH;
     b->samples.n = b->orig.n = kept;
@@ -911,8 +917,8 @@ resolve(struct ppd__builder *b)
     }
     /* The records still waiting are merged, unless merging stopped
      * paying (then they stay: a repeat is added up by whoever reads the
-     * profile by stack). */
-    if (b->window == MERGE_BATCH && !merge_batch(b))
+     * profile by stack), and no value is negative. */
+    if ((b->window == MERGE_BATCH || b->negative) && !merge_batch(b))
         return false;
     free(b->merge.v);
     b->merge.v = NULL;

@@ -127,6 +127,18 @@ def main():
         check("late repeats: bounded memory", peak_late < 96 * 1024,
               "%d KiB" % peak_late)
 
+    # A late repeat with a negative value: totals of absolute values are
+    # pprof's over merged samples (|5 - 3|, not |5| + |-3|), so merging
+    # must not stop when a value is negative.
+    neg = os.path.join(work, "neg.pb")
+    with open(neg, "wb") as f:
+        f.write(profile(97, [(s3, 5 if i == 0 else 1)
+                             for i, s3 in enumerate(stacks3)]) +
+                f_bytes(2, f_packed(1, stacks3[0]) + f_packed(2, [-3])))
+    r = run(binary, [neg], 60)
+    check("late negative repeat: merged total",
+          "total:   70001 in 70000 stacks" in r.stdout, r.stdout[:300])
+
     base = os.path.join(work, "base.pb")
     cur = os.path.join(work, "cur.pb")
     stacks = [[1 + i % 97, 1 + i // 97 % 89, 1 + i // 8633 % 83]
