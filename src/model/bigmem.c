@@ -17,15 +17,22 @@
 
 #define HUGE_SIZE ((size_t)2 << 20)
 
+/* madvise(advice) on the whole units of unit bytes (a power of two)
+ * inside [p, p + n): madvise rounds a length up, never past n here. */
+static void
+advise_inside(const void *p, size_t n, uintptr_t unit, int advice)
+{
+    uintptr_t start = ((uintptr_t)p + unit - 1) & ~(unit - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(unit - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, advice);
+}
+
 void
 ppd__big_advise(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-    uintptr_t mask = ~(uintptr_t)(HUGE_SIZE - 1);
-    uintptr_t start = ((uintptr_t)p + HUGE_SIZE - 1) & mask;
-    uintptr_t end = ((uintptr_t)p + n) & mask;
-    if (end > start)
-        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+    advise_inside(p, n, HUGE_SIZE, MADV_HUGEPAGE);
 #else
     (void)p;
     (void)n;
@@ -36,13 +43,8 @@ void
 ppd__big_release(const void *p, size_t n)
 {
 #ifdef MADV_DONTNEED
-    /* madvise rounds the length up to a page: only whole pages inside. */
     long ps = sysconf(_SC_PAGESIZE);
-    uintptr_t page = ps > 0 ? (uintptr_t)ps : 65536;
-    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
-    uintptr_t end = ((uintptr_t)p + n) & ~(page - 1);
-    if (end > start)
-        (void)madvise((void *)start, end - start, MADV_DONTNEED);
+    advise_inside(p, n, ps > 0 ? (uintptr_t)ps : 65536, MADV_DONTNEED);
 #else
     (void)p;
     (void)n;

@@ -20,11 +20,6 @@ ppd__render_folded(FILE *out, const struct ppd_diff *d,
     bool ok = true;
     for (size_t i = 0; i < d->nrows && ok; i++) {
         const struct ppd_diff_row *r = &d->rows[i];
-        /* Ranked rows visit the stacks in no order of the tables. */
-        if (i + 16 < d->nrows)
-            ppd_accum_prefetch(d->accum, r[16].stack, false);
-        if (i + 8 < d->nrows)
-            ppd_accum_prefetch(d->accum, r[8].stack, true);
         if (r->nframes == 0)
             continue; /* no stack, no flame */
         int64_t v = d->ncolumns == 1                       ? r->values[0]
@@ -33,7 +28,8 @@ ppd__render_folded(FILE *out, const struct ppd_diff *d,
                                                          : r->delta;
         if (!both && v == 0)
             continue;
-        ok = ppd__row_frames(d, r, f) && ppd__texts_stack(&t, d->accum, f);
+        ok = ppd__row_frames_at(d, d->rows, i, d->nrows, f) &&
+             ppd__texts_stack(&t, d->accum, f);
         if (!ok)
             break;
         ppd__obuf_put(&b, t.buf, t.n);

@@ -64,6 +64,13 @@ struct ppd__frames {
 bool ppd__row_frames(const struct ppd_diff *d, const struct ppd_diff_row *r,
                      struct ppd__frames *f);
 
+/* ppd__row_frames_at - ppd__row_frames of rows[i], one of rows[0..n)
+ * read in order, prefetching the stacks of the rows a little ahead
+ * (ranked rows visit the stacks in no order of the tables). */
+bool ppd__row_frames_at(const struct ppd_diff *d,
+                        const struct ppd_diff_row *rows, size_t i, size_t n,
+                        struct ppd__frames *f);
+
 /*
  * ppd__put_folded - the frames of f root first, joined by ';' (the
  * folded-stack convention; a ';' inside a name is written ':'),

@@ -23,6 +23,17 @@ ppd__row_frames(const struct ppd_diff *d, const struct ppd_diff_row *r,
     return true;
 }
 
+bool
+ppd__row_frames_at(const struct ppd_diff *d, const struct ppd_diff_row *rows,
+                   size_t i, size_t n, struct ppd__frames *f)
+{
+    if (i + 16 < n)
+        ppd_accum_prefetch(d->accum, rows[i + 16].stack, false);
+    if (i + 8 < n)
+        ppd_accum_prefetch(d->accum, rows[i + 8].stack, true);
+    return ppd__row_frames(d, &rows[i], f);
+}
+
 struct ppd_str
 ppd__frame_name(const struct ppd_diff *d, uint32_t id)
 {

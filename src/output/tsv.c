@@ -183,11 +183,7 @@ render_stacks(FILE *out, const struct ppd_diff *d,
         size_t n = ppd__shown(d, (enum ppd_diff_section)s, o->top);
         for (size_t i = 0; i < n && ok; i++) {
             const struct ppd_diff_row *r = &d->rows[at + i];
-            if (i + 16 < n)
-                ppd_accum_prefetch(d->accum, r[16].stack, false);
-            if (i + 8 < n)
-                ppd_accum_prefetch(d->accum, r[8].stack, true);
-            ok = ppd__row_frames(d, r, f) &&
+            ok = ppd__row_frames_at(d, d->rows + at, i, n, f) &&
                  ppd__texts_stack(&t, d->accum, f);
             if (!ok)
                 break;
